@@ -1,0 +1,35 @@
+# Locates the Debian 12 stack: Open MPI, PETSc/SLEPc 3.18 (pkg-config), parallel HDF5
+# (openmpi flavour) and OpenBLAS. Also used by the installed specavgConfig.cmake.
+find_package(MPI REQUIRED COMPONENTS C CXX)
+
+find_package(PkgConfig REQUIRED)
+set(SPECAVG_PETSC_DIR "/usr/lib/petscdir/petsc3.18/x86_64-linux-gnu-real" CACHE PATH "PETSc installation")
+set(SPECAVG_SLEPC_DIR "/usr/lib/slepcdir/slepc3.18/x86_64-linux-gnu-real" CACHE PATH "SLEPc installation")
+set(ENV{PKG_CONFIG_PATH} "${SPECAVG_PETSC_DIR}/lib/pkgconfig:${SPECAVG_SLEPC_DIR}/lib/pkgconfig:$ENV{PKG_CONFIG_PATH}")
+pkg_check_modules(PETSc REQUIRED IMPORTED_TARGET GLOBAL PETSc>=3.18)
+pkg_check_modules(SLEPc REQUIRED IMPORTED_TARGET GLOBAL SLEPc>=3.18)
+
+# Parallel HDF5: PETSc's HDF5 headers need the same (openmpi) flavour.
+pkg_check_modules(HDF5MPI IMPORTED_TARGET GLOBAL hdf5-openmpi)
+if(HDF5MPI_FOUND)
+  if(NOT TARGET specavg_hdf5)
+    add_library(specavg_hdf5 INTERFACE IMPORTED GLOBAL)
+    target_link_libraries(specavg_hdf5 INTERFACE PkgConfig::HDF5MPI)
+  endif()
+else()
+  set(HDF5_PREFER_PARALLEL TRUE)
+  find_package(HDF5 REQUIRED COMPONENTS C)
+  if(NOT HDF5_IS_PARALLEL)
+    message(FATAL_ERROR "specavg needs a parallel (MPI) HDF5: on Debian install libhdf5-openmpi-dev")
+  endif()
+  if(NOT TARGET specavg_hdf5)
+    add_library(specavg_hdf5 INTERFACE IMPORTED GLOBAL)
+    target_include_directories(specavg_hdf5 INTERFACE ${HDF5_C_INCLUDE_DIRS})
+    target_link_libraries(specavg_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
+  endif()
+endif()
+
+# Optimized BLAS/LAPACK: OpenBLAS, never Debian's reference BLAS.
+set(BLA_VENDOR OpenBLAS)
+find_package(BLAS REQUIRED)
+find_package(LAPACK REQUIRED)
