@@ -1,0 +1,33 @@
+#pragma once
+// Local assembly of the reduced (invariant) normal equations from a rank's rows, block
+// by block so memory stays bounded: per block of b rows, Φ (b × (L+1)²) and Ψ (b × D_inv)
+// are formed, then Gram += ΨᵀWΨ (DSYRK) and rhs += ΨᵀWY (DGEMM).
+#include <mpi.h>
+#include <petscsys.h>
+
+#include <vector>
+
+#include "specavg/dist/dataset.hpp"
+#include "specavg/estimate/model.hpp"
+
+namespace specavg {
+
+struct NormalEquations {
+  int dinv = 0, ntargets = 0;
+  std::vector<double> gram;  // dinv × dinv, full symmetric: Σ_i w_i ψ_i ψ_iᵀ (this rank's rows)
+  std::vector<double> rhs;   // dinv × ntargets, row-major: Σ_i w_i ψ_i y_iᵀ
+  double wsum = 0.0;         // Σ_i w_i
+  long long n = 0;
+  double t_features = 0.0, t_assembly = 0.0;   // seconds on this rank
+  double flops_features = 0.0, flops_assembly = 0.0;
+};
+
+// Rows per block when the user does not choose: Φ block ≈ 16 MiB.
+PetscInt default_block_rows(const InvariantBasis& basis);
+
+// Local (not collective) accumulation over this rank's rows.
+// with_gram = false skips ΨᵀWΨ (the spectral estimator needs only the right-hand side).
+PetscErrorCode assemble_local(const InvariantBasis& basis, const LocalData& data, PetscInt block_rows, bool with_gram,
+                              NormalEquations* ne);
+
+}  // namespace specavg

@@ -1,0 +1,37 @@
+#pragma once
+// Global reduced optimization (DESIGN.md §2.4). Collective on comm.
+//  * spectral: a = ΨᵀWy / W (an MPI reduction; the projection Q Qᵀ is built into ψ).
+//  * ridge:    (ΨᵀWΨ/W + τ Λ_s) a = ΨᵀWy / W, Λ_s = diag((1+λ_l)^s), λ_l = l(l+1).
+//    The D_inv × D_inv matrix is a PETSc MATDENSE with rows spread over the ranks (each
+//    rank receives only its rows, by MPI_Reduce_scatter), solved by a KSP with options
+//    prefix "reduced_". Default: KSPPREONLY + PCCHOLESKY (ScaLAPACK on several ranks,
+//    PETSc's dense Cholesky on one); any KSP/PC works, e.g. -reduced_ksp_type cg
+//    (PC Jacobi unless -reduced_pc_type is given). The factorization is done once and
+//    shared by all targets (right-hand sides).
+#include <mpi.h>
+#include <petscsys.h>
+
+#include <string>
+#include <vector>
+
+#include "specavg/dist/features.hpp"
+#include "specavg/estimate/model.hpp"
+
+namespace specavg {
+
+struct SolveReport {
+  std::string method;            // e.g. "preonly/cholesky (scalapack)"
+  PetscInt iterations = 0;       // summed over targets
+  double max_rel_residual = 0.0; // max over targets of ||A a − b|| / ||b||
+  double t_reduce = 0.0, t_setup = 0.0, t_solve = 0.0;
+  double wsum = 0.0;
+  long long n = 0;
+};
+
+// `local` holds this rank's partial sums (assemble_local); coef receives the D_inv × k
+// coefficients (row-major) on every rank.
+PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
+                             double sobolev_s, const std::vector<int>& feature_degree, std::vector<double>* coef,
+                             SolveReport* report);
+
+}  // namespace specavg

@@ -1,0 +1,53 @@
+#include "app_internal.hpp"
+#include "specavg/app/commands.hpp"
+#include "specavg/app/options.hpp"
+#include "specavg/dist/collective.hpp"
+#include "specavg/dist/predict.hpp"
+#include "specavg/io/model_file.hpp"
+#include "specavg/util/petsc_util.hpp"
+
+namespace specavg {
+
+PetscErrorCode options_eval(PetscOptionItems* PetscOptionsObject, EvalOptions* o) {
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsInt("-id_points", "Test points used for the invariance discrepancy", "", o->id_points,
+                            &o->id_points, nullptr));
+  PetscCall(PetscOptionsInt("-id_words", "Random words in the generators tested besides each generator", "", o->id_words,
+                            &o->id_words, nullptr));
+  PetscCall(PetscOptionsInt("-id_word_length", "Length of the random words", "", o->id_word_length, &o->id_word_length,
+                            nullptr));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode print_eval(MPI_Comm comm, const EvalReport& r) {
+  PetscFunctionBeginUser;
+  PetscCall(PetscPrintf(comm, "[specavg] test points                  %lld\n", r.n));
+  PetscCall(PetscPrintf(comm, "[specavg] test RMSE (vs values)        %.6e\n", r.rmse_values));
+  if (r.rmse_truth >= 0) PetscCall(PetscPrintf(comm, "[specavg] test RMSE (vs noise-free truth) %.6e\n", r.rmse_truth));
+  PetscCall(PetscPrintf(comm, "[specavg] invariance discrepancy       %.3e relative (%.3e absolute; %d words x %lld points)\n",
+                        r.id_rel, r.id_abs, r.id_words, r.id_points));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode cmd_eval(MPI_Comm comm) {
+  PetscFunctionBeginUser;
+  std::string model_path, data_path;
+  EvalOptions eo;
+  PetscOptionsBegin(comm, nullptr, "specavg eval: test RMSE and invariance discrepancy of a model", "specavg");
+  PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
+  PetscCall(option_string(PetscOptionsObject, "-data", "Test data, HDF5: points (n x 3), values (n or n x k)", &data_path));
+  PetscCall(options_eval(PetscOptionsObject, &eo));
+  PetscOptionsEnd();
+  if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(collective_check(comm, !data_path.empty(), "no test data given: pass -data <test.h5>"));
+  Model model;
+  PetscCall(read_model(comm, model_path, &model));
+  LocalData data;
+  PetscCall(read_local_data(comm, data_path, "-data", ValuesNeed::Required, &data));
+  EvalReport rep;
+  PetscCall(evaluate_model(comm, model, data, eo.id_points, int(eo.id_words), int(eo.id_word_length), &rep));
+  PetscCall(print_eval(comm, rep));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+}  // namespace specavg

@@ -1,0 +1,45 @@
+#include <ctime>
+
+#include "app_internal.hpp"
+#include "specavg/app/commands.hpp"
+#include "specavg/app/options.hpp"
+#include "specavg/dist/collective.hpp"
+#include "specavg/io/model_file.hpp"
+#include "specavg/util/petsc_util.hpp"
+
+namespace specavg {
+
+std::string timestamp_utc() {
+  char buf[32];
+  std::time_t t = std::time(nullptr);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+PetscErrorCode cmd_train(MPI_Comm comm) {
+  PetscFunctionBeginUser;
+  TrainOptions opt;
+  std::string model_path;
+  PetscOptionsBegin(comm, nullptr, "specavg train: fit an exactly G-invariant model on S^2", "specavg");
+  PetscCall(option_string(PetscOptionsObject, "-data",
+                          "Training data, HDF5: points (n x 3), values (n or n x k), optional weights (n)", &opt.data));
+  PetscCall(option_string(PetscOptionsObject, "-model", "Output model file (HDF5, written atomically)", &model_path));
+  PetscCall(options_train(PetscOptionsObject, &opt));
+  PetscOptionsEnd();
+  if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(collective_check(comm, !opt.data.empty(), "no training data given: pass -data <train.h5>"));
+  PetscCall(collective_check(comm, !model_path.empty(), "no output model given: pass -model <model.h5>"));
+
+  Model model;
+  TrainReport rep;
+  PetscCall(train_model(comm, opt, &model, &rep));
+  model.prov.options = options_string();
+  model.prov.created = timestamp_utc();
+  const double t = MPI_Wtime();
+  PetscCall(write_model(comm, model, model_path));
+  PetscCall(PetscPrintf(comm, "[specavg] model written to %s (%.3f s); training total %.2f s\n", model_path.c_str(),
+                        MPI_Wtime() - t, rep.t_total));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+}  // namespace specavg

@@ -1,0 +1,39 @@
+#include "specavg/dist/collective.hpp"
+
+#include <cstdio>
+#include <sys/stat.h>
+#include <vector>
+
+#include "specavg/util/petsc_util.hpp"
+
+namespace specavg {
+
+PetscErrorCode collective_check(MPI_Comm comm, bool ok, const std::string& message) {
+  PetscFunctionBeginUser;
+  int rank, size;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  int mine = ok ? size : rank, first = size;
+  PetscCallMPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm));
+  if (first == size) PetscFunctionReturn(PETSC_SUCCESS);
+  int len = rank == first ? int(message.size()) : 0;
+  PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, first, comm));
+  std::vector<char> buf(message.begin(), message.end());
+  buf.resize(std::size_t(len) + 1, '\0');
+  PetscCallMPI(MPI_Bcast(buf.data(), len, MPI_CHAR, first, comm));
+  SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s", buf.data());
+}
+
+void remove_file_on_root(MPI_Comm comm, const std::string& path) {
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) std::remove(path.c_str());
+  MPI_Barrier(comm);
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace specavg

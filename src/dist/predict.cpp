@@ -1,0 +1,75 @@
+#include "specavg/dist/predict.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "specavg/dist/features.hpp"
+#include "specavg/estimate/invariant_features.hpp"
+#include "specavg/util/counter_rng.hpp"
+#include "specavg/util/petsc_util.hpp"
+
+namespace specavg {
+
+void predict_points(const Model& model, const double* xyz, PetscInt count, std::vector<double>* out) {
+  const int k = model.ntargets;
+  out->assign(std::size_t(count) * k, 0.0);
+  InvariantFeatures feats(model.basis);
+  const PetscInt nb = default_block_rows(model.basis);
+  std::vector<double> work;
+  for (PetscInt i0 = 0; i0 < count; i0 += nb)
+    predict_block(feats, model, xyz + 3 * i0, std::size_t(std::min(nb, count - i0)), out->data() + std::size_t(i0) * k,
+                  work);
+}
+
+PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData& d, PetscInt id_points, int nwords,
+                              int wordlen, EvalReport* rep) {
+  PetscFunctionBeginUser;
+  const int k = model.ntargets;
+  PetscCheck(d.ntargets == k, comm, PETSC_ERR_USER_INPUT,
+             "the data have %d target column(s) but the model was trained for %d: evaluate with data of the same shape",
+             d.ntargets, k);
+  std::vector<double> f;
+  predict_points(model, d.points.data(), d.count, &f);
+  double loc[4] = {0, 0, 0, 0};  // Σ err², Σ err_truth², max|f| (via separate max), count
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    loc[0] += (f[i] - d.values[i]) * (f[i] - d.values[i]);
+    if (d.has_truth) loc[1] += (f[i] - d.truth[i]) * (f[i] - d.truth[i]);
+  }
+  double glob[2];
+  PetscCallMPI(MPI_Allreduce(loc, glob, 2, MPI_DOUBLE, MPI_SUM, comm));
+  rep->n = (long long)d.n_global;
+  const double nvals = double(d.n_global) * k;
+  rep->rmse_values = std::sqrt(glob[0] / nvals);
+  rep->rmse_truth = d.has_truth ? std::sqrt(glob[1] / nvals) : -1.0;
+
+  // Invariance discrepancy on a proportional share of this rank's rows.
+  const PetscInt m = d.n_global > 0 ? std::min<PetscInt>(d.count, (PetscInt)std::ceil(double(id_points) * d.count / d.n_global)) : 0;
+  const int r = int(model.generators.size());
+  std::vector<Mat3> words(model.generators);
+  for (int w = 0; r > 0 && w < nwords; ++w) {
+    Mat3 g = mat3_identity();
+    for (int t = 0; t < wordlen; ++t)
+      g = mat3_mul(model.generators[rng_bits(0xD15C, 77, std::uint64_t(w) * wordlen + t) % r], g);
+    words.push_back(g);
+  }
+  double fmax = 0.0, dmax = 0.0;
+  for (PetscInt i = 0; i < m * k; ++i) fmax = std::max(fmax, std::fabs(f[i]));
+  std::vector<double> gx(std::size_t(m) * 3), fg;
+  for (const Mat3& g : words) {
+    for (PetscInt i = 0; i < m; ++i) mat3_apply(g, &d.points[3 * i], &gx[3 * i]);
+    predict_points(model, gx.data(), m, &fg);
+    for (PetscInt i = 0; i < m * k; ++i) dmax = std::max(dmax, std::fabs(fg[i] - f[i]));
+  }
+  double lm[2] = {fmax, dmax}, gm[2];
+  PetscCallMPI(MPI_Allreduce(lm, gm, 2, MPI_DOUBLE, MPI_MAX, comm));
+  long long lp = m, gp = 0;
+  PetscCallMPI(MPI_Allreduce(&lp, &gp, 1, MPI_LONG_LONG, MPI_SUM, comm));
+  rep->max_abs_f = gm[0];
+  rep->id_abs = gm[1];
+  rep->id_rel = gm[0] > 0 ? gm[1] / gm[0] : gm[1];
+  rep->id_words = int(words.size());
+  rep->id_points = gp;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+}  // namespace specavg

@@ -1,0 +1,172 @@
+#include "specavg/dist/reduced_solve.hpp"
+
+#include <petscksp.h>
+
+#include <cmath>
+#include <string>
+
+#include "specavg/dist/collective.hpp"
+#include "specavg/util/petsc_util.hpp"
+
+namespace specavg {
+namespace {
+
+// Each rank's share of the rows of a row-major (rows × width) array, summed over ranks.
+PetscErrorCode reduce_scatter_rows(MPI_Comm comm, const double* full, const PetscInt* ranges, int width,
+                                   std::vector<double>* mine) {
+  PetscFunctionBeginUser;
+  int rank, size;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  std::vector<int> counts(size);
+  for (int p = 0; p < size; ++p) counts[p] = int((ranges[p + 1] - ranges[p]) * width);
+  mine->resize(counts[rank]);
+  PetscCallMPI(MPI_Reduce_scatter(full, mine->data(), counts.data(), MPI_DOUBLE, MPI_SUM, comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode configure_ksp(MPI_Comm comm, KSP ksp) {
+  PetscFunctionBeginUser;
+  int size;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PC pc;
+  PetscCall(KSPSetOptionsPrefix(ksp, "reduced_"));
+  PetscCall(KSPSetType(ksp, KSPPREONLY));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCCHOLESKY));
+  PetscCall(PCFactorSetMatSolverType(pc, size > 1 ? MATSOLVERSCALAPACK : MATSOLVERPETSC));
+  PetscCall(KSPSetTolerances(ksp, 1e-13, 1e-300, PETSC_DEFAULT, 10000));
+  PetscCall(KSPSetFromOptions(ksp));
+  PetscBool preonly, pc_given;
+  PetscCall(PetscObjectTypeCompare((PetscObject)ksp, KSPPREONLY, &preonly));
+  PetscCall(PetscOptionsHasName(nullptr, "reduced_", "-pc_type", &pc_given));
+  if (!preonly && !pc_given) PetscCall(PCSetType(pc, PCJACOBI));  // an iterative KSP wants a cheap PC
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+}  // namespace
+
+PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
+                             double sobolev_s, const std::vector<int>& feature_degree, std::vector<double>* coef,
+                             SolveReport* rep) {
+  PetscFunctionBeginUser;
+  const int D = local.dinv, k = local.ntargets;
+  double t0 = MPI_Wtime();
+  double ws[2] = {local.wsum, double(local.n)}, wg[2];
+  PetscCallMPI(MPI_Allreduce(ws, wg, 2, MPI_DOUBLE, MPI_SUM, comm));
+  rep->wsum = wg[0];
+  rep->n = (long long)wg[1];
+  PetscCall(collective_check(comm, wg[0] > 0, "the weights sum to zero: at least one data point needs a positive weight"));
+  const double W = wg[0];
+  coef->assign(std::size_t(D) * k, 0.0);
+
+  if (estimator == EstimatorKind::Spectral) {
+    PetscCallMPI(MPI_Allreduce(local.rhs.data(), coef->data(), D * k, MPI_DOUBLE, MPI_SUM, comm));
+    for (double& c : *coef) c /= W;
+    rep->method = "spectral averaging (no solve)";
+    rep->t_reduce = MPI_Wtime() - t0;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+
+  PetscHandle<Mat, MatDestroy> A;
+  PetscCall(MatCreateDense(comm, PETSC_DECIDE, PETSC_DECIDE, D, D, nullptr, A.address()));
+  const PetscInt* ranges;
+  PetscInt r0, r1;
+  PetscCall(MatGetOwnershipRanges(A, &ranges));
+  PetscCall(MatGetOwnershipRange(A, &r0, &r1));
+  const PetscInt nloc = r1 - r0;
+  std::vector<double> arows, brows;
+  PetscCall(reduce_scatter_rows(comm, local.gram.data(), ranges, D, &arows));
+  PetscCall(reduce_scatter_rows(comm, local.rhs.data(), ranges, k, &brows));
+  rep->t_reduce = MPI_Wtime() - t0;
+
+  PetscScalar* a;
+  PetscInt lda;
+  PetscCall(MatDenseGetLDA(A, &lda));
+  PetscCall(MatDenseGetArrayWrite(A, &a));
+  for (PetscInt i = 0; i < nloc; ++i)
+    for (PetscInt j = 0; j < D; ++j) {
+      double v = arows[std::size_t(i) * D + j] / W;
+      if (r0 + i == j) v += tau * penalty_weight(feature_degree[j], sobolev_s);
+      a[std::size_t(j) * lda + i] = v;
+    }
+  PetscCall(MatDenseRestoreArrayWrite(A, &a));
+  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE));
+  PetscCall(MatSetOption(A, MAT_SPD, PETSC_TRUE));
+
+  PetscHandle<KSP, KSPDestroy> ksp;
+  PetscHandle<Mat, MatDestroy> Asl;
+  PetscCall(KSPCreate(comm, ksp.address()));
+  PetscCall(KSPSetOperators(ksp, A, A));
+  PetscCall(configure_ksp(comm, ksp));
+  {
+    // ScaLAPACK factors its own block-cyclic matrix type: convert (same row layout).
+    PC pc;
+    MatSolverType st = nullptr;
+    PetscBool factor;
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(PetscObjectTypeCompareAny((PetscObject)pc, &factor, PCCHOLESKY, PCLU, ""));
+    if (factor) PetscCall(PCFactorGetMatSolverType(pc, &st));
+    if (factor && st && std::string(st) == MATSOLVERSCALAPACK) {
+      PetscCall(MatConvert(A, MATSCALAPACK, MAT_INITIAL_MATRIX, Asl.address()));
+      PetscCall(KSPSetOperators(ksp, Asl, Asl));
+    }
+  }
+  double t1 = MPI_Wtime();
+  PetscCall(KSPSetUp(ksp));  // the factorization, shared by every target
+  rep->t_setup = MPI_Wtime() - t1;
+  {
+    KSPType kt;
+    PCType pt;
+    MatSolverType st = nullptr;
+    PC pc;
+    PetscCall(KSPGetType(ksp, &kt));
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(PCGetType(pc, &pt));
+    PetscBool factor;
+    PetscCall(PetscObjectTypeCompareAny((PetscObject)pc, &factor, PCCHOLESKY, PCLU, ""));
+    if (factor) PetscCall(PCFactorGetMatSolverType(pc, &st));
+    rep->method = std::string(kt) + "/" + pt + (st ? std::string(" (") + st + ")" : "");
+  }
+
+  PetscHandle<Vec, VecDestroy> b, x, r, xall;
+  PetscHandle<VecScatter, VecScatterDestroy> toall;
+  PetscCall(MatCreateVecs(A, x.address(), b.address()));
+  PetscCall(VecDuplicate(b, r.address()));
+  PetscCall(VecScatterCreateToAll(x, toall.address(), xall.address()));
+  t1 = MPI_Wtime();
+  for (int c = 0; c < k; ++c) {
+    PetscScalar* bv;
+    PetscCall(VecGetArrayWrite(b, &bv));
+    for (PetscInt i = 0; i < nloc; ++i) bv[i] = brows[std::size_t(i) * k + c] / W;
+    PetscCall(VecRestoreArrayWrite(b, &bv));
+    PetscCall(KSPSolve(ksp, b, x));
+    KSPConvergedReason reason;
+    PetscInt its;
+    PetscCall(KSPGetConvergedReason(ksp, &reason));
+    PetscCall(KSPGetIterationNumber(ksp, &its));
+    rep->iterations += its;
+    PetscCheck(reason >= 0, comm, PETSC_ERR_NOT_CONVERGED,
+               "the reduced system (target %d) did not converge (%s): increase -tau, or use the direct default "
+               "(-reduced_ksp_type preonly -reduced_pc_type cholesky)",
+               c, KSPConvergedReasons[reason]);
+    PetscReal nb, nr;
+    PetscCall(MatMult(A, x, r));
+    PetscCall(VecAXPY(r, -1.0, b));
+    PetscCall(VecNorm(b, NORM_2, &nb));
+    PetscCall(VecNorm(r, NORM_2, &nr));
+    rep->max_rel_residual = std::max(rep->max_rel_residual, nb > 0 ? double(nr / nb) : double(nr));
+    PetscCall(VecScatterBegin(toall, x, xall, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(toall, x, xall, INSERT_VALUES, SCATTER_FORWARD));
+    const PetscScalar* xv;
+    PetscCall(VecGetArrayRead(xall, &xv));
+    for (int i = 0; i < D; ++i) (*coef)[std::size_t(i) * k + c] = xv[i];
+    PetscCall(VecRestoreArrayRead(xall, &xv));
+  }
+  rep->t_solve = MPI_Wtime() - t1;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+}  // namespace specavg
