@@ -15,19 +15,21 @@ namespace specavg {
 namespace {
 
 constexpr std::uint64_t kCanonicalSeed = 0x5EC7A16;
-constexpr std::size_t kPointBlock = 512;  // bounds the all-degree scratch to 512·(l+1)² doubles
+constexpr std::size_t kScratchDoubles = std::size_t(1) << 21;  // 16 MB of all-degree values
 
 // Degree-l block of the harmonics at n points (row-major xyz): out is n × (2l+1),
 // column-major with ld = n. SphereHarmonics evaluates every degree ≤ l, so points are
-// processed in blocks to keep the scratch small.
-void eval_degree(const SphereHarmonics& sh, int l, const double* xyz, std::size_t n, double* out) {
+// processed in blocks sized to keep that scratch bounded whatever l.
+void eval_degree(const SphereHarmonics& sh, int l, const double* xyz, std::size_t n, double* out,
+                 std::vector<double>& scratch) {
   const std::size_t m = 2 * std::size_t(l) + 1, off = std::size_t(l) * l;
-  std::vector<double> tmp(std::min(n, kPointBlock) * sh.size());
-  for (std::size_t i0 = 0; i0 < n; i0 += kPointBlock) {
-    const std::size_t nb = std::min(kPointBlock, n - i0);
-    sh.evaluate(xyz + 3 * i0, nb, tmp.data(), nb);
+  const std::size_t block = std::max<std::size_t>(32, kScratchDoubles / sh.size());
+  scratch.resize(std::min(n, block) * sh.size());
+  for (std::size_t i0 = 0; i0 < n; i0 += block) {
+    const std::size_t nb = std::min(block, n - i0);
+    sh.evaluate(xyz + 3 * i0, nb, scratch.data(), nb);
     for (std::size_t r = 0; r < m; ++r)
-      std::copy_n(tmp.data() + (off + r) * nb, nb, out + r * n + i0);
+      std::copy_n(scratch.data() + (off + r) * nb, nb, out + r * n + i0);
   }
 }
 
@@ -38,19 +40,20 @@ struct Collocation {
   std::size_t nq;
   SphereHarmonics sh;
   SphereQuadrature quad;
-  std::vector<double> wphi;  // nq × m, column-major
+  std::vector<double> wphi;     // nq × m, column-major
+  std::vector<double> scratch;  // reused across generators
 
   explicit Collocation(int deg) : l(deg), m(2 * deg + 1), sh(deg), quad(sphere_quadrature(2 * deg)) {
     nq = quad.size();
     wphi.resize(nq * m);
-    eval_degree(sh, l, quad.points.data(), nq, wphi.data());
+    eval_degree(sh, l, quad.points.data(), nq, wphi.data(), scratch);
     for (int r = 0; r < m; ++r)
       for (std::size_t q = 0; q < nq; ++q) wphi[r * nq + q] *= quad.weights[q];
   }
 
   // Returns M (m × m, column-major) with M(s, r) = Σ_q w_q φ_r(g x_q) φ_s(x_q) = D_rs,
   // i.e. the row-major storage of D_l(g) (equivalently D_l(g)ᵀ read column-major).
-  std::vector<double> representation(const Mat3& g) const {
+  std::vector<double> representation(const Mat3& g) {
     std::vector<double> gx(3 * nq);
     for (std::size_t q = 0; q < nq; ++q) {
       double* y = gx.data() + 3 * q;
@@ -61,7 +64,7 @@ struct Collocation {
         for (int c = 0; c < 3; ++c) y[c] /= nrm;
     }
     std::vector<double> phig(nq * m);
-    eval_degree(sh, l, gx.data(), nq, phig.data());
+    eval_degree(sh, l, gx.data(), nq, phig.data(), scratch);
     std::vector<double> M(std::size_t(m) * m);
     dgemm(true, false, m, m, int(nq), 1.0, wphi.data(), int(nq), phig.data(), int(nq), 0.0, M.data(), m);
     return M;
@@ -95,7 +98,7 @@ DegreeInvariants invariant_subspace(int l, const std::vector<Mat3>& gens, double
     V.assign(mm, 0.0);  // C = 0: every function of degree l is invariant
     for (int i = 0; i < m; ++i) V[std::size_t(i) * m + i] = 1.0;
   } else {
-    const Collocation col(l);
+    Collocation col(l);
     std::vector<double> C(mm, 0.0);
     for (int i = 0; i < m; ++i) C[std::size_t(i) * m + i] = 2.0 * r;
     for (const Mat3& g : gens) {

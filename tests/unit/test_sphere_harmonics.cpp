@@ -143,8 +143,10 @@ TEST(SphereHarmonics, AdditionTheoremL1000) {
     const double rhs = double((2.0L * L + 1) * legendre(L, t));
     double lhs = 0;
     for (int m = -L; m <= L; ++m) lhs += out[sh_index(L, m) * 2] * out[sh_index(L, m) * 2 + 1];
-    // Relative to the scale 2l+1 of the sum (P_l itself may be close to a zero).
-    EXPECT_NEAR(lhs, rhs, 1e-9 * (2.0 * L + 1)) << "pair θx = " << p[0] << ", θy = " << p[2];
+    // Relative 1e-9 (the pairs are chosen with |(2l+1)P_l| ≥ 50, away from its zeros;
+    // observed ≤ 4e-11, dominated near the pole by the rounding of the inputs × P_l').
+    ASSERT_GT(std::fabs(rhs), 50.0);
+    EXPECT_NEAR(lhs, rhs, 1e-9 * std::fabs(rhs)) << "pair θx = " << p[0] << ", θy = " << p[2];
   }
 }
 

@@ -1,0 +1,143 @@
+// Bad input through the real command line (mpiexec -n 2 specavg ...): each case must
+// exit non-zero, name the problem, and leave no output file (final or temporary).
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "specavg/dist/collective.hpp"
+
+namespace {
+
+struct Dataset {
+  std::string name;
+  std::vector<hsize_t> dims;
+  std::vector<double> data;
+};
+
+void write_h5(const std::string& path, const std::vector<Dataset>& sets) {
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  for (const auto& s : sets) {
+    hid_t sp = H5Screate_simple(int(s.dims.size()), s.dims.data(), nullptr);
+    hid_t d = H5Dcreate2(f, s.name.c_str(), H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.data.data());
+    H5Dclose(d);
+    H5Sclose(sp);
+  }
+  H5Fclose(f);
+}
+
+// n points on the unit sphere (a spiral), values = z.
+Dataset points(int n) {
+  Dataset p{"points", {hsize_t(n), 3}, {}};
+  for (int i = 0; i < n; ++i) {
+    const double z = 1.0 - (2.0 * i + 1) / n, s = std::sqrt(1 - z * z), a = 2.399963 * i;
+    p.data.insert(p.data.end(), {s * std::cos(a), s * std::sin(a), z});
+  }
+  return p;
+}
+Dataset values(int n, double fill = 0.5) { return {"values", {hsize_t(n)}, std::vector<double>(n, fill)}; }
+
+struct RunResult {
+  int code;
+  std::string output;
+};
+
+RunResult run(const std::string& args) {
+  const std::string cmd = std::string(SPECAVG_MPIEXEC) + " -n 2 " + SPECAVG_EXE + " " + args + " 2>&1";
+  RunResult r{-1, {}};
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p)) r.output += buf;
+  const int st = pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+  return r;
+}
+
+void expect_rejected(const std::string& args, const std::string& out, const std::string& message) {
+  std::remove(out.c_str());
+  const RunResult r = run(args);
+  EXPECT_NE(r.code, 0) << args << "\n" << r.output;
+  EXPECT_NE(r.output.find(message), std::string::npos) << "expected '" << message << "' in:\n" << r.output;
+  EXPECT_FALSE(specavg::file_exists(out)) << out;
+  EXPECT_FALSE(specavg::file_exists(out + ".tmp")) << out;
+}
+
+class CliErrors : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    const int n = 200;
+    write_h5("cli_good.h5", {points(n), values(n)});
+    write_h5("cli_novalues.h5", {points(n)});
+    Dataset p2{"points", {hsize_t(n), 2}, std::vector<double>(2 * n, 0.5)};
+    write_h5("cli_shape.h5", {p2, values(n)});
+    Dataset nan = values(n);
+    nan.data[137] = std::numeric_limits<double>::quiet_NaN();
+    write_h5("cli_nan.h5", {points(n), nan});
+    Dataset off = points(n);
+    off.data[3 * 150] *= 1.01;
+    write_h5("cli_offsphere.h5", {off, values(n)});
+    write_h5("cli_rows.h5", {points(n), values(n - 1)});
+    write_h5("cli_gen_scaled.h5", {{"generators", {1, 3, 3}, {1.1, 0, 0, 0, 1, 0, 0, 0, 1}}});
+    write_h5("cli_gen_nan.h5",
+             {{"generators", {1, 3, 3}, {1, 0, 0, 0, std::numeric_limits<double>::infinity(), 0, 0, 0, 1}}});
+    write_h5("cli_gen_shape.h5", {{"generators", {2, 9}, std::vector<double>(18, 0.0)}});
+  }
+};
+
+const std::string kModel = "cli_out_model.h5";
+
+TEST_F(CliErrors, GoodInputTrainsAndWritesTheModel) {
+  std::remove(kModel.c_str());
+  const RunResult r = run("train -data cli_good.h5 -group Oh -lmax 8 -model " + kModel);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(specavg::file_exists(kModel));
+  std::remove(kModel.c_str());
+}
+
+TEST_F(CliErrors, MissingFile) {
+  expect_rejected("train -data cli_missing.h5 -group Ih -model " + kModel, kModel, "does not exist");
+}
+TEST_F(CliErrors, MissingDataset) {
+  expect_rejected("train -data cli_novalues.h5 -group Ih -model " + kModel, kModel, "no dataset 'values'");
+}
+TEST_F(CliErrors, WrongShape) {
+  expect_rejected("train -data cli_shape.h5 -group Ih -model " + kModel, kModel, "must have shape (n, 3)");
+  expect_rejected("train -data cli_rows.h5 -group Ih -model " + kModel, kModel, "'values'");
+}
+TEST_F(CliErrors, NaNValue) {
+  expect_rejected("train -data cli_nan.h5 -group Ih -model " + kModel, kModel, "non-finite value");
+}
+TEST_F(CliErrors, OffSpherePoint) {
+  expect_rejected("train -data cli_offsphere.h5 -group Ih -model " + kModel, kModel, "off the unit sphere");
+}
+TEST_F(CliErrors, NonOrthogonalGenerator) {
+  expect_rejected("train -data cli_good.h5 -group_file cli_gen_scaled.h5 -model " + kModel, kModel, "not orthogonal");
+  expect_rejected("train -data cli_good.h5 -group_file cli_gen_nan.h5 -model " + kModel, kModel, "non-finite");
+  expect_rejected("train -data cli_good.h5 -group_file cli_gen_shape.h5 -model " + kModel, kModel, "(m, 3, 3)");
+}
+TEST_F(CliErrors, UnknownGroupSpec) {
+  expect_rejected("train -data cli_good.h5 -group C6,Q7 -model " + kModel, kModel, "unknown group");
+  expect_rejected("synth -n 100 -group Q7 -output cli_out_synth.h5", "cli_out_synth.h5", "unknown group");
+}
+TEST_F(CliErrors, UnknownOptionValue) {
+  expect_rejected("train -data cli_good.h5 -group Ih -estimator lasso -model " + kModel, kModel, "unknown -estimator");
+}
+TEST_F(CliErrors, PredictWithMissingModel) {
+  expect_rejected("predict -model cli_nomodel.h5 -points cli_good.h5 -output cli_out_pred.h5", "cli_out_pred.h5",
+                  "does not exist");
+}
+TEST_F(CliErrors, UnknownSubcommand) {
+  const RunResult r = run("trian -data cli_good.h5");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.output.find("unknown subcommand"), std::string::npos) << r.output;
+}
+
+}  // namespace
