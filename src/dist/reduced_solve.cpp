@@ -133,15 +133,21 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
 
   PetscHandle<Vec, VecDestroy> b, x, r, xall;
   PetscHandle<VecScatter, VecScatterDestroy> toall;
-  PetscCall(MatCreateVecs(A, x.address(), b.address()));
+  Mat op = Asl.get() ? Asl.get() : A.get();
+  PetscCall(MatCreateVecs(op, x.address(), b.address()));
+  std::vector<PetscInt> idx(nloc);
+  std::vector<PetscScalar> bcol(nloc);
+  for (PetscInt i = 0; i < nloc; ++i) idx[i] = r0 + i;
   PetscCall(VecDuplicate(b, r.address()));
   PetscCall(VecScatterCreateToAll(x, toall.address(), xall.address()));
   t1 = MPI_Wtime();
   for (int c = 0; c < k; ++c) {
-    PetscScalar* bv;
-    PetscCall(VecGetArrayWrite(b, &bv));
-    for (PetscInt i = 0; i < nloc; ++i) bv[i] = brows[std::size_t(i) * k + c] / W;
-    PetscCall(VecRestoreArrayWrite(b, &bv));
+    // Global indices: the operator's row layout may differ from A's (ScaLAPACK's does).
+    for (PetscInt i = 0; i < nloc; ++i) bcol[i] = brows[std::size_t(i) * k + c] / W;
+    PetscCall(VecSet(b, 0.0));
+    PetscCall(VecSetValues(b, nloc, idx.data(), bcol.data(), INSERT_VALUES));
+    PetscCall(VecAssemblyBegin(b));
+    PetscCall(VecAssemblyEnd(b));
     PetscCall(KSPSolve(ksp, b, x));
     KSPConvergedReason reason;
     PetscInt its;
@@ -153,7 +159,7 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
                "(-reduced_ksp_type preonly -reduced_pc_type cholesky)",
                c, KSPConvergedReasons[reason]);
     PetscReal nb, nr;
-    PetscCall(MatMult(A, x, r));
+    PetscCall(MatMult(op, x, r));
     PetscCall(VecAXPY(r, -1.0, b));
     PetscCall(VecNorm(b, NORM_2, &nb));
     PetscCall(VecNorm(r, NORM_2, &nr));
