@@ -15,7 +15,7 @@ PetscInt default_block_rows(const InvariantBasis& basis) {
 }
 
 PetscErrorCode assemble_local(const InvariantBasis& basis, const LocalData& data, PetscInt block_rows, bool with_gram,
-                              NormalEquations* ne) {
+                              NormalEquations* ne, const std::function<void(double)>& progress) {
   PetscFunctionBeginUser;
   const int D = basis.dinv(), k = data.ntargets;
   ne->dinv = D;
@@ -28,6 +28,8 @@ PetscErrorCode assemble_local(const InvariantBasis& basis, const LocalData& data
   const PetscInt nb_max = block_rows > 0 ? block_rows : default_block_rows(basis);
   std::vector<double> psi(std::size_t(nb_max) * D), yw(std::size_t(nb_max) * k);
   const bool weighted = !data.weights.empty();
+  const double t_begin = MPI_Wtime();
+  int quarter = 1;
   for (PetscInt i0 = 0; i0 < data.count; i0 += nb_max) {
     const int nb = int(std::min(nb_max, data.count - i0));
     double t0 = MPI_Wtime();
@@ -55,6 +57,11 @@ PetscErrorCode assemble_local(const InvariantBasis& basis, const LocalData& data
     ne->t_assembly += t2 - t1;
     ne->flops_features += nb * feats.flops_per_point();
     ne->flops_assembly += (with_gram ? double(nb) * D * (D + 1) : 0.0) + 2.0 * nb * D * k;
+    const double done = double(i0 + nb) / double(data.count);
+    if (progress && done >= 0.25 * quarter && quarter < 4) {
+      if (MPI_Wtime() - t_begin > 2.0) progress(done);
+      while (quarter < 4 && done >= 0.25 * quarter) ++quarter;
+    }
   }
   if (with_gram)  // mirror DSYRK's upper triangle so rows can be scattered as contiguous blocks
     for (int j = 0; j < D; ++j)

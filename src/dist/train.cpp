@@ -2,6 +2,8 @@
 
 #include <petsclog.h>
 
+#include <cstdio>
+
 #include "specavg/dist/collective.hpp"
 #include "specavg/dist/dataset.hpp"
 #include "specavg/dist/distributed_basis.hpp"
@@ -62,7 +64,12 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
 
   PetscCall(PetscLogStagePush(s_assemble));
   NormalEquations ne;
-  PetscCall(assemble_local(model->basis, data, opt.block_rows, opt.estimator == EstimatorKind::Ridge, &ne));
+  int rank;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  auto progress = [&](double f) {  // rank 0's own rows stand for all (equal blocks)
+    if (opt.verbose && rank == 0) std::printf("[specavg]   features + assembly %3.0f%% done\n", 100 * f), std::fflush(stdout);
+  };
+  PetscCall(assemble_local(model->basis, data, opt.block_rows, opt.estimator == EstimatorKind::Ridge, &ne, progress));
   PetscCall(PetscLogStagePop());
   double tl[2] = {ne.t_features, ne.t_assembly}, tg[2];
   PetscCallMPI(MPI_Allreduce(tl, tg, 2, MPI_DOUBLE, MPI_MAX, comm));

@@ -15,8 +15,4 @@ PetscErrorCode cmd_eval(MPI_Comm comm);
 PetscErrorCode cmd_info(MPI_Comm comm);
 PetscErrorCode cmd_default(MPI_Comm comm);
 
-// Whole program: initializes MPI/PETSc/SLEPc, dispatches on argv[1], prints errors
-// (rank 0) and unused-option warnings, finalizes. Returns the process exit code.
-int run_cli(int argc, char** argv);
-
 }  // namespace specavg

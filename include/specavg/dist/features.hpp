@@ -5,6 +5,7 @@
 #include <mpi.h>
 #include <petscsys.h>
 
+#include <functional>
 #include <vector>
 
 #include "specavg/dist/dataset.hpp"
@@ -27,7 +28,9 @@ PetscInt default_block_rows(const InvariantBasis& basis);
 
 // Local (not collective) accumulation over this rank's rows.
 // with_gram = false skips ΨᵀWΨ (the spectral estimator needs only the right-hand side).
+// progress, if set, is called with the fraction of rows done at each further quarter
+// once the phase has run for more than two seconds.
 PetscErrorCode assemble_local(const InvariantBasis& basis, const LocalData& data, PetscInt block_rows, bool with_gram,
-                              NormalEquations* ne);
+                              NormalEquations* ne, const std::function<void(double)>& progress = {});
 
 }  // namespace specavg
