@@ -45,6 +45,26 @@ hid_t collective_xfer() {
   return x;
 }
 
+// Collective read (into rbuf) or write (from wbuf) of rows [begin, begin+count). The flag,
+// not the pointers, selects the direction: an empty block may come with null pointers.
+PetscErrorCode transfer_rows(MPI_Comm comm, hid_t file, const std::string& path, const std::string& name,
+                             PetscInt begin, PetscInt count, bool read, double* rbuf, const double* wbuf) {
+  PetscFunctionBeginUser;
+  hid_t ds, fspace, mspace;
+  PetscCall(open_dataset(comm, file, path, name, &ds));
+  PetscCall(select_rows(ds, begin, count, &fspace, &mspace));
+  hid_t xfer = collective_xfer();
+  const herr_t st = read ? H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, xfer, rbuf)
+                         : H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, xfer, wbuf);
+  H5Pclose(xfer);
+  H5Sclose(mspace);
+  H5Sclose(fspace);
+  H5Dclose(ds);
+  PetscCall(collective_check(comm, st >= 0, std::string(read ? "reading" : "writing") + " dataset '" + name + "' " +
+                                                (read ? "from " : "to ") + path + " failed"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 }  // namespace
 
 void row_block(MPI_Comm comm, PetscInt n, PetscInt* begin, PetscInt* count) {
@@ -117,18 +137,7 @@ PetscErrorCode H5Reader::shape(const std::string& name, std::vector<hsize_t>* di
 }
 
 PetscErrorCode H5Reader::read_rows(const std::string& name, PetscInt begin, PetscInt count, double* buf) {
-  PetscFunctionBeginUser;
-  hid_t ds, fspace, mspace;
-  PetscCall(open_dataset(comm_, file_, path_, name, &ds));
-  PetscCall(select_rows(ds, begin, count, &fspace, &mspace));
-  hid_t xfer = collective_xfer();
-  const herr_t st = H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, xfer, buf);
-  H5Pclose(xfer);
-  H5Sclose(mspace);
-  H5Sclose(fspace);
-  H5Dclose(ds);
-  PetscCall(collective_check(comm_, st >= 0, "reading dataset '" + name + "' from " + path_ + " failed"));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return transfer_rows(comm_, file_, path_, name, begin, count, true, buf, nullptr);
 }
 
 H5Writer::~H5Writer() { abandon(); }
@@ -168,18 +177,7 @@ PetscErrorCode H5Writer::create_dataset(const std::string& name, const std::vect
 }
 
 PetscErrorCode H5Writer::write_rows(const std::string& name, PetscInt begin, PetscInt count, const double* buf) {
-  PetscFunctionBeginUser;
-  hid_t ds, fspace, mspace;
-  PetscCall(open_dataset(comm_, file_, tmp_, name, &ds));
-  PetscCall(select_rows(ds, begin, count, &fspace, &mspace));
-  hid_t xfer = collective_xfer();
-  const herr_t st = H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, xfer, buf);
-  H5Pclose(xfer);
-  H5Sclose(mspace);
-  H5Sclose(fspace);
-  H5Dclose(ds);
-  PetscCall(collective_check(comm_, st >= 0, "writing dataset '" + name + "' to " + tmp_ + " failed"));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return transfer_rows(comm_, file_, tmp_, name, begin, count, false, nullptr, buf);
 }
 
 PetscErrorCode H5Writer::commit() {

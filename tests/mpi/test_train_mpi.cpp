@@ -73,6 +73,11 @@ TEST(TrainMPI, CoefficientsIndependentOfRankCount) {
   EXPECT_LE(rank_count_deviation(d5, "D5", 16, EstimatorKind::Ridge), 1e-10);
 }
 
+TEST(TrainMPI, FewerRowsThanRanks) {  // ranks without rows still take part in every collective
+  const std::string data = make_data("tiny.h5", "Oh", 2, 0.1, 61);
+  EXPECT_LE(rank_count_deviation(data, "Oh", 4, EstimatorKind::Ridge), 1e-10);
+}
+
 TEST(TrainMPI, ExactInvarianceForGeneratorsAndRandomWords) {
   for (const char* group : {"Ih", "Oh", "C6,Cs", "D5", "T"}) {
     const std::string data = make_data(std::string("inv_") + group + ".h5", group, 8000, 0.1, 21);

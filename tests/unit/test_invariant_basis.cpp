@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "specavg/estimate/synthetic_target.hpp"
 #include "specavg/basis/sphere_harmonics.hpp"
 #include "specavg/group/invariant_basis.hpp"
 #include "specavg/group/point_group.hpp"
@@ -17,14 +18,7 @@ constexpr double kPi = 3.141592653589793;
 
 std::vector<double> random_points(std::size_t n, std::uint64_t stream) {
   std::vector<double> x(3 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    double v[3], s = 0;
-    for (int c = 0; c < 3; ++c) {
-      v[c] = rng_normal(91, stream, 3 * i + c);
-      s += v[c] * v[c];
-    }
-    for (int c = 0; c < 3; ++c) x[3 * i + c] = v[c] / std::sqrt(s);
-  }
+  for (std::size_t i = 0; i < n; ++i) synthetic_point(91 * 1000 + stream, i, &x[3 * i]);
   return x;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "specavg/estimate/synthetic_target.hpp"
 #include "specavg/basis/gauss_quadrature.hpp"
 #include "specavg/basis/sphere_harmonics.hpp"
 #include "specavg/util/counter_rng.hpp"
@@ -18,14 +19,7 @@ std::vector<double> unit_from_angles(double theta, double phi) {
 
 std::vector<double> random_points(std::size_t n, std::uint64_t stream) {
   std::vector<double> x(3 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    double v[3], s = 0;
-    for (int c = 0; c < 3; ++c) {
-      v[c] = rng_normal(77, stream, 3 * i + c);
-      s += v[c] * v[c];
-    }
-    for (int c = 0; c < 3; ++c) x[3 * i + c] = v[c] / std::sqrt(s);
-  }
+  for (std::size_t i = 0; i < n; ++i) synthetic_point(77 * 1000 + stream, i, &x[3 * i]);
   return x;
 }
 
