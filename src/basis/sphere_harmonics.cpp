@@ -30,7 +30,18 @@ SphereHarmonics::SphereHarmonics(int lmax) : lmax_(lmax) {
 
 void SphereHarmonics::evaluate(const double* xyz, std::size_t npts, double* out, std::size_t ld) const {
   if (ld < npts) throw std::invalid_argument("SphereHarmonics::evaluate: ld < npts");
-  const int L = lmax_;
+  sweep(xyz, npts, out, ld, -1);
+}
+
+void SphereHarmonics::evaluate_degree(int l, const double* xyz, std::size_t npts, double* out, std::size_t ld) const {
+  if (ld < npts) throw std::invalid_argument("SphereHarmonics::evaluate_degree: ld < npts");
+  if (l < 0 || l > lmax_) throw std::invalid_argument("SphereHarmonics::evaluate_degree: degree out of range");
+  sweep(xyz, npts, out, ld, l);
+}
+
+// One recurrence sweep; only >= 0 stores degree `only` alone (columns m + only).
+void SphereHarmonics::sweep(const double* xyz, std::size_t npts, double* out, std::size_t ld, int only) const {
+  const int L = only >= 0 ? only : lmax_;
   double z[kChunk], s[kChunk], cphi[kChunk], sphi[kChunk], cm[kChunk], sm[kChunk];
   double mant[kChunk], p1[kChunk], p2[kChunk];
   int ex[kChunk], ecol[kChunk];
@@ -71,11 +82,14 @@ void SphereHarmonics::evaluate(const double* xyz, std::size_t npts, double* out,
         p2[i] = 0.0;
         ecol[i] = ex[i];
       }
-      double* oc = o + sh_index(m, m) * ld;   // cos / m = 0 column of degree l = m
-      double* os = o + sh_index(m, -m) * ld;  // sin column
       for (int l = m;; ) {
-        // Store degree l, order m.
-        if (!scaled) {
+        // Store degree l, order m: cos (or m = 0) column and sin column.
+        const std::size_t base = only >= 0 ? std::size_t(only) : std::size_t(l) * l + l;
+        double* oc = o + (base + m) * ld;
+        double* os = o + (base - m) * ld;
+        if (only >= 0 && l != only) {
+          // not stored: only the recurrence below advances
+        } else if (!scaled) {
           if (m == 0)
             for (int i = 0; i < nb; ++i) oc[i] = p1[i];
           else
@@ -104,9 +118,6 @@ void SphereHarmonics::evaluate(const double* xyz, std::size_t npts, double* out,
               p2[i] *= kSmall;
               ecol[i] += kScaleBits;
             }
-        // Next degree: columns shift by 2l (index(l,m) − index(l−1,m) = 2l).
-        oc += 2 * std::size_t(l) * ld;
-        os += 2 * std::size_t(l) * ld;
       }
     }
   }

@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "specavg/basis/gauss_quadrature.hpp"
 #include "specavg/basis/sphere_harmonics.hpp"
 #include "specavg/util/counter_rng.hpp"
 #include "specavg/util/dense_linalg.hpp"
@@ -15,58 +14,65 @@ namespace specavg {
 namespace {
 
 constexpr std::uint64_t kCanonicalSeed = 0x5EC7A16;
-constexpr std::size_t kScratchDoubles = std::size_t(1) << 21;  // 16 MB of all-degree values
+constexpr std::uint64_t kCollocationSeed = 0xC0110C;
 
 // Degree-l block of the harmonics at n points (row-major xyz): out is n × (2l+1),
-// column-major with ld = n. SphereHarmonics evaluates every degree ≤ l, so points are
-// processed in blocks sized to keep that scratch bounded whatever l.
-void eval_degree(const SphereHarmonics& sh, int l, const double* xyz, std::size_t n, double* out,
-                 std::vector<double>& scratch) {
-  const std::size_t m = 2 * std::size_t(l) + 1, off = std::size_t(l) * l;
-  const std::size_t block = std::max<std::size_t>(32, kScratchDoubles / sh.size());
-  scratch.resize(std::min(n, block) * sh.size());
-  for (std::size_t i0 = 0; i0 < n; i0 += block) {
-    const std::size_t nb = std::min(block, n - i0);
-    sh.evaluate(xyz + 3 * i0, nb, scratch.data(), nb);
-    for (std::size_t r = 0; r < m; ++r)
-      std::copy_n(scratch.data() + (off + r) * nb, nb, out + r * n + i0);
-  }
+// column-major with ld = n.
+void eval_degree(const SphereHarmonics& sh, int l, const double* xyz, std::size_t n, double* out) {
+  sh.evaluate_degree(l, xyz, n, out, n);
 }
 
-// Quadrature exact to degree 2l with the weighted degree-l block W·Φ(X) precomputed,
-// shared by every generator's representation matrix.
+// Collocation at n = 4(2l+1) fixed pseudo-random points X: φ_l(g x) = D φ_l(x) for all x
+// gives Φ(gX) = Φ(X) Dᵀ, solved in the least-squares sense. With 4× oversampling Φ(X)
+// is well conditioned (condition number a few units), so D is exact to rounding, while
+// the cost is O(l³) per degree and generator (a product quadrature exact to degree 2l
+// needs ~2l² points, O(l⁴)). The QR of Φ(X) is shared by every generator.
 struct Collocation {
   int l, m;
-  std::size_t nq;
+  std::size_t n;
   SphereHarmonics sh;
-  SphereQuadrature quad;
-  std::vector<double> wphi;     // nq × m, column-major
-  std::vector<double> scratch;  // reused across generators
+  std::vector<double> pts;      // n × 3, row-major
+  LeastSquares ls;
 
-  explicit Collocation(int deg) : l(deg), m(2 * deg + 1), sh(deg), quad(sphere_quadrature(2 * deg)) {
-    nq = quad.size();
-    wphi.resize(nq * m);
-    eval_degree(sh, l, quad.points.data(), nq, wphi.data(), scratch);
-    for (int r = 0; r < m; ++r)
-      for (std::size_t q = 0; q < nq; ++q) wphi[r * nq + q] *= quad.weights[q];
+  explicit Collocation(int deg)
+      : l(deg), m(2 * deg + 1), n(4 * std::size_t(m)), sh(deg), pts(collocation_points(deg, n)),
+        ls(int(n), m, degree_block(sh, deg, pts, n)) {}
+
+  static std::vector<double> collocation_points(int deg, std::size_t n) {
+    std::vector<double> x(3 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+      double s2 = 0;
+      for (int c = 0; c < 3; ++c) {
+        x[3 * i + c] = rng_normal(kCollocationSeed, std::uint64_t(deg), 3 * i + c);
+        s2 += x[3 * i + c] * x[3 * i + c];
+      }
+      for (int c = 0; c < 3; ++c) x[3 * i + c] /= std::sqrt(s2);
+    }
+    return x;
+  }
+  static std::vector<double> degree_block(const SphereHarmonics& sh, int deg, const std::vector<double>& x,
+                                          std::size_t n) {
+    std::vector<double> phi(n * (2 * std::size_t(deg) + 1));
+    eval_degree(sh, deg, x.data(), n, phi.data());
+    return phi;
   }
 
-  // Returns M (m × m, column-major) with M(s, r) = Σ_q w_q φ_r(g x_q) φ_s(x_q) = D_rs,
-  // i.e. the row-major storage of D_l(g) (equivalently D_l(g)ᵀ read column-major).
+  // Returns M (m × m, column-major) = D_l(g)ᵀ, i.e. the row-major storage of D_l(g).
   std::vector<double> representation(const Mat3& g) {
-    std::vector<double> gx(3 * nq);
-    for (std::size_t q = 0; q < nq; ++q) {
+    std::vector<double> gx(3 * n);
+    for (std::size_t q = 0; q < n; ++q) {
       double* y = gx.data() + 3 * q;
-      mat3_apply(g, quad.points.data() + 3 * q, y);
+      mat3_apply(g, pts.data() + 3 * q, y);
       // Re-normalize: a generator orthogonal only to ~1e-9 must not push points off S².
       const double nrm = std::sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
       if (nrm > 0)
         for (int c = 0; c < 3; ++c) y[c] /= nrm;
     }
-    std::vector<double> phig(nq * m);
-    eval_degree(sh, l, gx.data(), nq, phig.data(), scratch);
+    std::vector<double> B(n * m);
+    eval_degree(sh, l, gx.data(), n, B.data());
+    ls.solve(m, B.data());
     std::vector<double> M(std::size_t(m) * m);
-    dgemm(true, false, m, m, int(nq), 1.0, wphi.data(), int(nq), phig.data(), int(nq), 0.0, M.data(), m);
+    for (int c = 0; c < m; ++c) std::copy_n(B.data() + c * n, m, M.data() + std::size_t(c) * m);
     return M;
   }
 };

@@ -13,6 +13,10 @@ void dsyevd_(const char*, const char*, const int*, double*, const int*, double*,
              const int*, int*);
 void dgeqrf_(const int*, const int*, double*, const int*, double*, double*, const int*, int*);
 void dorgqr_(const int*, const int*, const int*, double*, const int*, const double*, double*, const int*, int*);
+void dormqr_(const char*, const char*, const int*, const int*, const int*, const double*, const int*,
+             const double*, double*, const int*, double*, const int*, int*);
+void dtrtrs_(const char*, const char*, const char*, const int*, const int*, const double*, const int*, double*,
+             const int*, int*);
 void openblas_set_num_threads(int);
 }
 
@@ -69,6 +73,31 @@ void orthonormalize_columns(int m, int k, std::vector<double>& A) {
   for (int j = 0; j < k; ++j)
     if (rdiag[j] < 0)
       for (int i = 0; i < m; ++i) A[std::size_t(j) * m + i] = -A[std::size_t(j) * m + i];
+}
+
+LeastSquares::LeastSquares(int rows, int cols, std::vector<double> A)
+    : rows_(rows), cols_(cols), qr_(std::move(A)), tau_(std::max(1, cols)) {
+  if (rows < cols) throw std::invalid_argument("LeastSquares: need rows >= cols");
+  int info = 0, lwork = -1;
+  double wq = 0;
+  dgeqrf_(&rows_, &cols_, qr_.data(), &rows_, tau_.data(), &wq, &lwork, &info);
+  lwork = std::max(int(wq), 1);
+  std::vector<double> work(lwork);
+  dgeqrf_(&rows_, &cols_, qr_.data(), &rows_, tau_.data(), work.data(), &lwork, &info);
+  if (info != 0) throw std::runtime_error("LeastSquares: dgeqrf failed");
+}
+
+void LeastSquares::solve(int nrhs, double* B) const {
+  const char left = 'L', trans = 'T', up = 'U', notrans = 'N', nonunit = 'N';
+  int info = 0, lwork = -1;
+  double wq = 0;
+  dormqr_(&left, &trans, &rows_, &nrhs, &cols_, qr_.data(), &rows_, tau_.data(), B, &rows_, &wq, &lwork, &info);
+  lwork = std::max(int(wq), 1);
+  std::vector<double> work(lwork);
+  dormqr_(&left, &trans, &rows_, &nrhs, &cols_, qr_.data(), &rows_, tau_.data(), B, &rows_, work.data(), &lwork, &info);
+  if (info != 0) throw std::runtime_error("LeastSquares: dormqr failed");
+  dtrtrs_(&up, &notrans, &nonunit, &cols_, &nrhs, qr_.data(), &rows_, B, &rows_, &info);
+  if (info != 0) throw std::runtime_error("LeastSquares: rank-deficient collocation matrix");
 }
 
 void blas_set_threads(int n) { openblas_set_num_threads(n); }

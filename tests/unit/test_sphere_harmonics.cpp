@@ -171,3 +171,29 @@ TEST(SphereHarmonics, FiniteAndSumRuleAtHighDegree) {
 
 }  // namespace
 }  // namespace specavg
+
+namespace specavg {
+namespace {
+
+TEST(SphereHarmonics, SingleDegreeMatchesFullEvaluation) {
+  const int L = 300;
+  const SphereHarmonics sh(L);
+  std::vector<double> x(3 * 40);
+  for (std::size_t i = 0; i < 40; ++i) synthetic_point(4242, i, &x[3 * i]);
+  x[0] = 0.0, x[1] = 0.0, x[2] = 1.0;  // a pole
+  std::vector<double> all(40 * sh.size());
+  sh.evaluate(x.data(), 40, all.data(), 40);
+  for (int l : {0, 1, 7, 150, 300}) {
+    std::vector<double> one(40 * std::size_t(2 * l + 1));
+    sh.evaluate_degree(l, x.data(), 40, one.data(), 40);
+    double dev = 0;
+    for (int m = -l; m <= l; ++m)
+      for (int i = 0; i < 40; ++i)
+        dev = std::max(dev, std::fabs(one[std::size_t(m + l) * 40 + i] - all[sh_index(l, m) * 40 + i]));
+    EXPECT_EQ(dev, 0.0) << "degree " << l;
+  }
+  EXPECT_THROW(sh.evaluate_degree(L + 1, x.data(), 40, all.data(), 40), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace specavg

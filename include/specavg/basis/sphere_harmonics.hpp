@@ -36,8 +36,12 @@ public:
   // xyz: npts unit vectors, row-major (npts × 3). out: column-major, ld ≥ npts,
   // at least ld * size() doubles. Points need |x| = 1; they are not re-normalized.
   void evaluate(const double* xyz, std::size_t npts, double* out, std::size_t ld) const;
+  // Degree l ≤ lmax only: out[(m + l) * ld + i], m = −l..l (same values as evaluate()).
+  // Cheaper than evaluate() when one degree is wanted (no stores of lower degrees).
+  void evaluate_degree(int l, const double* xyz, std::size_t npts, double* out, std::size_t ld) const;
 
 private:
+  void sweep(const double* xyz, std::size_t npts, double* out, std::size_t ld, int only) const;
   int lmax_;
   std::vector<double> a_, b_;   // recurrence coefficients, triangular (l, m) storage
   std::vector<double> sect_;    // sectoral factor P̄_mm / P̄_{m−1,m−1} / sin θ

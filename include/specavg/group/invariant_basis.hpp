@@ -6,8 +6,9 @@
 //  * Harmonics as in basis/sphere_harmonics.hpp; degree l has m_l = 2l+1 functions,
 //    local order index r = m + l (m = −l..l).
 //  * D_l(g) is (2l+1)×(2l+1), row-major, defined by φ_l(g x) = D_l(g) φ_l(x). It is
-//    computed exactly (to rounding) as Σ_q w_q φ_l(g x_q) φ_l(x_q)ᵀ over a product
-//    quadrature exact to degree 2l, and is orthogonal.
+//    computed to rounding by collocation: Φ_l(gX) = Φ_l(X) D_l(g)ᵀ at 4(2l+1) fixed
+//    well-conditioned points X, solved by least squares (O(l³) per degree and generator).
+//    It is orthogonal to rounding.
 //  * f = cᵀφ_l is invariant iff D_l(g)ᵀ c = c for every generator g. The invariant
 //    subspace is ker C_l, C_l = Σ_j (2I − D_j − D_jᵀ) (symmetric positive semidefinite).
 //  * Q (m_l × k_l, column-major, ld = m_l) is a *canonical* orthonormal basis of

@@ -16,6 +16,18 @@ void symmetric_eigen(int n, std::vector<double>& A, std::vector<double>& w);
 // Orthonormalize the columns of the m × k matrix A in place (Householder QR), with
 // the signs fixed so that R has a non-negative diagonal (unique for full rank).
 void orthonormalize_columns(int m, int k, std::vector<double>& A);
+// Least squares min ||A X − B|| for a full-column-rank rows × cols matrix A (rows ≥ cols):
+// A is factored once (Householder QR), then any number of right-hand sides are solved.
+class LeastSquares {
+public:
+  LeastSquares(int rows, int cols, std::vector<double> A);  // A column-major, ld = rows
+  // B: rows × nrhs (column-major, ld = rows) on entry; X in its first cols rows on exit.
+  void solve(int nrhs, double* B) const;
+
+private:
+  int rows_, cols_;
+  std::vector<double> qr_, tau_;
+};
 // Set the BLAS thread count (one MPI rank per core wants 1).
 void blas_set_threads(int n);
 
