@@ -80,10 +80,11 @@ void assembly(MPI_Comm comm, const char* label, int lmax, const std::vector<Mat3
   int rank;
   MPI_Comm_rank(comm, &rank);
   if (rank == 0)
-    std::printf("assembly %-22s lmax %3d D=%6zu D_inv=%5d n/rank=%7lld | features %7.3f s (%.3g values/s) | "
-                "DSYRK+DGEMM %7.3f s = %6.2f GFLOP/s = %5.1f%% of square DGEMM, %5.1f%% of same-shape DGEMM (%.2f)\n",
-                label, lmax, basis.dharm(), basis.dinv(), (long long)n, tf, double(n) * basis.dharm() / tf, ta, gf,
-                100 * gf / ref, 100 * gf / shaped, shaped);
+    std::printf(
+        "assembly %-22s lmax %3d D=%6zu D_inv=%5d n/rank=%7lld | features %7.3f s (%.3g values/s) | "
+        "DSYRK+DGEMM %7.3f s = %6.2f GFLOP/s = %5.1f%% of square DGEMM, %5.1f%% of same-shape DGEMM (%.2f)\n",
+        label, lmax, basis.dharm(), basis.dinv(), (long long)n, tf, double(n) * basis.dharm() / tf, ta, gf,
+        100 * gf / ref, 100 * gf / shaped, shaped);
 }
 
 }  // namespace
@@ -98,7 +99,8 @@ int main(int argc, char** argv) {
   const PetscInt n = argc > 1 ? std::atol(argv[1]) : 200000;
 
   const double ref = dgemm_gflops(comm, 2000);
-  if (rank == 0) std::printf("specavg_perf on %d rank(s)\nDGEMM (n=2000, per rank)            %.2f GFLOP/s\n", size, ref);
+  if (rank == 0)
+    std::printf("specavg_perf on %d rank(s)\nDGEMM (n=2000, per rank)            %.2f GFLOP/s\n", size, ref);
   for (int L : {64, 512}) {
     const double r = harmonic_rate(comm, L, L == 64 ? 20000 : 400);
     if (rank == 0) std::printf("harmonic evaluation L=%-4d          %.3g values/s per rank\n", L, r);

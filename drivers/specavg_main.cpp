@@ -32,8 +32,8 @@ struct Command {
   const char* name;
   PetscErrorCode (*run)(MPI_Comm);
 };
-const Command kCommands[] = {{"synth", cmd_synth}, {"train", cmd_train},  {"predict", cmd_predict},
-                             {"eval", cmd_eval},   {"info", cmd_info}};
+const Command kCommands[] = {
+    {"synth", cmd_synth}, {"train", cmd_train}, {"predict", cmd_predict}, {"eval", cmd_eval}, {"info", cmd_info}};
 
 // Warn (rank 0) about options nobody read: usually a misspelling.
 void warn_unused_options(MPI_Comm comm) {
@@ -58,7 +58,9 @@ int main(int argc, char** argv) {
   for (const auto& c : kCommands)
     if (sub == c.name) cmd = &c;
   if (!sub.empty() && !cmd) {
-    std::fprintf(stderr, "specavg: unknown subcommand '%s': expected synth, train, predict, eval or info (or none for the default job)\n",
+    std::fprintf(stderr,
+                 "specavg: unknown subcommand '%s': expected synth, train, predict, eval or info (or none for the "
+                 "default job)\n",
                  sub.c_str());
     return 2;
   }

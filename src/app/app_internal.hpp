@@ -16,7 +16,7 @@ struct EvalOptions {
 std::string timestamp_utc();
 PetscErrorCode options_eval(PetscOptionItems* PetscOptionsObject, EvalOptions* o);
 PetscErrorCode print_eval(MPI_Comm comm, const EvalReport& r);
-PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path, const std::string& output,
-                            double* seconds);
+PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path,
+                            const std::string& output, double* seconds);
 
 }  // namespace specavg

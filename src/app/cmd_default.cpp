@@ -24,7 +24,8 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   opt.group = "Ih";
   EvalOptions eo;
   PetscOptionsBegin(comm, nullptr, "specavg (default job): synth -> train -> predict -> eval on S^2", "specavg");
-  PetscCall(option_string(PetscOptionsObject, "-workdir", "Directory for the job's data, model and predictions", &workdir));
+  PetscCall(
+      option_string(PetscOptionsObject, "-workdir", "Directory for the job's data, model and predictions", &workdir));
   PetscCall(PetscOptionsInt("-n", "Training points", "", n, &n, nullptr));
   PetscCall(PetscOptionsInt("-n_test", "Test points", "", n_test, &n_test, nullptr));
   PetscCall(PetscOptionsReal("-noise", "Noise standard deviation", "", noise, &noise, nullptr));
@@ -47,8 +48,9 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   PetscCall(collective_check(comm, made, "cannot create -workdir '" + workdir + "'"));
   const std::string train = workdir + "/train.h5", test = workdir + "/test.h5", model_path = workdir + "/model.h5",
                     pred = workdir + "/pred.h5";
-  PetscCall(PetscPrintf(comm, "[specavg] default job on %d rank(s): learn an exactly %s-invariant field on S^2 from %lld noisy samples\n",
-                        size, opt.group.c_str(), (long long)n));
+  PetscCall(PetscPrintf(
+      comm, "[specavg] default job on %d rank(s): learn an exactly %s-invariant field on S^2 from %lld noisy samples\n",
+      size, opt.group.c_str(), (long long)n));
 
   SynthConfig sc;
   std::string label;
@@ -88,21 +90,26 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
 
   const int D = model.basis.dinv();
   PetscCall(PetscPrintf(comm, "\n==== specavg report ====\n"));
-  PetscCall(PetscPrintf(comm, "problem      S^2, group %s, lmax %d, D = %zu -> D_inv = %d, %s estimator, tau %g, s %g\n",
-                        label.c_str(), opt.lmax, model.basis.dharm(), D, estimator_name(opt.estimator), opt.tau,
-                        opt.sobolev_s));
+  PetscCall(PetscPrintf(
+      comm, "problem      S^2, group %s, lmax %d, D = %zu -> D_inv = %d, %s estimator, tau %g, s %g\n", label.c_str(),
+      opt.lmax, model.basis.dharm(), D, estimator_name(opt.estimator), opt.tau, opt.sobolev_s));
   PetscCall(PetscPrintf(comm, "data         %lld train / %lld test points, noise %g, %d rank(s)\n", (long long)n,
                         (long long)n_test, noise, size));
   PetscCall(print_eval(comm, er));
   if (er.rmse_truth >= 0)
     PetscCall(PetscPrintf(comm, "[specavg] noise-limited RMSE sigma*sqrt(D_inv/n) = %.6e (ratio %.2f)\n",
-                          noise * std::sqrt(double(D) / double(n)), er.rmse_truth / (noise * std::sqrt(double(D) / double(n)))));
+                          noise * std::sqrt(double(D) / double(n)),
+                          er.rmse_truth / (noise * std::sqrt(double(D) / double(n)))));
   PetscCall(PetscPrintf(comm, "phase times (s, max over ranks):\n"));
-  PetscCall(PetscPrintf(comm, "  synth %.2f | read %.2f | basis %.2f | features %.2f | assembly %.2f | reduce+solve %.3f | write %.3f | predict %.2f | eval %.2f\n",
+  PetscCall(PetscPrintf(comm,
+                        "  synth %.2f | read %.2f | basis %.2f | features %.2f | assembly %.2f | reduce+solve %.3f | "
+                        "write %.3f | predict %.2f | eval %.2f\n",
                         t_synth, rep.t_read, rep.t_basis, rep.t_features, rep.t_assembly,
                         rep.t_reduce + rep.t_setup + rep.t_solve, t_write, t_predict, t_eval));
-  PetscCall(PetscPrintf(comm, "  harmonic evaluation %.3g values/s per rank; total wall %.2f s\n", rep.values_per_second, total));
-  PetscCall(PetscPrintf(comm, "files        %s, %s, %s, %s\n", train.c_str(), test.c_str(), model_path.c_str(), pred.c_str()));
+  PetscCall(PetscPrintf(comm, "  harmonic evaluation %.3g values/s per rank; total wall %.2f s\n",
+                        rep.values_per_second, total));
+  PetscCall(PetscPrintf(comm, "files        %s, %s, %s, %s\n", train.c_str(), test.c_str(), model_path.c_str(),
+                        pred.c_str()));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -12,8 +12,8 @@ PetscErrorCode options_eval(PetscOptionItems* PetscOptionsObject, EvalOptions* o
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsInt("-id_points", "Test points used for the invariance discrepancy", "", o->id_points,
                             &o->id_points, nullptr));
-  PetscCall(PetscOptionsInt("-id_words", "Random words in the generators tested besides each generator", "", o->id_words,
-                            &o->id_words, nullptr));
+  PetscCall(PetscOptionsInt("-id_words", "Random words in the generators tested besides each generator", "",
+                            o->id_words, &o->id_words, nullptr));
   PetscCall(PetscOptionsInt("-id_word_length", "Length of the random words", "", o->id_word_length, &o->id_word_length,
                             nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -24,8 +24,9 @@ PetscErrorCode print_eval(MPI_Comm comm, const EvalReport& r) {
   PetscCall(PetscPrintf(comm, "[specavg] test points                  %lld\n", r.n));
   PetscCall(PetscPrintf(comm, "[specavg] test RMSE (vs values)        %.6e\n", r.rmse_values));
   if (r.rmse_truth >= 0) PetscCall(PetscPrintf(comm, "[specavg] test RMSE (vs noise-free truth) %.6e\n", r.rmse_truth));
-  PetscCall(PetscPrintf(comm, "[specavg] invariance discrepancy       %.3e relative (%.3e absolute; %d words x %lld points)\n",
-                        r.id_rel, r.id_abs, r.id_words, r.id_points));
+  PetscCall(PetscPrintf(
+      comm, "[specavg] invariance discrepancy       %.3e relative (%.3e absolute; %d words x %lld points)\n", r.id_rel,
+      r.id_abs, r.id_words, r.id_points));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -35,7 +36,8 @@ PetscErrorCode cmd_eval(MPI_Comm comm) {
   EvalOptions eo;
   PetscOptionsBegin(comm, nullptr, "specavg eval: test RMSE and invariance discrepancy of a model", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
-  PetscCall(option_string(PetscOptionsObject, "-data", "Test data, HDF5: points (n x 3), values (n or n x k)", &data_path));
+  PetscCall(
+      option_string(PetscOptionsObject, "-data", "Test data, HDF5: points (n x 3), values (n or n x k)", &data_path));
   PetscCall(options_eval(PetscOptionsObject, &eo));
   PetscOptionsEnd();
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);

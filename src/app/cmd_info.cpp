@@ -18,8 +18,8 @@ PetscErrorCode print_group(MPI_Comm comm, const std::string& label, const std::v
   PetscCall(PetscPrintf(comm, "group        %s, %zu generator(s)\n", label.c_str(), gens.size()));
   for (std::size_t j = 0; j < gens.size(); ++j) {
     const Mat3& g = gens[j];
-    PetscCall(PetscPrintf(comm, "  g%-2zu [% .6f % .6f % .6f; % .6f % .6f % .6f; % .6f % .6f % .6f]\n", j, g[0], g[1], g[2],
-                          g[3], g[4], g[5], g[6], g[7], g[8]));
+    PetscCall(PetscPrintf(comm, "  g%-2zu [% .6f % .6f % .6f; % .6f % .6f % .6f; % .6f % .6f % .6f]\n", j, g[0], g[1],
+                          g[2], g[3], g[4], g[5], g[6], g[7], g[8]));
   }
   if (order) {
     const auto el = enumerate_group(gens, std::size_t(cap));
@@ -41,8 +41,8 @@ PetscErrorCode print_basis(MPI_Comm comm, const InvariantBasis& b) {
     counts << (d.l ? " " : "") << d.k;
     res = std::max(res, d.residual);
   }
-  PetscCall(PetscPrintf(comm, "cutoff       lmax %d: D = %zu harmonics, D_inv = %d invariant features\n", b.lmax, b.dharm(),
-                        b.dinv()));
+  PetscCall(PetscPrintf(comm, "cutoff       lmax %d: D = %zu harmonics, D_inv = %d invariant features\n", b.lmax,
+                        b.dharm(), b.dinv()));
   PetscCall(PetscPrintf(comm, "invariants per degree l = 0..%d: %s\n", b.lmax, counts.str().c_str()));
   if (res > 0) PetscCall(PetscPrintf(comm, "max invariance residual max_j |D_l(g_j)^T Q_l - Q_l| = %.2e\n", res));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -58,8 +58,10 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
   PetscOptionsBegin(comm, nullptr, "specavg info: describe a model, or a group and its invariant subspaces", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file to describe", &model_path));
   PetscCall(options_group(PetscOptionsObject, &spec, &file));
-  PetscCall(PetscOptionsInt("-lmax", "Degree cutoff when describing a group without a model", "", lmax, &lmax, nullptr));
-  PetscCall(PetscOptionsBool("-order", "Compute the group order by closure of the generators", "", order, &order, nullptr));
+  PetscCall(
+      PetscOptionsInt("-lmax", "Degree cutoff when describing a group without a model", "", lmax, &lmax, nullptr));
+  PetscCall(
+      PetscOptionsBool("-order", "Compute the group order by closure of the generators", "", order, &order, nullptr));
   PetscCall(PetscOptionsInt("-max_group_order", "Cap on the closure used by -order", "", cap, &cap, nullptr));
   PetscOptionsEnd();
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
@@ -82,10 +84,11 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
   PetscCall(PetscPrintf(comm, "manifold     %s (dim %d)\n", m.manifold.c_str(), m.dim));
   PetscCall(print_group(comm, m.group_spec, m.generators, order, cap));
   PetscCall(print_basis(comm, m.basis));
-  PetscCall(PetscPrintf(comm, "estimator    %s, tau %g, sobolev_s %g, %d target(s)\n", estimator_name(m.estimator), m.tau,
-                        m.sobolev_s, m.ntargets));
+  PetscCall(PetscPrintf(comm, "estimator    %s, tau %g, sobolev_s %g, %d target(s)\n", estimator_name(m.estimator),
+                        m.tau, m.sobolev_s, m.ntargets));
   PetscCall(PetscPrintf(comm, "provenance   specavg %s, created %s on %d rank(s), n_train %lld, weight sum %g\n",
-                        m.prov.version.c_str(), m.prov.created.c_str(), m.prov.nranks, m.prov.n_train, m.prov.weight_sum));
+                        m.prov.version.c_str(), m.prov.created.c_str(), m.prov.nranks, m.prov.n_train,
+                        m.prov.weight_sum));
   PetscCall(PetscPrintf(comm, "options     %s\n", m.prov.options.c_str()));
   std::ostringstream t;
   for (const auto& [name, sec] : m.prov.timings) t << " " << name << " " << sec << " s;";

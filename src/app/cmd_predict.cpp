@@ -11,8 +11,8 @@
 namespace specavg {
 
 // Predict on the points of `points_path` and write `values` (n × k) to `output`.
-PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path, const std::string& output,
-                            double* seconds) {
+PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path,
+                            const std::string& output, double* seconds) {
   PetscFunctionBeginUser;
   const double t0 = MPI_Wtime();
   LocalData pts;

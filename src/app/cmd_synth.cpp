@@ -13,7 +13,8 @@ PetscErrorCode cmd_synth(MPI_Comm comm) {
   SynthConfig cfg;
   std::string spec, file;
   PetscInt n = cfg.n, seed = PetscInt(cfg.seed), cap = PetscInt(cfg.max_group_order);
-  PetscOptionsBegin(comm, nullptr, "specavg synth: uniform points on S^2 with an exactly invariant noisy target", "specavg");
+  PetscOptionsBegin(comm, nullptr, "specavg synth: uniform points on S^2 with an exactly invariant noisy target",
+                    "specavg");
   PetscCall(PetscOptionsInt("-n", "Number of points", "", n, &n, nullptr));
   PetscCall(PetscOptionsReal("-noise", "Standard deviation of the Gaussian noise added to the target", "", cfg.noise,
                              &cfg.noise, nullptr));

@@ -6,8 +6,8 @@
 
 namespace specavg {
 namespace {
-constexpr int kChunk = 256;            // points per inner sweep (state fits in L1/L2)
-constexpr int kScaleBits = 300;        // X-number rescaling step 2^±300
+constexpr int kChunk = 256;      // points per inner sweep (state fits in L1/L2)
+constexpr int kScaleBits = 300;  // X-number rescaling step 2^±300
 const double kBig = std::ldexp(1.0, kScaleBits);
 const double kSmall = std::ldexp(1.0, -kScaleBits);
 }  // namespace
@@ -21,7 +21,8 @@ SphereHarmonics::SphereHarmonics(int lmax) : lmax_(lmax) {
     for (int l = m + 1; l <= lmax; ++l) {
       const double lm = double(l - m), lp = double(l + m);
       a_[tri(l, m)] = std::sqrt((2.0 * l - 1) * (2.0 * l + 1) / (lm * lp));
-      b_[tri(l, m)] = (l - m - 1 > 0) ? std::sqrt((2.0 * l + 1) * (lp - 1) * (lm - 1) / (lm * lp * (2.0 * l - 3))) : 0.0;
+      b_[tri(l, m)] =
+          (l - m - 1 > 0) ? std::sqrt((2.0 * l + 1) * (lp - 1) * (lm - 1) / (lm * lp * (2.0 * l - 3))) : 0.0;
     }
   sect_.assign(std::size_t(lmax) + 1, 1.0);
   if (lmax >= 1) sect_[1] = std::sqrt(3.0);
@@ -82,7 +83,7 @@ void SphereHarmonics::sweep(const double* xyz, std::size_t npts, double* out, st
         p2[i] = 0.0;
         ecol[i] = ex[i];
       }
-      for (int l = m;; ) {
+      for (int l = m;;) {
         // Store degree l, order m: cos (or m = 0) column and sin column.
         const std::size_t base = only >= 0 ? std::size_t(only) : std::size_t(l) * l + l;
         double* oc = o + (base + m) * ld;

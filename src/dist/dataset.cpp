@@ -36,7 +36,8 @@ PetscErrorCode read_local_data(MPI_Comm comm, const std::string& path, const std
   PetscCall(r.shape("points", &pd));
   PetscCall(collective_check(comm, pd.size() == 2 && pd[1] == 3,
                              "dataset 'points' in '" + path + "' must have shape (n, 3) for the sphere S², got rank " +
-                                 std::to_string(pd.size()) + (pd.size() == 2 ? " with " + std::to_string(pd[1]) + " columns" : "")));
+                                 std::to_string(pd.size()) +
+                                 (pd.size() == 2 ? " with " + std::to_string(pd[1]) + " columns" : "")));
   PetscCall(collective_check(comm, pd[0] > 0, "dataset 'points' in '" + path + "' is empty"));
   d->n_global = PetscInt(pd[0]);
   row_block(comm, d->n_global, &d->begin, &d->count);
@@ -70,7 +71,8 @@ PetscErrorCode read_local_data(MPI_Comm comm, const std::string& path, const std
       PetscCall(collective_check(comm, d->ntargets > 0, "dataset 'values' in '" + path + "' has no columns"));
       d->values.resize(std::size_t(d->count) * d->ntargets);
       PetscCall(r.read_rows("values", d->begin, d->count, d->values.data()));
-      PetscCall(collective_check(comm, (bad = find_non_finite(d->values, d->ntargets, d->begin, "dataset 'values'", path)).empty(), bad));
+      PetscCall(collective_check(
+          comm, (bad = find_non_finite(d->values, d->ntargets, d->begin, "dataset 'values'", path)).empty(), bad));
       std::vector<hsize_t> td;
       bool has_truth = false;
       PetscCall(r.shape("truth", &td, &has_truth));
@@ -87,13 +89,15 @@ PetscErrorCode read_local_data(MPI_Comm comm, const std::string& path, const std
   PetscCall(r.shape("weights", &wd, &has_w));
   d->weights.clear();
   if (has_w) {
-    PetscCall(collective_check(comm, wd.size() == 1 && wd[0] == pd[0],
-                               "dataset 'weights' in '" + path + "' must have shape (n) with n = " + std::to_string(pd[0])));
+    PetscCall(
+        collective_check(comm, wd.size() == 1 && wd[0] == pd[0],
+                         "dataset 'weights' in '" + path + "' must have shape (n) with n = " + std::to_string(pd[0])));
     d->weights.resize(d->count);
     PetscCall(r.read_rows("weights", d->begin, d->count, d->weights.data()));
     bad = find_non_finite(d->weights, 1, d->begin, "dataset 'weights'", path);
     for (PetscInt i = 0; bad.empty() && i < d->count; ++i)
-      if (d->weights[i] < 0) bad = "dataset 'weights' in '" + path + "' has a negative weight at row " + std::to_string(d->begin + i);
+      if (d->weights[i] < 0)
+        bad = "dataset 'weights' in '" + path + "' has a negative weight at row " + std::to_string(d->begin + i);
     PetscCall(collective_check(comm, bad.empty(), bad));
   }
   PetscFunctionReturn(PETSC_SUCCESS);

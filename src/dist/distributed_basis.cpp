@@ -12,8 +12,9 @@ namespace specavg {
 PetscErrorCode resolve_group(MPI_Comm comm, const std::string& spec, const std::string& group_file,
                              std::vector<Mat3>* gens, std::string* label) {
   PetscFunctionBeginUser;
-  PetscCall(collective_check(comm, !spec.empty() || !group_file.empty(),
-                             "no symmetry group given: pass -group <spec> (e.g. -group Ih) or -group_file <generators.h5>"));
+  PetscCall(
+      collective_check(comm, !spec.empty() || !group_file.empty(),
+                       "no symmetry group given: pass -group <spec> (e.g. -group Ih) or -group_file <generators.h5>"));
   gens->clear();
   label->clear();
   if (!spec.empty()) {

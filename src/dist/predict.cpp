@@ -43,7 +43,8 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
   rep->rmse_truth = d.has_truth ? std::sqrt(glob[1] / nvals) : -1.0;
 
   // Invariance discrepancy on a proportional share of this rank's rows.
-  const PetscInt m = d.n_global > 0 ? std::min<PetscInt>(d.count, (PetscInt)std::ceil(double(id_points) * d.count / d.n_global)) : 0;
+  const PetscInt m =
+      d.n_global > 0 ? std::min<PetscInt>(d.count, (PetscInt)std::ceil(double(id_points) * d.count / d.n_global)) : 0;
   const int r = int(model.generators.size());
   std::vector<Mat3> words(model.generators);
   for (int w = 0; r > 0 && w < nwords; ++w) {

@@ -56,7 +56,8 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
   PetscCallMPI(MPI_Allreduce(ws, wg, 2, MPI_DOUBLE, MPI_SUM, comm));
   rep->wsum = wg[0];
   rep->n = (long long)wg[1];
-  PetscCall(collective_check(comm, wg[0] > 0, "the weights sum to zero: at least one data point needs a positive weight"));
+  PetscCall(
+      collective_check(comm, wg[0] > 0, "the weights sum to zero: at least one data point needs a positive weight"));
   const double W = wg[0];
   coef->assign(std::size_t(D) * k, 0.0);
 

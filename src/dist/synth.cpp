@@ -12,9 +12,10 @@ PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg) {
   PetscCall(collective_check(comm, cfg.n > 0, "-n must be positive"));
   PetscCall(collective_check(comm, cfg.noise >= 0, "-noise must be >= 0"));
   const auto elements = enumerate_group(cfg.generators, cfg.max_group_order);
-  PetscCall(collective_check(comm, elements.has_value(),
-                             "synth builds its invariant target by averaging over the group, but the group has more than " +
-                                 std::to_string(cfg.max_group_order) + " elements: use a smaller group"));
+  PetscCall(
+      collective_check(comm, elements.has_value(),
+                       "synth builds its invariant target by averaging over the group, but the group has more than " +
+                           std::to_string(cfg.max_group_order) + " elements: use a smaller group"));
   const SyntheticTarget target(*elements);
   PetscInt begin, count;
   row_block(comm, PetscInt(cfg.n), &begin, &count);

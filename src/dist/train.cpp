@@ -59,15 +59,17 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   PetscCall(PetscLogStagePop());
   const int D = model->basis.dinv();
   if (opt.verbose)
-    PetscCall(PetscPrintf(comm, "[specavg] invariant basis for %s, lmax %d: D = %zu harmonics -> D_inv = %d invariant features: %.2f s\n",
-                          label.c_str(), opt.lmax, model->basis.dharm(), D, rep->t_basis));
+    PetscCall(PetscPrintf(
+        comm, "[specavg] invariant basis for %s, lmax %d: D = %zu harmonics -> D_inv = %d invariant features: %.2f s\n",
+        label.c_str(), opt.lmax, model->basis.dharm(), D, rep->t_basis));
 
   PetscCall(PetscLogStagePush(s_assemble));
   NormalEquations ne;
   int rank;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   auto progress = [&](double f) {  // rank 0's own rows stand for all (equal blocks)
-    if (opt.verbose && rank == 0) std::printf("[specavg]   features + assembly %3.0f%% done\n", 100 * f), std::fflush(stdout);
+    if (opt.verbose && rank == 0)
+      std::printf("[specavg]   features + assembly %3.0f%% done\n", 100 * f), std::fflush(stdout);
   };
   PetscCall(assemble_local(model->basis, data, opt.block_rows, opt.estimator == EstimatorKind::Ridge, &ne, progress));
   PetscCall(PetscLogStagePop());
@@ -89,8 +91,9 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   rep->t_setup = rep->solve.t_setup;
   rep->t_solve = rep->solve.t_solve;
   if (opt.verbose)
-    PetscCall(PetscPrintf(comm, "[specavg] reduced %s: reduce %.3f s, factor %.3f s, solve %.3f s, max rel. residual %.1e\n",
-                          rep->solve.method.c_str(), rep->t_reduce, rep->t_setup, rep->t_solve, rep->solve.max_rel_residual));
+    PetscCall(
+        PetscPrintf(comm, "[specavg] reduced %s: reduce %.3f s, factor %.3f s, solve %.3f s, max rel. residual %.1e\n",
+                    rep->solve.method.c_str(), rep->t_reduce, rep->t_setup, rep->t_solve, rep->solve.max_rel_residual));
 
   model->manifold = "sphere";
   model->dim = 3;

@@ -23,8 +23,8 @@ void InvariantFeatures::evaluate(const double* xyz, std::size_t nb, double* psi)
   for (const auto& d : basis_.degrees) {
     if (d.k == 0) continue;
     // ψ_l (nb × k) = Φ_l (nb × m, contiguous columns l²..) · Q_l (m × k)
-    dgemm(false, false, int(nb), d.k, d.m, 1.0, phi_.data() + sh_index(d.l, -d.l) * nb, int(nb), d.Q.data(),
-          d.m, 0.0, psi + std::size_t(col) * nb, int(nb));
+    dgemm(false, false, int(nb), d.k, d.m, 1.0, phi_.data() + sh_index(d.l, -d.l) * nb, int(nb), d.Q.data(), d.m, 0.0,
+          psi + std::size_t(col) * nb, int(nb));
     col += d.k;
   }
 }

@@ -28,11 +28,16 @@ InvariantBasis build_invariant_basis(int lmax, const std::vector<Mat3>& gens) {
 EstimatorKind parse_estimator(const std::string& name) {
   if (name == "ridge") return EstimatorKind::Ridge;
   if (name == "spectral") return EstimatorKind::Spectral;
-  throw std::invalid_argument("unknown -estimator '" + name + "': expected 'ridge' (invariant least squares) or 'spectral' (spectral averaging)");
+  throw std::invalid_argument("unknown -estimator '" + name +
+                              "': expected 'ridge' (invariant least squares) or 'spectral' (spectral averaging)");
 }
 
-const char* estimator_name(EstimatorKind e) { return e == EstimatorKind::Ridge ? "ridge" : "spectral"; }
+const char* estimator_name(EstimatorKind e) {
+  return e == EstimatorKind::Ridge ? "ridge" : "spectral";
+}
 
-double penalty_weight(int l, double sobolev_s) { return std::pow(1.0 + double(l) * (l + 1), sobolev_s); }
+double penalty_weight(int l, double sobolev_s) {
+  return std::pow(1.0 + double(l) * (l + 1), sobolev_s);
+}
 
 }  // namespace specavg

@@ -45,6 +45,8 @@ void synthetic_point(unsigned long long seed, unsigned long long i, double* x) {
   for (int c = 0; c < 3; ++c) x[c] *= inv;
 }
 
-double synthetic_noise(unsigned long long seed, unsigned long long i) { return rng_normal(seed, 2, i); }
+double synthetic_noise(unsigned long long seed, unsigned long long i) {
+  return rng_normal(seed, 2, i);
+}
 
 }  // namespace specavg

@@ -24,11 +24,13 @@ std::string trim(const std::string& s) {
 }
 
 // Exact matrices where the entries are 0/±1, so products close without rounding.
-Mat3 diag(double a, double b, double c) { return {a, 0, 0, 0, b, 0, 0, 0, c}; }
+Mat3 diag(double a, double b, double c) {
+  return {a, 0, 0, 0, b, 0, 0, 0, c};
+}
 const Mat3 kInversion = {-1, 0, 0, 0, -1, 0, 0, 0, -1};
-const Mat3 kCyclic = {0, 1, 0, 0, 0, 1, 1, 0, 0};       // (x, y, z) → (y, z, x): 3-fold about (1,1,1)
-const Mat3 kRz90 = {0, -1, 0, 1, 0, 0, 0, 0, 1};        // 4-fold about z
-const Mat3 kSwapXY = {0, 1, 0, 1, 0, 0, 0, 0, 1};       // mirror x ↔ y (contains the (1,1,1) axis)
+const Mat3 kCyclic = {0, 1, 0, 0, 0, 1, 1, 0, 0};  // (x, y, z) → (y, z, x): 3-fold about (1,1,1)
+const Mat3 kRz90 = {0, -1, 0, 1, 0, 0, 0, 0, 1};   // 4-fold about z
+const Mat3 kSwapXY = {0, 1, 0, 1, 0, 0, 0, 0, 1};  // mirror x ↔ y (contains the (1,1,1) axis)
 
 // Rotation by 2π/n about z; exact entries for n = 1, 2, 4.
 Mat3 rz(int n) {
@@ -98,8 +100,7 @@ std::vector<Mat3> generators_from_spec(const std::string& spec) {
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = spec.find(',', start);
-    append_token(trim(spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start)), spec,
-                 out);
+    append_token(trim(spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start)), spec, out);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }

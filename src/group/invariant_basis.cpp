@@ -31,11 +31,15 @@ struct Collocation {
   int l, m;
   std::size_t n;
   SphereHarmonics sh;
-  std::vector<double> pts;      // n × 3, row-major
+  std::vector<double> pts;  // n × 3, row-major
   LeastSquares ls;
 
   explicit Collocation(int deg)
-      : l(deg), m(2 * deg + 1), n(4 * std::size_t(m)), sh(deg), pts(collocation_points(deg, n)),
+      : l(deg),
+        m(2 * deg + 1),
+        n(4 * std::size_t(m)),
+        sh(deg),
+        pts(collocation_points(deg, n)),
         ls(int(n), m, degree_block(sh, deg, pts, n)) {}
 
   static std::vector<double> collocation_points(int deg, std::size_t n) {

@@ -9,17 +9,20 @@
 
 namespace specavg {
 
-Mat3 mat3_identity() { return {1, 0, 0, 0, 1, 0, 0, 0, 1}; }
+Mat3 mat3_identity() {
+  return {1, 0, 0, 0, 1, 0, 0, 0, 1};
+}
 
 Mat3 mat3_mul(const Mat3& a, const Mat3& b) {
   Mat3 c{};
   for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j)
-      c[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
+    for (int j = 0; j < 3; ++j) c[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
   return c;
 }
 
-Mat3 mat3_transpose(const Mat3& a) { return {a[0], a[3], a[6], a[1], a[4], a[7], a[2], a[5], a[8]}; }
+Mat3 mat3_transpose(const Mat3& a) {
+  return {a[0], a[3], a[6], a[1], a[4], a[7], a[2], a[5], a[8]};
+}
 
 void mat3_apply(const Mat3& g, const double* x, double* y) {
   const double x0 = x[0], x1 = x[1], x2 = x[2];  // allow y == x
@@ -37,9 +40,8 @@ Mat3 rotation_about_axis(double ax, double ay, double az, double angle) {
   az /= n;
   const double c = std::cos(angle), s = std::sin(angle), t = 1.0 - c;
   // Rodrigues: R = c I + s [a]_x + (1 − c) a aᵀ.
-  return {c + t * ax * ax,      t * ax * ay - s * az, t * ax * az + s * ay,
-          t * ay * ax + s * az, c + t * ay * ay,      t * ay * az - s * ax,
-          t * az * ax - s * ay, t * az * ay + s * ax, c + t * az * az};
+  return {c + t * ax * ax,      t * ax * ay - s * az, t * ax * az + s * ay, t * ay * ax + s * az, c + t * ay * ay,
+          t * ay * az - s * ax, t * az * ax - s * ay, t * az * ay + s * ax, c + t * az * az};
 }
 
 void validate_generators(const std::vector<Mat3>& gens, const std::string& source, double tol) {
@@ -91,7 +93,7 @@ bool close(const Mat3& a, const Mat3& b) {
 // lying near a cell boundary may round either way in another product, so the lookup
 // also tries the neighbouring cell for such entries (rarely more than none).
 class ElementSet {
-public:
+ public:
   // Index of an element equal (to 1e-8) to g, or -1.
   long find(const Mat3& g) const {
     Key key;
@@ -129,7 +131,7 @@ public:
   const Mat3& operator[](std::size_t i) const { return elems_[i]; }
   std::vector<Mat3> take() { return std::move(elems_); }
 
-private:
+ private:
   std::vector<Mat3> elems_;
   std::unordered_map<Key, std::vector<long>, KeyHash> map_;
 };

@@ -10,8 +10,7 @@ namespace specavg {
 namespace {
 
 // Open an existing dataset, or fail collectively with a message naming file and dataset.
-PetscErrorCode open_dataset(MPI_Comm comm, hid_t file, const std::string& path, const std::string& name,
-                            hid_t* ds) {
+PetscErrorCode open_dataset(MPI_Comm comm, hid_t file, const std::string& path, const std::string& name, hid_t* ds) {
   PetscFunctionBeginUser;
   *ds = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
   PetscCall(collective_check(comm, *ds >= 0, "cannot open dataset '" + name + "' in " + path));
@@ -60,8 +59,9 @@ PetscErrorCode transfer_rows(MPI_Comm comm, hid_t file, const std::string& path,
   H5Sclose(mspace);
   H5Sclose(fspace);
   H5Dclose(ds);
-  PetscCall(collective_check(comm, st >= 0, std::string(read ? "reading" : "writing") + " dataset '" + name + "' " +
-                                                (read ? "from " : "to ") + path + " failed"));
+  PetscCall(collective_check(comm, st >= 0,
+                             std::string(read ? "reading" : "writing") + " dataset '" + name + "' " +
+                                 (read ? "from " : "to ") + path + " failed"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -76,7 +76,9 @@ void row_block(MPI_Comm comm, PetscInt n, PetscInt* begin, PetscInt* count) {
   *begin = rank * q + (rank < r ? rank : r);
 }
 
-void h5_silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void h5_silence_errors() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 H5Reader::~H5Reader() {
   if (file_ >= 0) H5Fclose(file_);
@@ -118,8 +120,7 @@ PetscErrorCode H5Reader::shape(const std::string& name, std::vector<hsize_t>* di
     *exists = present;
     if (!present) PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(collective_check(comm_, present,
-                             role_ + " file '" + path_ + "' has no dataset '" + name + "'"));
+  PetscCall(collective_check(comm_, present, role_ + " file '" + path_ + "' has no dataset '" + name + "'"));
   hid_t ds;
   PetscCall(open_dataset(comm_, file_, path_, name, &ds));
   hid_t type = H5Dget_type(ds);
@@ -131,8 +132,8 @@ PetscErrorCode H5Reader::shape(const std::string& name, std::vector<hsize_t>* di
   if (nd > 0) H5Sget_simple_extent_dims(space, dims->data(), nullptr);
   H5Sclose(space);
   H5Dclose(ds);
-  PetscCall(collective_check(comm_, is_float,
-                             "dataset '" + name + "' in " + path_ + " must be floating point (float64)"));
+  PetscCall(
+      collective_check(comm_, is_float, "dataset '" + name + "' in " + path_ + " must be floating point (float64)"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -140,7 +141,9 @@ PetscErrorCode H5Reader::read_rows(const std::string& name, PetscInt begin, Pets
   return transfer_rows(comm_, file_, path_, name, begin, count, true, buf, nullptr);
 }
 
-H5Writer::~H5Writer() { abandon(); }
+H5Writer::~H5Writer() {
+  abandon();
+}
 
 void H5Writer::abandon() {
   if (file_ >= 0) {
@@ -161,8 +164,8 @@ PetscErrorCode H5Writer::create(MPI_Comm comm, const std::string& path) {
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
   file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
-  PetscCall(collective_check(comm, file_ >= 0,
-                             "cannot create output file '" + tmp_ + "': check that the directory exists and is writable"));
+  PetscCall(collective_check(
+      comm, file_ >= 0, "cannot create output file '" + tmp_ + "': check that the directory exists and is writable"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -156,7 +156,8 @@ std::vector<double> read_dataset(hid_t loc, const std::string& name, std::size_t
   H5Sclose(sp);
   if (std::size_t(n) != expect) {
     H5Dclose(d);
-    throw std::runtime_error("dataset '" + name + "' has " + std::to_string(n) + " entries, expected " + std::to_string(expect));
+    throw std::runtime_error("dataset '" + name + "' has " + std::to_string(n) + " entries, expected " +
+                             std::to_string(expect));
   }
   std::vector<double> v(expect);
   if (expect) check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "reading " + name);
@@ -173,11 +174,14 @@ void read_file(const std::string& path, Model* m) {
   hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) throw std::runtime_error("cannot open");
   try {
-    if (read_attr_string(f, "format") != "specavg-model") throw std::runtime_error("not a specavg model (attribute format)");
-    if (int(read_attr_double(f, "format_version")) != kFormatVersion) throw std::runtime_error("unsupported format_version");
+    if (read_attr_string(f, "format") != "specavg-model")
+      throw std::runtime_error("not a specavg model (attribute format)");
+    if (int(read_attr_double(f, "format_version")) != kFormatVersion)
+      throw std::runtime_error("unsupported format_version");
     m->manifold = read_attr_string(f, "manifold");
     m->dim = int(read_attr_double(f, "dim"));
-    if (m->manifold != "sphere" || m->dim != 3) throw std::runtime_error("manifold '" + m->manifold + "' is not supported by this version");
+    if (m->manifold != "sphere" || m->dim != 3)
+      throw std::runtime_error("manifold '" + m->manifold + "' is not supported by this version");
     const int lmax = int(read_attr_double(f, "lmax"));
     m->group_spec = read_attr_string(f, "group_spec");
     m->estimator = parse_estimator(read_attr_string(f, "estimator"));

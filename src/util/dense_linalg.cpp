@@ -5,16 +5,16 @@
 #include <string>
 
 extern "C" {
-void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*,
-            const int*, const double*, const int*, const double*, double*, const int*);
-void dsyrk_(const char*, const char*, const int*, const int*, const double*, const double*, const int*,
-            const double*, double*, const int*);
-void dsyevd_(const char*, const char*, const int*, double*, const int*, double*, double*, const int*, int*,
-             const int*, int*);
+void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*, const int*,
+            const double*, const int*, const double*, double*, const int*);
+void dsyrk_(const char*, const char*, const int*, const int*, const double*, const double*, const int*, const double*,
+            double*, const int*);
+void dsyevd_(const char*, const char*, const int*, double*, const int*, double*, double*, const int*, int*, const int*,
+             int*);
 void dgeqrf_(const int*, const int*, double*, const int*, double*, double*, const int*, int*);
 void dorgqr_(const int*, const int*, const int*, double*, const int*, const double*, double*, const int*, int*);
-void dormqr_(const char*, const char*, const int*, const int*, const int*, const double*, const int*,
-             const double*, double*, const int*, double*, const int*, int*);
+void dormqr_(const char*, const char*, const int*, const int*, const int*, const double*, const int*, const double*,
+             double*, const int*, double*, const int*, int*);
 void dtrtrs_(const char*, const char*, const char*, const int*, const int*, const double*, const int*, double*,
              const int*, int*);
 void openblas_set_num_threads(int);
@@ -22,15 +22,14 @@ void openblas_set_num_threads(int);
 
 namespace specavg {
 
-void dgemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* A, int lda, const double* B,
-           int ldb, double beta, double* C, int ldc) {
+void dgemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* A, int lda, const double* B, int ldb,
+           double beta, double* C, int ldc) {
   if (m == 0 || n == 0) return;
   const char a = ta ? 'T' : 'N', b = tb ? 'T' : 'N';
   dgemm_(&a, &b, &m, &n, &k, &alpha, A, &lda, B, &ldb, &beta, C, &ldc);
 }
 
-void dsyrk_upper(bool trans, int n, int k, double alpha, const double* A, int lda, double beta, double* C,
-                 int ldc) {
+void dsyrk_upper(bool trans, int n, int k, double alpha, const double* A, int lda, double beta, double* C, int ldc) {
   if (n == 0) return;
   const char u = 'U', t = trans ? 'T' : 'N';
   dsyrk_(&u, &t, &n, &k, &alpha, A, &lda, &beta, C, &ldc);
@@ -100,6 +99,8 @@ void LeastSquares::solve(int nrhs, double* B) const {
   if (info != 0) throw std::runtime_error("LeastSquares: rank-deficient collocation matrix");
 }
 
-void blas_set_threads(int n) { openblas_set_num_threads(n); }
+void blas_set_threads(int n) {
+  openblas_set_num_threads(n);
+}
 
 }  // namespace specavg

@@ -42,7 +42,9 @@ Dataset points(int n) {
   }
   return p;
 }
-Dataset values(int n, double fill = 0.5) { return {"values", {hsize_t(n)}, std::vector<double>(n, fill)}; }
+Dataset values(int n, double fill = 0.5) {
+  return {"values", {hsize_t(n)}, std::vector<double>(n, fill)};
+}
 
 struct RunResult {
   int code;
@@ -71,7 +73,7 @@ void expect_rejected(const std::string& args, const std::string& out, const std:
 }
 
 class CliErrors : public ::testing::Test {
-protected:
+ protected:
   static void SetUpTestSuite() {
     const int n = 200;
     write_h5("cli_good.h5", {points(n), values(n)});

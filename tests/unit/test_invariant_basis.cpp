@@ -197,7 +197,7 @@ TEST(InvariantBasis, CanonicalQIsReproducibleAndGeneratorIndependent) {
   const std::vector<Mat3> redundant = {oh[0], mat3_mul(oh[0], oh[1]), oh[1], oh[2], oh[3]};
   const std::vector<Mat3> all = *enumerate_group(oh, 48);  // every element as a generator
   const std::vector<Mat3> alt = {Mat3{0, -1, 0, 1, 0, 0, 0, 0, 1}, mat3_mul(oh[0], oh[3]),
-                           Mat3{1, 0, 0, 0, 1, 0, 0, 0, -1}};  // C4z, S6, σh: another set for Oh
+                                 Mat3{1, 0, 0, 0, 1, 0, 0, 0, -1}};  // C4z, S6, σh: another set for Oh
   ASSERT_EQ(enumerate_group(alt, 100)->size(), 48u);
   for (int l = 0; l <= 20; ++l) {
     const DegreeInvariants a = invariant_subspace(l, oh), b = invariant_subspace(l, oh);

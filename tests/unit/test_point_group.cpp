@@ -79,10 +79,10 @@ TEST(PointGroup, RotationAboutAxis) {
 
 TEST(PointGroup, OrdersByClosure) {
   const std::pair<const char*, std::size_t> cases[] = {
-      {"C1", 1},   {"C5", 5},   {"D6", 12},  {"C4v", 8},  {"C3h", 6}, {"T", 12},     {"Td", 24},
-      {"Th", 24},  {"O", 24},   {"Oh", 48},  {"I", 60},   {"Ih", 120}, {"Ci", 2},    {"Cs", 2},
-      {"C6,Cs", 12}, {"C2", 2}, {"D1", 2},   {"D2", 4},   {"C1h", 2}, {"C1v", 2},    {"C17", 17},
-      {"D7", 14},  {"C6h", 12}, {"C6v", 12}, {" Oh , Ci ", 48}, {"C1,C1", 1}, {"O,Ci", 48}, {"T,C4", 24}};
+      {"C1", 1},     {"C5", 5},   {"D6", 12},  {"C4v", 8},        {"C3h", 6},   {"T", 12},    {"Td", 24},
+      {"Th", 24},    {"O", 24},   {"Oh", 48},  {"I", 60},         {"Ih", 120},  {"Ci", 2},    {"Cs", 2},
+      {"C6,Cs", 12}, {"C2", 2},   {"D1", 2},   {"D2", 4},         {"C1h", 2},   {"C1v", 2},   {"C17", 17},
+      {"D7", 14},    {"C6h", 12}, {"C6v", 12}, {" Oh , Ci ", 48}, {"C1,C1", 1}, {"O,Ci", 48}, {"T,C4", 24}};
   for (const auto& c : cases) EXPECT_EQ(order_of(c.first), c.second) << c.first;
 }
 
@@ -140,8 +140,8 @@ TEST(PointGroup, AxisConventions) {
 }
 
 TEST(PointGroup, InvalidSpecsThrow) {
-  for (const char* spec : {"Q7", "C0", "Cx", "D", "", "  ", "C6,,Cs", "C6,", ",C6", "c6", "C-3", "D0", "Cv",
-                           "Ch", "D6h", "C 6", "C6vh", "Oi", "C1234567890", "C6;Cs", "S4", "C6,Q7"}) {
+  for (const char* spec : {"Q7", "C0", "Cx", "D",   "",    "  ",   "C6,,Cs", "C6,",         ",C6",   "c6", "C-3",
+                           "D0", "Cv", "Ch", "D6h", "C 6", "C6vh", "Oi",     "C1234567890", "C6;Cs", "S4", "C6,Q7"}) {
     EXPECT_THROW(generators_from_spec(spec), std::invalid_argument) << "'" << spec << "'";
   }
 }

@@ -103,8 +103,8 @@ TEST(SphereHarmonics, SectoralAtEquatorL1000) {
   const int L = 1000;
   const SphereHarmonics sh(L);
   const long double lf = L;
-  const double expect = double(std::exp(0.5L * (std::log(2.0L) + std::lgamma(2.0L * lf + 2.0L) -
-                                                 lf * std::log(4.0L) - 2.0L * std::lgamma(lf + 1.0L))));
+  const double expect = double(std::exp(
+      0.5L * (std::log(2.0L) + std::lgamma(2.0L * lf + 2.0L) - lf * std::log(4.0L) - 2.0L * std::lgamma(lf + 1.0L))));
   const double pi = std::acos(-1.0);
   std::vector<double> pts = unit_from_angles(pi / 2, 0.0), p2 = unit_from_angles(pi / 2, pi / (2.0 * L));
   pts.insert(pts.end(), p2.begin(), p2.end());

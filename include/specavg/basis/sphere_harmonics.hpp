@@ -24,11 +24,15 @@
 
 namespace specavg {
 
-inline constexpr std::size_t sh_index(int l, int m) { return std::size_t(l) * l + l + m; }
-inline constexpr std::size_t sh_count(int L) { return std::size_t(L + 1) * (L + 1); }
+inline constexpr std::size_t sh_index(int l, int m) {
+  return std::size_t(l) * l + l + m;
+}
+inline constexpr std::size_t sh_count(int L) {
+  return std::size_t(L + 1) * (L + 1);
+}
 
 class SphereHarmonics {
-public:
+ public:
   explicit SphereHarmonics(int lmax);
   int lmax() const { return lmax_; }
   std::size_t size() const { return sh_count(lmax_); }
@@ -40,11 +44,11 @@ public:
   // Cheaper than evaluate() when one degree is wanted (no stores of lower degrees).
   void evaluate_degree(int l, const double* xyz, std::size_t npts, double* out, std::size_t ld) const;
 
-private:
+ private:
   void sweep(const double* xyz, std::size_t npts, double* out, std::size_t ld, int only) const;
   int lmax_;
-  std::vector<double> a_, b_;   // recurrence coefficients, triangular (l, m) storage
-  std::vector<double> sect_;    // sectoral factor P̄_mm / P̄_{m−1,m−1} / sin θ
+  std::vector<double> a_, b_;  // recurrence coefficients, triangular (l, m) storage
+  std::vector<double> sect_;   // sectoral factor P̄_mm / P̄_{m−1,m−1} / sin θ
   std::size_t tri(int l, int m) const { return std::size_t(l) * (l + 1) / 2 + m; }
 };
 

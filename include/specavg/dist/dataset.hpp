@@ -11,12 +11,12 @@ namespace specavg {
 
 struct LocalData {
   PetscInt n_global = 0, begin = 0, count = 0;
-  int ntargets = 0;                // 0 when values were not requested
-  std::vector<double> points;      // count × 3, row-major
-  std::vector<double> values;      // count × ntargets, row-major
-  std::vector<double> weights;     // count, empty when the file has none (all ones)
+  int ntargets = 0;             // 0 when values were not requested
+  std::vector<double> points;   // count × 3, row-major
+  std::vector<double> values;   // count × ntargets, row-major
+  std::vector<double> weights;  // count, empty when the file has none (all ones)
   bool has_truth = false;
-  std::vector<double> truth;       // count × ntargets: noise-free target, when present
+  std::vector<double> truth;  // count × ntargets: noise-free target, when present
 };
 
 enum class ValuesNeed { None, Required, Optional };

@@ -19,7 +19,7 @@ struct NormalEquations {
   std::vector<double> rhs;   // dinv × ntargets, row-major: Σ_i w_i ψ_i y_iᵀ
   double wsum = 0.0;         // Σ_i w_i
   long long n = 0;
-  double t_features = 0.0, t_assembly = 0.0;   // seconds on this rank
+  double t_features = 0.0, t_assembly = 0.0;  // seconds on this rank
   double flops_features = 0.0, flops_assembly = 0.0;
 };
 

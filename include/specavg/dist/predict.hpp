@@ -15,18 +15,18 @@ void predict_points(const Model& model, const double* xyz, PetscInt count, std::
 
 struct EvalReport {
   long long n = 0;
-  double rmse_values = 0.0;       // against the (noisy) `values`, all targets
-  double rmse_truth = -1.0;       // against `truth` when the file has it, else −1
-  double max_abs_f = 0.0;         // max |f| over the evaluated points
+  double rmse_values = 0.0;           // against the (noisy) `values`, all targets
+  double rmse_truth = -1.0;           // against `truth` when the file has it, else −1
+  double max_abs_f = 0.0;             // max |f| over the evaluated points
   double id_abs = 0.0, id_rel = 0.0;  // invariance discrepancy, absolute and / max|f|
-  int id_words = 0;               // words tested (generators + random words)
+  int id_words = 0;                   // words tested (generators + random words)
   long long id_points = 0;
 };
 
 // Collective. RMSE over all rows; invariance discrepancy max |f(w x) − f(x)| over at most
 // `id_points` rows (spread over ranks proportionally), every generator, and `nwords`
 // random words of length `wordlen` in the generators (fixed seed, identical on all ranks).
-PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData& data, PetscInt id_points,
-                              int nwords, int wordlen, EvalReport* rep);
+PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData& data, PetscInt id_points, int nwords,
+                              int wordlen, EvalReport* rep);
 
 }  // namespace specavg

@@ -20,9 +20,9 @@
 namespace specavg {
 
 struct SolveReport {
-  std::string method;            // e.g. "preonly/cholesky (scalapack)"
-  PetscInt iterations = 0;       // summed over targets
-  double max_rel_residual = 0.0; // max over targets of ||A a − b|| / ||b||
+  std::string method;             // e.g. "preonly/cholesky (scalapack)"
+  PetscInt iterations = 0;        // summed over targets
+  double max_rel_residual = 0.0;  // max over targets of ||A a − b|| / ||b||
   double t_reduce = 0.0, t_setup = 0.0, t_solve = 0.0;
   double wsum = 0.0;
   long long n = 0;

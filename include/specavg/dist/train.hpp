@@ -14,20 +14,20 @@
 namespace specavg {
 
 struct TrainOptions {
-  std::string data;                  // -data
-  std::string group, group_file;     // -group, -group_file
-  int lmax = 24;                     // -lmax
+  std::string data;               // -data
+  std::string group, group_file;  // -group, -group_file
+  int lmax = 24;                  // -lmax
   EstimatorKind estimator = EstimatorKind::Ridge;
-  double tau = 1e-6;                 // -tau
-  double sobolev_s = 1.0;            // -sobolev_s
-  PetscInt block_rows = 0;           // -block_rows (0: automatic)
-  bool verbose = true;               // phase progress on rank 0
+  double tau = 1e-6;        // -tau
+  double sobolev_s = 1.0;   // -sobolev_s
+  PetscInt block_rows = 0;  // -block_rows (0: automatic)
+  bool verbose = true;      // phase progress on rank 0
 };
 
 struct TrainReport {
   double t_read = 0, t_basis = 0, t_features = 0, t_assembly = 0, t_reduce = 0, t_setup = 0, t_solve = 0, t_total = 0;
-  double gflops_assembly = 0;        // rank-0 assembly rate (GFLOP/s per rank)
-  double values_per_second = 0;      // rank-0 harmonic values per second
+  double gflops_assembly = 0;    // rank-0 assembly rate (GFLOP/s per rank)
+  double values_per_second = 0;  // rank-0 harmonic values per second
   SolveReport solve;
 };
 

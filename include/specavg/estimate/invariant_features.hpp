@@ -9,7 +9,7 @@
 namespace specavg {
 
 class InvariantFeatures {
-public:
+ public:
   explicit InvariantFeatures(const InvariantBasis& basis);
   int dinv() const { return dinv_; }
   // psi: nb × dinv, column-major with ld = nb. Points row-major nb × 3 on the sphere.
@@ -17,7 +17,7 @@ public:
   // Floating-point operations of one evaluate() call per point (for rate reports).
   double flops_per_point() const;
 
-private:
+ private:
   const InvariantBasis& basis_;
   SphereHarmonics sh_;
   int dinv_ = 0;
@@ -26,7 +26,7 @@ private:
 
 // Predictions out (nb × ntargets, row-major) = ψ(x) · coef for a block of points.
 // psi_work is resized as needed.
-void predict_block(InvariantFeatures& feats, const Model& model, const double* xyz, std::size_t nb,
-                   double* out, std::vector<double>& psi_work);
+void predict_block(InvariantFeatures& feats, const Model& model, const double* xyz, std::size_t nb, double* out,
+                   std::vector<double>& psi_work);
 
 }  // namespace specavg

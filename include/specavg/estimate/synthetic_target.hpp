@@ -10,11 +10,11 @@
 namespace specavg {
 
 class SyntheticTarget {
-public:
+ public:
   explicit SyntheticTarget(const std::vector<Mat3>& elements);
   double operator()(const double* x) const;
 
-private:
+ private:
   std::vector<double> centres_;  // gᵀμ_b for every element g and bump b, 3 per entry
   std::vector<double> kappa_, amp_;
   double inv_order_;

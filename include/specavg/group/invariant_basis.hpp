@@ -26,10 +26,10 @@ std::vector<double> representation_matrix(int l, const Mat3& g);
 
 struct DegreeInvariants {
   int l = 0;
-  int m = 1;                 // 2l+1
-  int k = 0;                 // dim of the invariant subspace
-  std::vector<double> Q;     // m × k, column-major
-  double residual = 0.0;     // max_j max_entry |D_l(g_j)ᵀ Q − Q|
+  int m = 1;              // 2l+1
+  int k = 0;              // dim of the invariant subspace
+  std::vector<double> Q;  // m × k, column-major
+  double residual = 0.0;  // max_j max_entry |D_l(g_j)ᵀ Q − Q|
 };
 
 // Null-space threshold: eigenvalues of C_l below null_tol · max(1, #generators).

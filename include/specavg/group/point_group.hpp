@@ -17,7 +17,7 @@ namespace specavg {
 using Mat3 = std::array<double, 9>;
 
 Mat3 mat3_identity();
-Mat3 mat3_mul(const Mat3& a, const Mat3& b);               // a·b
+Mat3 mat3_mul(const Mat3& a, const Mat3& b);  // a·b
 Mat3 mat3_transpose(const Mat3& a);
 void mat3_apply(const Mat3& g, const double* x, double* y);  // y = g x (3-vectors)
 Mat3 rotation_about_axis(double ax, double ay, double az, double angle);

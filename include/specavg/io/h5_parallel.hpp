@@ -25,7 +25,7 @@ void row_block(MPI_Comm comm, PetscInt n, PetscInt* begin, PetscInt* count);
 void h5_silence_errors();
 
 class H5Reader {
-public:
+ public:
   H5Reader() = default;
   H5Reader(const H5Reader&) = delete;
   H5Reader& operator=(const H5Reader&) = delete;
@@ -39,14 +39,14 @@ public:
   PetscErrorCode read_rows(const std::string& name, PetscInt begin, PetscInt count, double* buf);
   const std::string& path() const { return path_; }
 
-private:
+ private:
   MPI_Comm comm_ = MPI_COMM_NULL;
   hid_t file_ = -1;
   std::string path_, role_;
 };
 
 class H5Writer {
-public:
+ public:
   H5Writer() = default;
   H5Writer(const H5Writer&) = delete;
   H5Writer& operator=(const H5Writer&) = delete;
@@ -58,7 +58,7 @@ public:
   // Close and atomically rename the temporary to the final path.
   PetscErrorCode commit();
 
-private:
+ private:
   void abandon();
   MPI_Comm comm_ = MPI_COMM_NULL;
   hid_t file_ = -1;

@@ -13,14 +13,14 @@
 
 // Run a C++ expression; a std::exception becomes a PETSc error on `comm` with the
 // exception's text. Use only where every rank of `comm` throws alike (collective input).
-#define SPECAVG_CALL_CXX(comm, ...)                                          \
-  do {                                                                       \
-    std::string specavg_cxx_msg_;                                            \
-    try {                                                                    \
-      __VA_ARGS__;                                                           \
-    } catch (const std::exception& e) {                                      \
-      specavg_cxx_msg_ = e.what();                                           \
-    }                                                                        \
+#define SPECAVG_CALL_CXX(comm, ...)                                                                   \
+  do {                                                                                                \
+    std::string specavg_cxx_msg_;                                                                     \
+    try {                                                                                             \
+      __VA_ARGS__;                                                                                    \
+    } catch (const std::exception& e) {                                                               \
+      specavg_cxx_msg_ = e.what();                                                                    \
+    }                                                                                                 \
     PetscCheck(specavg_cxx_msg_.empty(), comm, PETSC_ERR_USER_INPUT, "%s", specavg_cxx_msg_.c_str()); \
   } while (0)
 
@@ -30,7 +30,7 @@ namespace specavg {
 // Must be destroyed before PetscFinalize: keep owners inside the command's scope.
 template <typename T, PetscErrorCode (*D)(T*)>
 class PetscHandle {
-public:
+ public:
   PetscHandle() = default;
   PetscHandle(const PetscHandle&) = delete;
   PetscHandle& operator=(const PetscHandle&) = delete;
@@ -51,7 +51,7 @@ public:
   T get() const { return h_; }
   operator T() const { return h_; }
 
-private:
+ private:
   T h_ = nullptr;
 };
 
