@@ -1,9 +1,12 @@
+#include <petscksp.h>
+
 #include <ctime>
 
 #include "app_internal.hpp"
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
 #include "specavg/dist/collective.hpp"
+#include "specavg/dist/reduced_solve.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/util/petsc_util.hpp"
 
@@ -26,7 +29,12 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   PetscCall(option_string(PetscOptionsObject, "-model", "Output model file (HDF5, written atomically)", &model_path));
   PetscCall(options_train(PetscOptionsObject, &opt));
   PetscOptionsEnd();
-  if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
+  if (help_requested()) {  // also list the reduced solver's KSP/PC options
+    PetscHandle<KSP, KSPDestroy> ksp;
+    PetscCall(KSPCreate(comm, ksp.address()));
+    PetscCall(configure_reduced_ksp(comm, ksp));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(collective_check(comm, !opt.data.empty(), "no training data given: pass -data <train.h5>"));
   PetscCall(collective_check(comm, !model_path.empty(), "no output model given: pass -model <model.h5>"));
 

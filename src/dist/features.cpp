@@ -26,7 +26,7 @@ PetscErrorCode assemble_local(const InvariantBasis& basis, const LocalData& data
   ne->wsum = 0.0;
   InvariantFeatures feats(basis);
   const PetscInt nb_max = block_rows > 0 ? block_rows : default_block_rows(basis);
-  std::vector<double> psi(std::size_t(nb_max) * D), yw(std::size_t(nb_max) * k);
+  std::vector<double> psi(std::size_t(nb_max) * D), yw(std::size_t(nb_max) * k), sw(nb_max);
   const bool weighted = !data.weights.empty();
   const double t_begin = MPI_Wtime();
   int quarter = 1;
@@ -38,12 +38,13 @@ PetscErrorCode assemble_local(const InvariantBasis& basis, const LocalData& data
     if (weighted) {
       // Ψ ← W^{1/2}Ψ and Y ← W^{1/2}Y, so ΨᵀΨ and ΨᵀY carry the weights.
       for (int i = 0; i < nb; ++i) {
-        const double w = data.weights[i0 + i], sw = std::sqrt(w);
+        const double w = data.weights[i0 + i];
+        sw[i] = std::sqrt(w);
         ne->wsum += w;
-        for (int c = 0; c < k; ++c) yw[std::size_t(i) * k + c] = sw * y[std::size_t(i) * k + c];
+        for (int c = 0; c < k; ++c) yw[std::size_t(i) * k + c] = sw[i] * y[std::size_t(i) * k + c];
       }
       for (int j = 0; j < D; ++j)
-        for (int i = 0; i < nb; ++i) psi[std::size_t(j) * nb + i] *= std::sqrt(data.weights[i0 + i]);
+        for (int i = 0; i < nb; ++i) psi[std::size_t(j) * nb + i] *= sw[i];
       y = yw.data();
     } else {
       ne->wsum += nb;

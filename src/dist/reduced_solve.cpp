@@ -25,7 +25,9 @@ PetscErrorCode reduce_scatter_rows(MPI_Comm comm, const double* full, const Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode configure_ksp(MPI_Comm comm, KSP ksp) {
+}  // namespace
+
+PetscErrorCode configure_reduced_ksp(MPI_Comm comm, KSP ksp) {
   PetscFunctionBeginUser;
   int size;
   PetscCallMPI(MPI_Comm_size(comm, &size));
@@ -43,8 +45,6 @@ PetscErrorCode configure_ksp(MPI_Comm comm, KSP ksp) {
   if (!preonly && !pc_given) PetscCall(PCSetType(pc, PCJACOBI));  // an iterative KSP wants a cheap PC
   PetscFunctionReturn(PETSC_SUCCESS);
 }
-
-}  // namespace
 
 PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
                              double sobolev_s, const std::vector<int>& feature_degree, std::vector<double>* coef,
@@ -101,7 +101,7 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
   PetscHandle<Mat, MatDestroy> Asl;
   PetscCall(KSPCreate(comm, ksp.address()));
   PetscCall(KSPSetOperators(ksp, A, A));
-  PetscCall(configure_ksp(comm, ksp));
+  PetscCall(configure_reduced_ksp(comm, ksp));
   {
     // ScaLAPACK factors its own block-cyclic matrix type: convert (same row layout).
     PC pc;

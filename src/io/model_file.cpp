@@ -19,13 +19,15 @@ void check(herr_t st, const std::string& what) {
   if (st < 0) throw std::runtime_error("HDF5 failure while " + what);
 }
 
+// Variable-length UTF-8 strings: h5py returns them as str.
 void attr_string(hid_t obj, const char* name, const std::string& v) {
   hid_t t = H5Tcopy(H5T_C_S1);
-  H5Tset_size(t, v.empty() ? 1 : v.size());
-  H5Tset_strpad(t, H5T_STR_NULLPAD);
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
   hid_t sp = H5Screate(H5S_SCALAR);
   hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-  check(H5Awrite(a, t, v.empty() ? "" : v.data()), std::string("writing attribute ") + name);
+  const char* p = v.c_str();
+  check(H5Awrite(a, t, &p), std::string("writing attribute ") + name);
   H5Aclose(a);
   H5Sclose(sp);
   H5Tclose(t);
@@ -117,7 +119,10 @@ void write_file(const Model& m, const std::string& tmp) {
   attr_number(p, "nranks", m.prov.nranks);
   attr_number(p, "n_train", m.prov.n_train);
   attr_number(p, "weight_sum", m.prov.weight_sum);
-  hid_t t = H5Gcreate2(p, "timings", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);  // keep the phases in pipeline order
+  H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+  hid_t t = H5Gcreate2(p, "timings", H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  H5Pclose(gcpl);
   for (const auto& [name, sec] : m.prov.timings) attr_number(t, name.c_str(), sec);
   H5Gclose(t);
   H5Gclose(p);
@@ -128,14 +133,32 @@ std::string read_attr_string(hid_t obj, const char* name) {
   hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
   if (a < 0) throw std::runtime_error(std::string("missing attribute '") + name + "'");
   hid_t t = H5Aget_type(a);
-  std::string s(H5Tget_size(t) + 1, '\0');  // room for the terminator of a NULLPAD string
-  hid_t mt = H5Tcopy(H5T_C_S1);
-  H5Tset_size(mt, s.size());
-  check(H5Aread(a, mt, s.data()), std::string("reading attribute ") + name);
-  H5Tclose(mt);
+  std::string s;
+  if (H5Tget_class(t) != H5T_STRING) {
+    H5Tclose(t);
+    H5Aclose(a);
+    throw std::runtime_error(std::string("attribute '") + name + "' is not a string");
+  }
+  if (H5Tis_variable_str(t) > 0) {
+    char* p = nullptr;
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5Tget_cset(t));
+    const herr_t st = H5Aread(a, mt, &p);
+    H5Tclose(mt);
+    if (st >= 0 && p) s = p;
+    if (p) H5free_memory(p);
+    check(st, std::string("reading attribute ") + name);
+  } else {  // fixed length (e.g. written by other tools)
+    s.assign(H5Tget_size(t) + 1, '\0');
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, s.size());
+    check(H5Aread(a, mt, s.data()), std::string("reading attribute ") + name);
+    H5Tclose(mt);
+    s.resize(s.find('\0') == std::string::npos ? s.size() : s.find('\0'));
+  }
   H5Tclose(t);
   H5Aclose(a);
-  s.resize(s.find('\0') == std::string::npos ? s.size() : s.find('\0'));
   return s;
 }
 
@@ -228,7 +251,11 @@ void read_file(const std::string& path, Model* m) {
       if (t >= 0) {
         std::vector<std::string> names;
         hsize_t idx = 0;
-        H5Aiterate2(t, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attr_name, &names);
+        if (H5Aiterate2(t, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect_attr_name, &names) < 0) {
+          names.clear();  // no creation order recorded: alphabetical
+          idx = 0;
+          H5Aiterate2(t, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attr_name, &names);
+        }
         for (const auto& nm : names) m->prov.timings.emplace_back(nm, read_attr_double(t, nm.c_str()));
       }
       if (t >= 0) H5Gclose(t);

@@ -9,7 +9,7 @@
 //    (PC Jacobi unless -reduced_pc_type is given). The factorization is done once and
 //    shared by all targets (right-hand sides).
 #include <mpi.h>
-#include <petscsys.h>
+#include <petscksp.h>
 
 #include <string>
 #include <vector>
@@ -27,6 +27,10 @@ struct SolveReport {
   double wsum = 0.0;
   long long n = 0;
 };
+
+// Default type (preonly + Cholesky, ScaLAPACK on several ranks), prefix "reduced_", then
+// the options database. Collective.
+PetscErrorCode configure_reduced_ksp(MPI_Comm comm, KSP ksp);
 
 // `local` holds this rank's partial sums (assemble_local); coef receives the D_inv × k
 // coefficients (row-major) on every rank.
