@@ -41,6 +41,7 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !points.empty(), "no points given: pass -points <points.h5>"));
   PetscCall(collective_check(comm, !output.empty(), "no output file given: pass -output <pred.h5>"));
+  PetscCall(check_output_writable(comm, output, "-output"));
   Model model;
   PetscCall(read_model(comm, model_path, &model));
   double t;

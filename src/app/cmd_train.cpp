@@ -37,6 +37,7 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   }
   PetscCall(collective_check(comm, !opt.data.empty(), "no training data given: pass -data <train.h5>"));
   PetscCall(collective_check(comm, !model_path.empty(), "no output model given: pass -model <model.h5>"));
+  PetscCall(check_output_writable(comm, model_path, "-model"));
 
   Model model;
   TrainReport rep;

@@ -24,6 +24,23 @@ PetscErrorCode collective_check(MPI_Comm comm, bool ok, const std::string& messa
   SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s", buf.data());
 }
 
+PetscErrorCode check_output_writable(MPI_Comm comm, const std::string& path, const std::string& option) {
+  PetscFunctionBeginUser;
+  int rank, ok = 1;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    const std::string probe = path + ".tmp";
+    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    ok = f != nullptr;
+    if (f) std::fclose(f);
+    std::remove(probe.c_str());
+  }
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+  PetscCall(collective_check(
+      comm, ok, "cannot write " + option + " '" + path + "': check that its directory exists and is writable"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 void remove_file_on_root(MPI_Comm comm, const std::string& path) {
   int rank;
   MPI_Comm_rank(comm, &rank);

@@ -136,6 +136,10 @@ TEST_F(CliErrors, PredictWithMissingModel) {
   expect_rejected("predict -model cli_nomodel.h5 -points cli_good.h5 -output cli_out_pred.h5", "cli_out_pred.h5",
                   "does not exist");
 }
+TEST_F(CliErrors, UnwritableOutputFailsBeforeTraining) {
+  expect_rejected("train -data cli_good.h5 -group Ih -model cli_no_such_dir/model.h5", "cli_no_such_dir/model.h5",
+                  "cannot write -model");
+}
 TEST_F(CliErrors, UnknownSubcommand) {
   const RunResult r = run("trian -data cli_good.h5");
   EXPECT_NE(r.code, 0);
