@@ -11,6 +11,11 @@
 namespace specavg {
 namespace {
 
+// Distribute the reduced matrix only from this many rows per rank on: below, the
+// reduction and a redundant factorization cost less than ScaLAPACK's communication
+// (and ScaLAPACK's layout cannot split a few rows over many ranks).
+constexpr int kDistributeFrom = 64;
+
 // Each rank's share of the rows of a row-major (rows × width) array, summed over ranks.
 PetscErrorCode reduce_scatter_rows(MPI_Comm comm, const double* full, const PetscInt* ranges, int width,
                                    std::vector<double>* mine) {
@@ -69,16 +74,30 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
     PetscFunctionReturn(PETSC_SUCCESS);
   }
 
+  // Small systems are solved redundantly on every rank (identical results everywhere);
+  // larger ones live distributed by rows on comm.
+  int size;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  const PetscInt per_rank = (D + size - 1) / size;  // ScaLAPACK's row split: equal but the last
+  const bool redundant = size == 1 || D < kDistributeFrom * size || D - (size - 1) * per_rank < 0;
+  const MPI_Comm scomm = redundant ? PETSC_COMM_SELF : comm;
   PetscHandle<Mat, MatDestroy> A;
-  PetscCall(MatCreateDense(comm, PETSC_DECIDE, PETSC_DECIDE, D, D, nullptr, A.address()));
+  PetscCall(MatCreateDense(scomm, PETSC_DECIDE, PETSC_DECIDE, D, D, nullptr, A.address()));
   const PetscInt* ranges;
   PetscInt r0, r1;
   PetscCall(MatGetOwnershipRanges(A, &ranges));
   PetscCall(MatGetOwnershipRange(A, &r0, &r1));
   const PetscInt nloc = r1 - r0;
   std::vector<double> arows, brows;
-  PetscCall(reduce_scatter_rows(comm, local.gram.data(), ranges, D, &arows));
-  PetscCall(reduce_scatter_rows(comm, local.rhs.data(), ranges, k, &brows));
+  if (redundant) {
+    arows.resize(local.gram.size());
+    brows.resize(local.rhs.size());
+    PetscCallMPI(MPI_Allreduce(local.gram.data(), arows.data(), int(arows.size()), MPI_DOUBLE, MPI_SUM, comm));
+    PetscCallMPI(MPI_Allreduce(local.rhs.data(), brows.data(), int(brows.size()), MPI_DOUBLE, MPI_SUM, comm));
+  } else {
+    PetscCall(reduce_scatter_rows(comm, local.gram.data(), ranges, D, &arows));
+    PetscCall(reduce_scatter_rows(comm, local.rhs.data(), ranges, k, &brows));
+  }
   rep->t_reduce = MPI_Wtime() - t0;
 
   PetscScalar* a;
@@ -99,11 +118,13 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
 
   PetscHandle<KSP, KSPDestroy> ksp;
   PetscHandle<Mat, MatDestroy> Asl;
-  PetscCall(KSPCreate(comm, ksp.address()));
+  PetscCall(KSPCreate(scomm, ksp.address()));
   PetscCall(KSPSetOperators(ksp, A, A));
-  PetscCall(configure_reduced_ksp(comm, ksp));
+  PetscCall(configure_reduced_ksp(scomm, ksp));
   {
-    // ScaLAPACK factors its own block-cyclic matrix type: convert (same row layout).
+    // ScaLAPACK factors its own block-cyclic matrix type, whose row layout it chooses
+    // itself (MatConvert would insist on ours, which it rejects for uneven splits):
+    // copy our rows in by global index.
     PC pc;
     MatSolverType st = nullptr;
     PetscBool factor;
@@ -111,7 +132,21 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
     PetscCall(PetscObjectTypeCompareAny((PetscObject)pc, &factor, PCCHOLESKY, PCLU, ""));
     if (factor) PetscCall(PCFactorGetMatSolverType(pc, &st));
     if (factor && st && std::string(st) == MATSOLVERSCALAPACK) {
-      PetscCall(MatConvert(A, MATSCALAPACK, MAT_INITIAL_MATRIX, Asl.address()));
+      PetscCall(MatCreateScaLAPACK(scomm, PETSC_DECIDE, PETSC_DECIDE, D, D, 0, 0, Asl.address()));
+      const PetscScalar* av;
+      PetscCall(MatDenseGetArrayRead(A, &av));
+      std::vector<PetscInt> cols(D);
+      std::vector<PetscScalar> row(D);
+      for (PetscInt j = 0; j < D; ++j) cols[j] = j;
+      for (PetscInt i = 0; i < nloc; ++i) {
+        const PetscInt gi = r0 + i;
+        for (PetscInt j = 0; j < D; ++j) row[j] = av[std::size_t(j) * lda + i];
+        PetscCall(MatSetValues(Asl, 1, &gi, D, cols.data(), row.data(), INSERT_VALUES));
+      }
+      PetscCall(MatDenseRestoreArrayRead(A, &av));
+      PetscCall(MatAssemblyBegin(Asl, MAT_FINAL_ASSEMBLY));
+      PetscCall(MatAssemblyEnd(Asl, MAT_FINAL_ASSEMBLY));
+      PetscCall(MatSetOption(Asl, MAT_SYMMETRIC, PETSC_TRUE));
       PetscCall(KSPSetOperators(ksp, Asl, Asl));
     }
   }
@@ -129,7 +164,8 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
     PetscBool factor;
     PetscCall(PetscObjectTypeCompareAny((PetscObject)pc, &factor, PCCHOLESKY, PCLU, ""));
     if (factor) PetscCall(PCFactorGetMatSolverType(pc, &st));
-    rep->method = std::string(kt) + "/" + pt + (st ? std::string(" (") + st + ")" : "");
+    rep->method = std::string(kt) + "/" + pt + (st ? std::string(" (") + st + ")" : "") +
+                  (redundant && size > 1 ? ", redundant on each rank" : "");
   }
 
   PetscHandle<Vec, VecDestroy> b, x, r, xall;
@@ -155,7 +191,7 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
     PetscCall(KSPGetConvergedReason(ksp, &reason));
     PetscCall(KSPGetIterationNumber(ksp, &its));
     rep->iterations += its;
-    PetscCheck(reason >= 0, comm, PETSC_ERR_NOT_CONVERGED,
+    PetscCheck(reason >= 0, scomm, PETSC_ERR_NOT_CONVERGED,
                "the reduced system (target %d) did not converge (%s): increase -tau, or use the direct default "
                "(-reduced_ksp_type preonly -reduced_pc_type cholesky)",
                c, KSPConvergedReasons[reason]);

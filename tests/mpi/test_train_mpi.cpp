@@ -78,6 +78,14 @@ TEST(TrainMPI, FewerRowsThanRanks) {  // ranks without rows still take part in e
   EXPECT_LE(rank_count_deviation(data, "Oh", 4, EstimatorKind::Ridge), 1e-10);
 }
 
+TEST(TrainMPI, SmallAndDistributedReducedSystems) {
+  // D_inv = 1, 5, 21 (redundant solves) and, without symmetry, 225 and 289 (rows
+  // distributed over 2 or 3 ranks, ScaLAPACK Cholesky, uneven splits).
+  const std::string data = make_data("uneven.h5", "D3", 3000, 0.1, 62);
+  for (int lmax : {0, 4, 10}) EXPECT_LE(rank_count_deviation(data, "D3", lmax, EstimatorKind::Ridge), 1e-10) << lmax;
+  for (int lmax : {14, 16}) EXPECT_LE(rank_count_deviation(data, "C1", lmax, EstimatorKind::Ridge), 1e-10) << lmax;
+}
+
 TEST(TrainMPI, ExactInvarianceForGeneratorsAndRandomWords) {
   for (const char* group : {"Ih", "Oh", "C6,Cs", "D5", "T"}) {
     const std::string data = make_data(std::string("inv_") + group + ".h5", group, 8000, 0.1, 21);
@@ -163,15 +171,18 @@ TEST(TrainMPI, SeveralTargetsAndWeights) {
 
 TEST(TrainMPI, IterativeReducedSolverAgreesWithDirect) {
   const std::string data = make_data("cg.h5", "Oh", 10000, 0.1, 51);
-  const Model direct = train(PETSC_COMM_WORLD, data, "Oh", 20);
-  PetscOptionsSetValue(nullptr, "-reduced_ksp_type", "cg");
-  PetscOptionsSetValue(nullptr, "-reduced_ksp_rtol", "1e-14");
-  const Model cg = train(PETSC_COMM_WORLD, data, "Oh", 20);
-  PetscOptionsClearValue(nullptr, "-reduced_ksp_type");
-  PetscOptionsClearValue(nullptr, "-reduced_ksp_rtol");
-  double dev = 0;
-  for (std::size_t i = 0; i < cg.coef.size(); ++i) dev = std::max(dev, std::fabs(cg.coef[i] - direct.coef[i]));
-  EXPECT_LE(global_max(dev) / max_abs(direct.coef), 1e-9);
+  // Oh at lmax 20: D_inv = 14 (redundant); C1 at lmax 14: D_inv = 225 (distributed).
+  for (const auto& [group, lmax] : {std::pair<const char*, int>{"Oh", 20}, {"C1", 14}}) {
+    const Model direct = train(PETSC_COMM_WORLD, data, group, lmax);
+    PetscOptionsSetValue(nullptr, "-reduced_ksp_type", "cg");
+    PetscOptionsSetValue(nullptr, "-reduced_ksp_rtol", "1e-14");
+    const Model cg = train(PETSC_COMM_WORLD, data, group, lmax);
+    PetscOptionsClearValue(nullptr, "-reduced_ksp_type");
+    PetscOptionsClearValue(nullptr, "-reduced_ksp_rtol");
+    double dev = 0;
+    for (std::size_t i = 0; i < cg.coef.size(); ++i) dev = std::max(dev, std::fabs(cg.coef[i] - direct.coef[i]));
+    EXPECT_LE(global_max(dev) / max_abs(direct.coef), 1e-9) << group;
+  }
 }
 
 }  // namespace

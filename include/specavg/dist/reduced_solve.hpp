@@ -2,9 +2,10 @@
 // Global reduced optimization (DESIGN.md §2.4). Collective on comm.
 //  * spectral: a = ΨᵀWy / W (an MPI reduction; the projection Q Qᵀ is built into ψ).
 //  * ridge:    (ΨᵀWΨ/W + τ Λ_s) a = ΨᵀWy / W, Λ_s = diag((1+λ_l)^s), λ_l = l(l+1).
-//    The D_inv × D_inv matrix is a PETSc MATDENSE with rows spread over the ranks (each
-//    rank receives only its rows, by MPI_Reduce_scatter), solved by a KSP with options
-//    prefix "reduced_". Default: KSPPREONLY + PCCHOLESKY (ScaLAPACK on several ranks,
+//    For D_inv ≥ 64·P the D_inv × D_inv matrix is a PETSc MATDENSE with rows spread over
+//    the ranks (each rank receives only its rows, by MPI_Reduce_scatter); smaller systems
+//    are all-reduced and solved redundantly on every rank (PETSC_COMM_SELF). Either way
+//    a KSP with options prefix "reduced_" solves it. Default: KSPPREONLY + PCCHOLESKY (ScaLAPACK on several ranks,
 //    PETSc's dense Cholesky on one); any KSP/PC works, e.g. -reduced_ksp_type cg
 //    (PC Jacobi unless -reduced_pc_type is given). The factorization is done once and
 //    shared by all targets (right-hand sides).
