@@ -10,15 +10,25 @@
 
 namespace specavg {
 
-void predict_points(const Model& model, const double* xyz, PetscInt count, std::vector<double>* out) {
+namespace {
+
+// Blocked predictions with a caller-owned feature evaluator (built once, reused).
+void predict_with(InvariantFeatures& feats, const Model& model, const double* xyz, PetscInt count,
+                  std::vector<double>* out) {
   const int k = model.ntargets;
   out->assign(std::size_t(count) * k, 0.0);
-  InvariantFeatures feats(model.basis);
   const PetscInt nb = default_block_rows(model.basis);
   std::vector<double> work;
   for (PetscInt i0 = 0; i0 < count; i0 += nb)
     predict_block(feats, model, xyz + 3 * i0, std::size_t(std::min(nb, count - i0)), out->data() + std::size_t(i0) * k,
                   work);
+}
+
+}  // namespace
+
+void predict_points(const Model& model, const double* xyz, PetscInt count, std::vector<double>* out) {
+  InvariantFeatures feats(model.basis);
+  predict_with(feats, model, xyz, count, out);
 }
 
 PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData& d, PetscInt id_points, int nwords,
@@ -28,8 +38,9 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
   PetscCheck(d.ntargets == k, comm, PETSC_ERR_USER_INPUT,
              "the data have %d target column(s) but the model was trained for %d: evaluate with data of the same shape",
              d.ntargets, k);
+  InvariantFeatures feats(model.basis);
   std::vector<double> f;
-  predict_points(model, d.points.data(), d.count, &f);
+  predict_with(feats, model, d.points.data(), d.count, &f);
   double loc[4] = {0, 0, 0, 0};  // Σ err², Σ err_truth², max|f| (via separate max), count
   for (std::size_t i = 0; i < f.size(); ++i) {
     loc[0] += (f[i] - d.values[i]) * (f[i] - d.values[i]);
@@ -58,7 +69,7 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
   std::vector<double> gx(std::size_t(m) * 3), fg;
   for (const Mat3& g : words) {
     for (PetscInt i = 0; i < m; ++i) mat3_apply(g, &d.points[3 * i], &gx[3 * i]);
-    predict_points(model, gx.data(), m, &fg);
+    predict_with(feats, model, gx.data(), m, &fg);
     for (PetscInt i = 0; i < m * k; ++i) dmax = std::max(dmax, std::fabs(fg[i] - f[i]));
   }
   double lm[2] = {fmax, dmax}, gm[2];

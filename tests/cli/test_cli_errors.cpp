@@ -104,21 +104,26 @@ TEST_F(CliErrors, GoodInputTrainsAndWritesTheModel) {
   std::remove(kModel.c_str());
 }
 
+// `specavg train` on `data` (group I_h) must be rejected with `message`.
+void expect_training_rejected(const std::string& data, const std::string& message) {
+  expect_rejected("train -data " + data + " -group Ih -model " + kModel, kModel, message);
+}
+
 TEST_F(CliErrors, MissingFile) {
-  expect_rejected("train -data cli_missing.h5 -group Ih -model " + kModel, kModel, "does not exist");
+  expect_training_rejected("cli_missing.h5", "does not exist");
 }
 TEST_F(CliErrors, MissingDataset) {
-  expect_rejected("train -data cli_novalues.h5 -group Ih -model " + kModel, kModel, "no dataset 'values'");
+  expect_training_rejected("cli_novalues.h5", "no dataset 'values'");
 }
 TEST_F(CliErrors, WrongShape) {
-  expect_rejected("train -data cli_shape.h5 -group Ih -model " + kModel, kModel, "must have shape (n, 3)");
-  expect_rejected("train -data cli_rows.h5 -group Ih -model " + kModel, kModel, "'values'");
+  expect_training_rejected("cli_shape.h5", "must have shape (n, 3)");
+  expect_training_rejected("cli_rows.h5", "'values'");
 }
 TEST_F(CliErrors, NaNValue) {
-  expect_rejected("train -data cli_nan.h5 -group Ih -model " + kModel, kModel, "non-finite value");
+  expect_training_rejected("cli_nan.h5", "non-finite value");
 }
 TEST_F(CliErrors, OffSpherePoint) {
-  expect_rejected("train -data cli_offsphere.h5 -group Ih -model " + kModel, kModel, "off the unit sphere");
+  expect_training_rejected("cli_offsphere.h5", "off the unit sphere");
 }
 TEST_F(CliErrors, NonOrthogonalGenerator) {
   expect_rejected("train -data cli_good.h5 -group_file cli_gen_scaled.h5 -model " + kModel, kModel, "not orthogonal");
