@@ -16,6 +16,8 @@
 #include "specavg/basis/sphere_harmonics.hpp"
 #include "specavg/dist/features.hpp"
 #include "specavg/estimate/synthetic_target.hpp"
+#include "specavg/basis/eigen_basis.hpp"
+#include "specavg/group/coordinate_groups.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
 using namespace specavg;
@@ -54,12 +56,25 @@ double harmonic_rate(MPI_Comm comm, int L, std::size_t npts) {
   return double(npts) * sh.size() / slowest(comm, MPI_Wtime() - t0);
 }
 
-void assembly(MPI_Comm comm, const char* label, int lmax, const std::vector<Mat3>& gens, PetscInt n, double ref) {
-  const InvariantBasis basis = build_invariant_basis(lmax, gens);
+double eigenbasis_rate(MPI_Comm comm, const Manifold& M, const Cutoff& c, std::size_t npts) {
+  const EigenBasis basis(M, eigenspaces_within(M, c));
+  std::vector<double> p(npts * M.dim), out(npts * basis.size());
+  for (std::size_t i = 0; i < npts; ++i) synthetic_manifold_point(M, 3, i, &p[i * M.dim]);
+  MPI_Barrier(comm);
+  const double t0 = MPI_Wtime();
+  basis.evaluate(p.data(), npts, out.data(), npts);
+  return double(npts) * basis.size() / slowest(comm, MPI_Wtime() - t0);
+}
+
+void assembly(MPI_Comm comm, const char* label, const Manifold& M, const Cutoff& c, const std::vector<Isometry>& gens,
+              PetscInt n, double ref) {
+  const InvariantBasis basis = build_invariant_basis(M, c, gens);
   LocalData d;
   d.count = d.n_global = n;
   d.ntargets = 1;
-  d.points = sphere_points(std::size_t(n), 5);
+  d.dim = M.dim;
+  d.points.resize(std::size_t(n) * M.dim);
+  for (PetscInt i = 0; i < n; ++i) synthetic_manifold_point(M, 5, std::size_t(i), &d.points[std::size_t(i) * M.dim]);
   d.values.assign(std::size_t(n), 1.0);
   NormalEquations ne;
   MPI_Barrier(comm);
@@ -81,10 +96,10 @@ void assembly(MPI_Comm comm, const char* label, int lmax, const std::vector<Mat3
   MPI_Comm_rank(comm, &rank);
   if (rank == 0)
     std::printf(
-        "assembly %-22s lmax %3d D=%6zu D_inv=%5d n/rank=%7lld | features %7.3f s (%.3g values/s) | "
+        "assembly %-24s %-14s D=%6zu D_inv=%5d n/rank=%7lld | features %7.3f s (%.3g values/s) | "
         "DSYRK+DGEMM %7.3f s = %6.2f GFLOP/s = %5.1f%% of square DGEMM, %5.1f%% of same-shape DGEMM (%.2f)\n",
-        label, lmax, basis.dharm(), basis.dinv(), (long long)n, tf, double(n) * basis.dharm() / tf, ta, gf,
-        100 * gf / ref, 100 * gf / shaped, shaped);
+        label, basis.cutoff.c_str(), basis.dtotal(), basis.dinv(), (long long)n, tf,
+        double(n) * ne.values_per_point / tf, ta, gf, 100 * gf / ref, 100 * gf / shaped, shaped);
 }
 
 }  // namespace
@@ -105,8 +120,22 @@ int main(int argc, char** argv) {
     const double r = harmonic_rate(comm, L, L == 64 ? 20000 : 400);
     if (rank == 0) std::printf("harmonic evaluation L=%-4d          %.3g values/s per rank\n", L, r);
   }
-  assembly(comm, "(no symmetry, C1)", 32, {}, n / 4, ref);
-  assembly(comm, "(default job, Ih)", 24, generators_from_spec("Ih"), n, ref);
+  const Manifold s2 = make_manifold("s2", 3), s9 = make_manifold("sphere", 10), t10 = make_manifold("torus", 10);
+  Cutoff l6, t4;
+  l6.lmax = 6;
+  t4.lambda_max = 4 * M_PI * M_PI;
+  const double rs = eigenbasis_rate(comm, s9, l6, 20000), rt = eigenbasis_rate(comm, t10, t4, 2000);
+  if (rank == 0) {
+    std::printf("hypersphere harmonics S^9 lmax 6    %.3g values/s per rank\n", rs);
+    std::printf("torus Fourier T^10 |k|^2 <= 4       %.3g values/s per rank\n", rt);
+  }
+  Cutoff l32, l24;
+  l32.lmax = 32;
+  l24.lmax = 24;
+  assembly(comm, "(S^2, no symmetry, C1)", s2, l32, {}, n / 4, ref);
+  assembly(comm, "(S^2 default job, Ih)", s2, l24, generators_for_spec("Ih", 3), n, ref);
+  assembly(comm, "(S^9, Sym(10))", s9, l6, generators_for_spec("Sym", 10), n / 4, ref);
+  assembly(comm, "(T^10, Signs)", t10, t4, generators_for_spec("Signs", 10), n / 4, ref);
   MPI_Finalize();
   return 0;
 }

@@ -23,13 +23,16 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   TrainOptions opt;
   opt.group = "Ih";
   EvalOptions eo;
-  PetscOptionsBegin(comm, nullptr, "specavg (default job): synth -> train -> predict -> eval on S^2", "specavg");
+  std::string target = "auto";
+  PetscOptionsBegin(comm, nullptr, "specavg (default job): synth -> train -> predict -> eval (default: S^2, I_h)",
+                    "specavg");
   PetscCall(
       option_string(PetscOptionsObject, "-workdir", "Directory for the job's data, model and predictions", &workdir));
   PetscCall(PetscOptionsInt("-n", "Training points", "", n, &n, nullptr));
   PetscCall(PetscOptionsInt("-n_test", "Test points", "", n_test, &n_test, nullptr));
   PetscCall(PetscOptionsReal("-noise", "Noise standard deviation", "", noise, &noise, nullptr));
   PetscCall(PetscOptionsInt("-seed", "Seed of the training data (test data use seed + 1)", "", seed, &seed, nullptr));
+  PetscCall(option_string(PetscOptionsObject, "-target", "Synthetic target (see specavg synth -help)", &target));
   PetscCall(options_train(PetscOptionsObject, &opt));
   PetscCall(options_eval(PetscOptionsObject, &eo));
   PetscOptionsEnd();
@@ -48,14 +51,18 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   PetscCall(collective_check(comm, made, "cannot create -workdir '" + workdir + "'"));
   const std::string train = workdir + "/train.h5", test = workdir + "/test.h5", model_path = workdir + "/model.h5",
                     pred = workdir + "/pred.h5";
-  PetscCall(PetscPrintf(
-      comm, "[specavg] default job on %d rank(s): learn an exactly %s-invariant field on S^2 from %lld noisy samples\n",
-      size, opt.group.c_str(), (long long)n));
-
   SynthConfig sc;
+  PetscCall(collective_check(comm, opt.manifold == "s2" || opt.dim > 0,
+                             "-dim is required for -manifold " + opt.manifold + " (coordinates per point)"));
+  PetscCall(resolve_manifold(comm, opt.manifold, opt.dim, "", &sc.manifold));
+  opt.dim = sc.manifold.dim;
+  PetscCall(PetscPrintf(
+      comm, "[specavg] default job on %d rank(s): learn an exactly %s-invariant field on %s from %lld noisy samples\n",
+      size, opt.group.c_str(), sc.manifold.describe().c_str(), (long long)n));
   std::string label;
-  PetscCall(resolve_group(comm, opt.group, opt.group_file, &sc.generators, &label));
+  PetscCall(resolve_group(comm, sc.manifold, opt.group, opt.group_file, &sc.generators, &label));
   sc.noise = noise;
+  sc.target = target;
   double t = MPI_Wtime();
   sc.n = n;
   sc.seed = (unsigned long long)seed;
@@ -82,7 +89,7 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   PetscCall(predict_file(comm, model, test, pred, &t_predict));
   t = MPI_Wtime();
   LocalData data;
-  PetscCall(read_local_data(comm, test, "-data", ValuesNeed::Required, &data));
+  PetscCall(read_local_data(comm, test, "-data", ValuesNeed::Required, model.manifold(), &data));
   EvalReport er;
   PetscCall(evaluate_model(comm, model, data, eo.id_points, int(eo.id_words), int(eo.id_word_length), &er));
   const double t_eval = MPI_Wtime() - t;
@@ -90,9 +97,9 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
 
   const int D = model.basis.dinv();
   PetscCall(PetscPrintf(comm, "\n==== specavg report ====\n"));
-  PetscCall(PetscPrintf(
-      comm, "problem      S^2, group %s, lmax %d, D = %zu -> D_inv = %d, %s estimator, tau %g, s %g\n", label.c_str(),
-      opt.lmax, model.basis.dharm(), D, estimator_name(opt.estimator), opt.tau, opt.sobolev_s));
+  PetscCall(PetscPrintf(comm, "problem      %s, group %s, %s, D = %zu -> D_inv = %d, %s estimator, tau %g, s %g\n",
+                        model.manifold().describe().c_str(), label.c_str(), model.basis.cutoff.c_str(),
+                        model.basis.dtotal(), D, estimator_name(opt.estimator), opt.tau, opt.sobolev_s));
   PetscCall(PetscPrintf(comm, "data         %lld train / %lld test points, noise %g, %d rank(s)\n", (long long)n,
                         (long long)n_test, noise, size));
   PetscCall(print_eval(comm, er));
@@ -106,8 +113,8 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
                         "write %.3f | predict %.2f | eval %.2f\n",
                         t_synth, rep.t_read, rep.t_basis, rep.t_features, rep.t_assembly,
                         rep.t_reduce + rep.t_setup + rep.t_solve, t_write, t_predict, t_eval));
-  PetscCall(PetscPrintf(comm, "  harmonic evaluation %.3g values/s per rank; total wall %.2f s\n",
-                        rep.values_per_second, total));
+  PetscCall(PetscPrintf(comm, "  basis evaluation %.3g values/s per rank; total wall %.2f s\n", rep.values_per_second,
+                        total));
   PetscCall(PetscPrintf(comm, "files        %s, %s, %s, %s\n", train.c_str(), test.c_str(), model_path.c_str(),
                         pred.c_str()));
   PetscFunctionReturn(PETSC_SUCCESS);

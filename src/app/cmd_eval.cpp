@@ -37,7 +37,7 @@ PetscErrorCode cmd_eval(MPI_Comm comm) {
   PetscOptionsBegin(comm, nullptr, "specavg eval: test RMSE and invariance discrepancy of a model", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
   PetscCall(
-      option_string(PetscOptionsObject, "-data", "Test data, HDF5: points (n x 3), values (n or n x k)", &data_path));
+      option_string(PetscOptionsObject, "-data", "Test data, HDF5: points (n x dim), values (n or n x k)", &data_path));
   PetscCall(options_eval(PetscOptionsObject, &eo));
   PetscOptionsEnd();
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
@@ -45,7 +45,7 @@ PetscErrorCode cmd_eval(MPI_Comm comm) {
   Model model;
   PetscCall(read_model(comm, model_path, &model));
   LocalData data;
-  PetscCall(read_local_data(comm, data_path, "-data", ValuesNeed::Required, &data));
+  PetscCall(read_local_data(comm, data_path, "-data", ValuesNeed::Required, model.manifold(), &data));
   EvalReport rep;
   PetscCall(evaluate_model(comm, model, data, eo.id_points, int(eo.id_words), int(eo.id_word_length), &rep));
   PetscCall(print_eval(comm, rep));

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "app_internal.hpp"
@@ -6,28 +7,66 @@
 #include "specavg/app/options.hpp"
 #include "specavg/dist/collective.hpp"
 #include "specavg/dist/distributed_basis.hpp"
+#include "specavg/group/coordinate_groups.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/util/petsc_util.hpp"
 
 namespace specavg {
 namespace {
 
-PetscErrorCode print_group(MPI_Comm comm, const std::string& label, const std::vector<Mat3>& gens, bool order,
-                           PetscInt cap) {
+// "x -> (x2, -x1, x3) + (0.5, 0, 0)" for signed permutations, matrix rows otherwise.
+std::string describe_isometry(const Isometry& g) {
+  const int d = g.dim;
+  std::ostringstream os;
+  std::vector<int> src(d, -1), sign(d, 0);
+  bool perm = true;
+  for (int i = 0; i < d && perm; ++i)
+    for (int j = 0; j < d; ++j) {
+      const double v = g.P[std::size_t(i) * d + j];
+      if (v == 0.0) continue;
+      if ((v != 1.0 && v != -1.0) || src[i] >= 0) perm = false;
+      src[i] = j, sign[i] = v > 0 ? 1 : -1;
+    }
+  if (perm) {
+    os << "x -> (";
+    for (int i = 0; i < d; ++i) os << (i ? ", " : "") << (sign[i] < 0 ? "-" : "") << "x" << src[i] + 1;
+    os << ")";
+  } else if (d <= 4) {
+    os << "[";
+    for (int i = 0; i < d; ++i)
+      for (int j = 0; j < d; ++j) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "% .6f", g.P[std::size_t(i) * d + j]);
+        os << buf << (j + 1 < d ? " " : (i + 1 < d ? "; " : "]"));
+      }
+  } else {
+    os << d << "x" << d << " orthogonal matrix";
+  }
+  bool shift = false;
+  for (double v : g.t) shift = shift || v != 0.0;
+  if (shift) {
+    os << " + (";
+    for (int i = 0; i < d; ++i) os << (i ? ", " : "") << g.t[i];
+    os << ")";
+  }
+  return os.str();
+}
+
+PetscErrorCode print_group(MPI_Comm comm, const Manifold& M, const std::string& label,
+                           const std::vector<Isometry>& gens, bool order, PetscInt cap) {
   PetscFunctionBeginUser;
   PetscCall(PetscPrintf(comm, "group        %s, %zu generator(s)\n", label.c_str(), gens.size()));
-  for (std::size_t j = 0; j < gens.size(); ++j) {
-    const Mat3& g = gens[j];
-    PetscCall(PetscPrintf(comm, "  g%-2zu [% .6f % .6f % .6f; % .6f % .6f % .6f; % .6f % .6f % .6f]\n", j, g[0], g[1],
-                          g[2], g[3], g[4], g[5], g[6], g[7], g[8]));
-  }
+  for (std::size_t j = 0; j < gens.size(); ++j)
+    PetscCall(PetscPrintf(comm, "  g%-2zu %s\n", j, describe_isometry(gens[j]).c_str()));
+  const auto closed = closed_form_order(label, M.dim);
+  if (closed) PetscCall(PetscPrintf(comm, "order |G|    %.17g (closed form; never enumerated)\n", *closed));
   if (order) {
-    const auto el = enumerate_group(gens, std::size_t(cap));
+    const auto el = enumerate_isometries(gens, std::size_t(cap), M.is_torus());
     if (el)
       PetscCall(PetscPrintf(comm, "order |G|    %zu (closure of the generators)\n", el->size()));
     else
       PetscCall(PetscPrintf(comm, "order |G|    > %lld (closure stopped at -max_group_order)\n", (long long)cap));
-  } else {
+  } else if (!closed) {
     PetscCall(PetscPrintf(comm, "order |G|    not computed (pass -order to enumerate, capped by -max_group_order)\n"));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -37,14 +76,23 @@ PetscErrorCode print_basis(MPI_Comm comm, const InvariantBasis& b) {
   PetscFunctionBeginUser;
   double res = 0;
   std::ostringstream counts;
-  for (const auto& d : b.degrees) {
-    counts << (d.l ? " " : "") << d.k;
-    res = std::max(res, d.residual);
+  for (std::size_t s = 0; s < b.spaces.size(); ++s) {
+    counts << (s ? " " : "") << b.spaces[s].k;
+    res = std::max(res, b.spaces[s].residual);
   }
-  PetscCall(PetscPrintf(comm, "cutoff       lmax %d: D = %zu harmonics, D_inv = %d invariant features\n", b.lmax,
-                        b.dharm(), b.dinv()));
-  PetscCall(PetscPrintf(comm, "invariants per degree l = 0..%d: %s\n", b.lmax, counts.str().c_str()));
-  if (res > 0) PetscCall(PetscPrintf(comm, "max invariance residual max_j |D_l(g_j)^T Q_l - Q_l| = %.2e\n", res));
+  PetscCall(PetscPrintf(comm,
+                        "cutoff       %s: %zu eigenspaces, D = %zu basis functions, D_inv = %d invariant features\n",
+                        b.cutoff.c_str(), b.spaces.size(), b.dtotal(), b.dinv()));
+  if (b.spaces.size() > 64) {
+    PetscCall(PetscPrintf(comm, "invariants per eigenspace (lambda ascending): %s\n", counts.str().c_str()));
+  } else {
+    PetscCall(PetscPrintf(comm, "  %-7s %-12s %8s %7s  %-9s %-8s %s\n", b.manifold.is_torus() ? "|k|^2" : "degree",
+                          "lambda", "m", "k", "residual", "method", "seconds"));
+    for (const SpaceInvariants& s : b.spaces)
+      PetscCall(PetscPrintf(comm, "  %-7d %-12.6g %8d %7d  %-9.2e %-8s %.3f\n", s.label, s.lambda, s.m, s.k, s.residual,
+                            s.method.c_str(), s.seconds));
+  }
+  PetscCall(PetscPrintf(comm, "max invariance residual max_j |D(g_j)^T Q - Q| = %.2e\n", res));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -52,37 +100,54 @@ PetscErrorCode print_basis(MPI_Comm comm, const InvariantBasis& b) {
 
 PetscErrorCode cmd_info(MPI_Comm comm) {
   PetscFunctionBeginUser;
-  std::string model_path, spec, file;
+  std::string model_path, spec, file, manifold = "s2";
+  int dim = -1;
   PetscBool order = PETSC_FALSE;
-  PetscInt cap = 100000, lmax = 20;
+  PetscInt cap = 100000;
+  Cutoff cutoff;
+  BasisOptions bo;
   PetscOptionsBegin(comm, nullptr, "specavg info: describe a model, or a group and its invariant subspaces", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file to describe", &model_path));
+  PetscCall(options_manifold(PetscOptionsObject, &manifold, &dim));
   PetscCall(options_group(PetscOptionsObject, &spec, &file));
-  PetscCall(
-      PetscOptionsInt("-lmax", "Degree cutoff when describing a group without a model", "", lmax, &lmax, nullptr));
+  PetscCall(options_cutoff(PetscOptionsObject, &cutoff));
+  PetscCall(options_basis(PetscOptionsObject, &bo));
   PetscCall(
       PetscOptionsBool("-order", "Compute the group order by closure of the generators", "", order, &order, nullptr));
   PetscCall(PetscOptionsInt("-max_group_order", "Cap on the closure used by -order", "", cap, &cap, nullptr));
   PetscOptionsEnd();
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !model_path.empty() || !spec.empty() || !file.empty(),
-                             "nothing to describe: pass -model <model.h5>, or -group <spec> [-lmax L]"));
+                             "nothing to describe: pass -model <model.h5>, or -group <spec> [-manifold M -dim d] "
+                             "[-lmax L | -lambda_max X | -nbasis N]"));
   if (model_path.empty()) {
-    std::vector<Mat3> gens;
+    PetscCall(collective_check(comm, manifold == "s2" || dim > 0,
+                               "-dim is required for -manifold " + manifold + " (coordinates per point)"));
+    Manifold M;
+    PetscCall(resolve_manifold(comm, manifold, dim, "", &M));
+    if (!cutoff.set()) {
+      if (M.kind == ManifoldKind::S2)
+        cutoff.lmax = 20;
+      else
+        cutoff.nbasis = kDefaultNbasis;
+    }
+    std::vector<Isometry> gens;
     std::string label;
-    PetscCall(resolve_group(comm, spec, file, &gens, &label));
-    PetscCall(PetscPrintf(comm, "manifold     sphere S^2 (dim 3)\n"));
-    PetscCall(print_group(comm, label, gens, order, cap));
+    PetscCall(resolve_group(comm, M, spec, file, &gens, &label));
+    PetscCall(PetscPrintf(comm, "manifold     %s\n", M.describe().c_str()));
+    PetscCall(print_group(comm, M, label, gens, order, cap));
     InvariantBasis b;
-    PetscCall(build_invariant_basis_distributed(comm, int(lmax), gens, &b));
+    const double t = MPI_Wtime();
+    PetscCall(build_invariant_basis_distributed(comm, M, cutoff, gens, bo, &b));
     PetscCall(print_basis(comm, b));
+    PetscCall(PetscPrintf(comm, "basis time   %.3f s on the communicator\n", MPI_Wtime() - t));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   Model m;
   PetscCall(read_model(comm, model_path, &m));
   PetscCall(PetscPrintf(comm, "model        %s\n", model_path.c_str()));
-  PetscCall(PetscPrintf(comm, "manifold     %s (dim %d)\n", m.manifold.c_str(), m.dim));
-  PetscCall(print_group(comm, m.group_spec, m.generators, order, cap));
+  PetscCall(PetscPrintf(comm, "manifold     %s\n", m.manifold().describe().c_str()));
+  PetscCall(print_group(comm, m.manifold(), m.group_spec, m.generators, order, cap));
   PetscCall(print_basis(comm, m.basis));
   PetscCall(PetscPrintf(comm, "estimator    %s, tau %g, sobolev_s %g, %d target(s)\n", estimator_name(m.estimator),
                         m.tau, m.sobolev_s, m.ntargets));

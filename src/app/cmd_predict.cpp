@@ -16,7 +16,7 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
   PetscFunctionBeginUser;
   const double t0 = MPI_Wtime();
   LocalData pts;
-  PetscCall(read_local_data(comm, points_path, "-points", ValuesNeed::None, &pts));
+  PetscCall(read_local_data(comm, points_path, "-points", ValuesNeed::None, model.manifold(), &pts));
   std::vector<double> f;
   predict_points(model, pts.points.data(), pts.count, &f);
   H5Writer w;
@@ -35,7 +35,8 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   std::string model_path, points, output;
   PetscOptionsBegin(comm, nullptr, "specavg predict: evaluate a model at distributed points", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
-  PetscCall(option_string(PetscOptionsObject, "-points", "HDF5 file with dataset points (n x 3)", &points));
+  PetscCall(option_string(PetscOptionsObject, "-points",
+                          "HDF5 file with dataset points (n x dim), on the model's manifold", &points));
   PetscCall(option_string(PetscOptionsObject, "-output", "Output HDF5 file: dataset values (n x k)", &output));
   PetscOptionsEnd();
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);

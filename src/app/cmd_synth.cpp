@@ -11,32 +11,45 @@ namespace specavg {
 PetscErrorCode cmd_synth(MPI_Comm comm) {
   PetscFunctionBeginUser;
   SynthConfig cfg;
-  std::string spec, file;
+  std::string spec, file, manifold = "s2";
+  int dim = -1;
   PetscInt n = cfg.n, seed = PetscInt(cfg.seed), cap = PetscInt(cfg.max_group_order);
-  PetscOptionsBegin(comm, nullptr, "specavg synth: uniform points on S^2 with an exactly invariant noisy target",
+  PetscOptionsBegin(comm, nullptr, "specavg synth: uniform points on a manifold with an exactly invariant noisy target",
                     "specavg");
+  PetscCall(options_manifold(PetscOptionsObject, &manifold, &dim));
   PetscCall(PetscOptionsInt("-n", "Number of points", "", n, &n, nullptr));
   PetscCall(PetscOptionsReal("-noise", "Standard deviation of the Gaussian noise added to the target", "", cfg.noise,
                              &cfg.noise, nullptr));
   PetscCall(PetscOptionsInt("-seed", "Random seed (data are identical for a seed whatever the rank count)", "", seed,
                             &seed, nullptr));
   PetscCall(option_string(PetscOptionsObject, "-output", "Output HDF5 file: points, values, truth", &cfg.output));
+  PetscCall(option_string(PetscOptionsObject, "-target",
+                          "auto, bumps (group-averaged vMF bumps), powersum (permutations), even (signed "
+                          "permutations), paper ((1/d) sum_i i x_i^2)",
+                          &cfg.target));
   PetscCall(options_group(PetscOptionsObject, &spec, &file));
-  PetscCall(PetscOptionsInt("-max_group_order", "Largest group enumerated to build the invariant target", "", cap, &cap,
-                            nullptr));
+  PetscCall(
+      PetscOptionsInt("-max_group_order", "Largest group enumerated for the bumps target", "", cap, &cap, nullptr));
   PetscOptionsEnd();
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !cfg.output.empty(), "no output file given: pass -output <data.h5>"));
+  PetscCall(collective_check(comm, manifold == "s2" || dim > 0,
+                             "-dim is required for -manifold " + manifold + " (coordinates per point)"));
+  PetscCall(resolve_manifold(comm, manifold, dim, "", &cfg.manifold));
   std::string label;
-  PetscCall(resolve_group(comm, spec, file, &cfg.generators, &label));
+  PetscCall(resolve_group(comm, cfg.manifold, spec, file, &cfg.generators, &label));
+  PetscCall(check_output_writable(comm, cfg.output, "-output"));
   cfg.n = n;
   cfg.seed = (unsigned long long)seed;
   cfg.max_group_order = std::size_t(cap);
   const double t = MPI_Wtime();
-  PetscCall(synthesize(comm, cfg));
-  PetscCall(PetscPrintf(comm, "[specavg] synthesized %lld points (group %s, noise %g, seed %lld) -> %s: %.2f s\n",
-                        (long long)cfg.n, label.c_str(), cfg.noise, (long long)cfg.seed, cfg.output.c_str(),
-                        MPI_Wtime() - t));
+  std::string chosen;
+  PetscCall(synthesize(comm, cfg, &chosen));
+  PetscCall(PetscPrintf(comm,
+                        "[specavg] synthesized %lld points on %s (group %s, target %s, noise %g, seed %lld) -> %s: "
+                        "%.2f s\n",
+                        (long long)cfg.n, cfg.manifold.describe().c_str(), label.c_str(), chosen.c_str(), cfg.noise,
+                        (long long)cfg.seed, cfg.output.c_str(), MPI_Wtime() - t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

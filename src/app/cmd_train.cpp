@@ -23,9 +23,10 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   PetscFunctionBeginUser;
   TrainOptions opt;
   std::string model_path;
-  PetscOptionsBegin(comm, nullptr, "specavg train: fit an exactly G-invariant model on S^2", "specavg");
+  PetscOptionsBegin(comm, nullptr, "specavg train: fit an exactly G-invariant model on a manifold", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-data",
-                          "Training data, HDF5: points (n x 3), values (n or n x k), optional weights (n)", &opt.data));
+                          "Training data, HDF5: points (n x dim), values (n or n x k), optional weights (n)",
+                          &opt.data));
   PetscCall(option_string(PetscOptionsObject, "-model", "Output model file (HDF5, written atomically)", &model_path));
   PetscCall(options_train(PetscOptionsObject, &opt));
   PetscOptionsEnd();

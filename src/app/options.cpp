@@ -18,31 +18,80 @@ PetscErrorCode option_string(PetscOptionItems* PetscOptionsObject, const char* n
 
 PetscErrorCode options_group(PetscOptionItems* PetscOptionsObject, std::string* spec, std::string* file) {
   PetscFunctionBeginUser;
-  PetscCall(option_string(
-      PetscOptionsObject, "-group",
-      "Symmetry group: C<n>, D<n>, C<n>h, C<n>v, T, Td, Th, O, Oh, I, Ih, Ci, Cs, C1 or a comma list", spec));
+  PetscCall(option_string(PetscOptionsObject, "-group",
+                          "Symmetry group: Sym, Alt, Cyc, Dih, Signs, Hyperoct (coordinates of R^d); for d = 3 also "
+                          "C<n>, D<n>, C<n>h, C<n>v, T, Td, Th, O, Oh, I, Ih, Ci, Cs, C1; or a comma list",
+                          spec));
   PetscCall(option_string(PetscOptionsObject, "-group_file",
-                          "HDF5 file with dataset 'generators' (m x 3 x 3 orthogonal matrices), merged with -group",
+                          "HDF5 file with 'generators' (m x d x d) and, on the torus, optional 'shifts' (m x d); "
+                          "merged with -group",
                           file));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode options_manifold(PetscOptionItems* PetscOptionsObject, std::string* name, int* dim) {
+  PetscFunctionBeginUser;
+  PetscCall(option_string(PetscOptionsObject, "-manifold",
+                          "s2 (real spherical harmonics, default), sphere (S^{d-1} in R^d) or torus ([-1,1)^d)", name));
+  PetscInt d = *dim;
+  PetscCall(PetscOptionsInt("-dim", "Coordinates per point d (default: the columns of the data's points)", "", d, &d,
+                            nullptr));
+  *dim = int(d);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode options_cutoff(PetscOptionItems* PetscOptionsObject, Cutoff* c) {
+  PetscFunctionBeginUser;
+  PetscInt lmax = c->lmax, nbasis = PetscInt(c->nbasis);
+  PetscBool set_l = PETSC_FALSE, set_lam = PETSC_FALSE, set_n = PETSC_FALSE;
+  PetscCall(PetscOptionsInt("-lmax", "Sphere degree cutoff L: all degrees 0..L", "", lmax, &lmax, &set_l));
+  PetscCall(PetscOptionsReal("-lambda_max", "Eigenvalue cutoff: all eigenspaces with lambda <= lambda_max", "",
+                             c->lambda_max, &c->lambda_max, &set_lam));
+  PetscCall(PetscOptionsInt("-nbasis",
+                            "Smallest cutoff holding at least this many basis functions (whole eigenspaces; default "
+                            "625 when no cutoff is given, = lmax 24 on S^2)",
+                            "", nbasis, &nbasis, &set_n));
+  PetscCheck(int(set_l) + int(set_lam) + int(set_n) <= 1, PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
+             "give only one of -lmax, -lambda_max and -nbasis");
+  PetscCheck(!set_l || (lmax >= 0 && lmax <= 2000), PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
+             "-lmax must be between 0 and 2000");
+  PetscCheck(!set_lam || c->lambda_max >= 0, PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
+             "-lambda_max must be >= 0");
+  PetscCheck(!set_n || nbasis >= 1, PetscOptionsObject->comm, PETSC_ERR_USER_INPUT, "-nbasis must be >= 1");
+  c->lmax = int(lmax);
+  c->nbasis = nbasis;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions* b) {
+  PetscFunctionBeginUser;
+  PetscCall(option_string(PetscOptionsObject, "-basis_method",
+                          "Invariant-subspace solver: auto (dense up to -basis_dense_max, SLEPc above), dense, slepc",
+                          &b->method));
+  PetscCall(PetscOptionsInt("-basis_dense_max", "Largest eigenspace dimension solved densely by auto", "", b->dense_max,
+                            &b->dense_max, nullptr));
+  PetscCall(PetscOptionsReal("-basis_null_tol", "Eigenvalues of C below tol * max(1, #generators) count as invariant",
+                             "", b->null_tol, &b->null_tol, nullptr));
+  PetscCall(PetscOptionsReal("-basis_eps_null_tol", "SLEPc relative convergence tolerance of the null space", "",
+                             b->eps.eps_tol, &b->eps.eps_tol, nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions* opt) {
   PetscFunctionBeginUser;
+  PetscCall(options_manifold(PetscOptionsObject, &opt->manifold, &opt->dim));
   PetscCall(options_group(PetscOptionsObject, &opt->group, &opt->group_file));
-  PetscInt lmax = opt->lmax;
-  PetscCall(
-      PetscOptionsInt("-lmax", "Spherical-harmonic degree cutoff L (all degrees 0..L)", "", lmax, &lmax, nullptr));
-  opt->lmax = int(lmax);
+  PetscCall(options_cutoff(PetscOptionsObject, &opt->cutoff));
+  PetscCall(options_basis(PetscOptionsObject, &opt->basis));
   std::string est = estimator_name(opt->estimator);
   PetscCall(option_string(PetscOptionsObject, "-estimator",
                           "ridge (invariant least squares, default) or spectral (spectral averaging)", &est));
   SPECAVG_CALL_CXX(PetscOptionsObject->comm, opt->estimator = parse_estimator(est));
   PetscCall(
       PetscOptionsReal("-tau", "Ridge penalty tau in tau * sum (1+lambda)^s a^2", "", opt->tau, &opt->tau, nullptr));
-  PetscCall(PetscOptionsReal("-sobolev_s", "Sobolev exponent s of the ridge penalty, lambda = l(l+1)", "",
+  PetscCall(PetscOptionsReal("-sobolev_s", "Sobolev exponent s of the ridge penalty (lambda: Laplace eigenvalue)", "",
                              opt->sobolev_s, &opt->sobolev_s, nullptr));
-  PetscCall(PetscOptionsInt("-block_rows", "Rows per feature block (0: automatic, about 16 MiB of harmonics)", "",
+  PetscCall(PetscOptionsInt("-block_rows", "Rows per feature block (0: automatic, about 16 MiB of basis values)", "",
                             opt->block_rows, &opt->block_rows, nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -11,6 +11,7 @@ namespace specavg {
 namespace {
 
 constexpr double kSphereTol = 1e-6;
+constexpr double kTorusTol = 1e-9;
 
 // First non-finite entry in a row-major block, as a message (empty if all finite).
 std::string find_non_finite(const std::vector<double>& v, int cols, PetscInt begin, const std::string& what,
@@ -27,31 +28,50 @@ std::string find_non_finite(const std::vector<double>& v, int cols, PetscInt beg
 
 }  // namespace
 
-PetscErrorCode read_local_data(MPI_Comm comm, const std::string& path, const std::string& role, ValuesNeed need,
-                               LocalData* d) {
+PetscErrorCode peek_point_dim(MPI_Comm comm, const std::string& path, const std::string& role, int* dim) {
   PetscFunctionBeginUser;
   H5Reader r;
   PetscCall(r.open(comm, path, role));
   std::vector<hsize_t> pd;
   PetscCall(r.shape("points", &pd));
-  PetscCall(collective_check(comm, pd.size() == 2 && pd[1] == 3,
-                             "dataset 'points' in '" + path + "' must have shape (n, 3) for the sphere S², got rank " +
-                                 std::to_string(pd.size()) +
-                                 (pd.size() == 2 ? " with " + std::to_string(pd[1]) + " columns" : "")));
+  PetscCall(collective_check(
+      comm, pd.size() == 2,
+      "dataset 'points' in '" + path + "' must have shape (n, dim), got rank " + std::to_string(pd.size())));
+  *dim = int(pd[1]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode read_local_data(MPI_Comm comm, const std::string& path, const std::string& role, ValuesNeed need,
+                               const Manifold& M, LocalData* d) {
+  PetscFunctionBeginUser;
+  H5Reader r;
+  PetscCall(r.open(comm, path, role));
+  std::vector<hsize_t> pd;
+  PetscCall(r.shape("points", &pd));
+  const int dim = M.dim;
+  PetscCall(collective_check(comm, pd.size() == 2 && pd[1] == hsize_t(dim),
+                             "dataset 'points' in '" + path + "' must have shape (n, " + std::to_string(dim) +
+                                 ") for " + M.describe() + ", got rank " + std::to_string(pd.size()) +
+                                 (pd.size() == 2 ? " with " + std::to_string(pd[1]) + " columns" : "") +
+                                 ": check -manifold/-dim or the file"));
   PetscCall(collective_check(comm, pd[0] > 0, "dataset 'points' in '" + path + "' is empty"));
   d->n_global = PetscInt(pd[0]);
+  d->dim = dim;
   row_block(comm, d->n_global, &d->begin, &d->count);
-  d->points.resize(std::size_t(d->count) * 3);
+  d->points.resize(std::size_t(d->count) * dim);
   PetscCall(r.read_rows("points", d->begin, d->count, d->points.data()));
-  std::string bad = find_non_finite(d->points, 3, d->begin, "dataset 'points'", path);
+  std::string bad = find_non_finite(d->points, dim, d->begin, "dataset 'points'", path);
+  const double tol = M.is_torus() ? kTorusTol : kSphereTol;
   if (bad.empty())
     for (PetscInt i = 0; i < d->count; ++i) {
-      const double* x = &d->points[3 * i];
-      const double nrm = std::sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]);
-      if (std::fabs(nrm - 1.0) > kSphereTol) {
+      const double defect = manifold_defect(M, &d->points[std::size_t(i) * dim]);
+      if (defect > tol) {
         std::ostringstream os;
-        os << "point at row " << d->begin + i << " of '" << path << "' is off the unit sphere (|x| = " << nrm
-           << ", tolerance " << kSphereTol << "): normalize the points to unit length";
+        os << "point at row " << d->begin + i << " of '" << path << "' is off " << M.describe();
+        if (M.is_torus())
+          os << " (a coordinate lies " << defect << " outside [-1, 1]): map coordinates into [-1, 1) (period 2)";
+        else
+          os << " (| |x| - 1 | = " << defect << ", tolerance " << tol << "): normalize the points to unit length";
         bad = os.str();
         break;
       }

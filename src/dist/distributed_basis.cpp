@@ -1,66 +1,139 @@
 #include "specavg/dist/distributed_basis.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <numeric>
 
 #include "specavg/dist/collective.hpp"
+#include "specavg/group/coordinate_groups.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/util/petsc_util.hpp"
 
 namespace specavg {
+namespace {
 
-PetscErrorCode resolve_group(MPI_Comm comm, const std::string& spec, const std::string& group_file,
-                             std::vector<Mat3>* gens, std::string* label) {
+bool use_slepc(const BasisOptions& opt, std::size_t m, std::size_t r) {
+  if (r == 0) return false;
+  if (opt.method == "slepc") return true;
+  if (opt.method == "dense") return false;
+  return m > std::size_t(opt.dense_max);
+}
+
+// Relative cost of one eigenspace (for load balancing only).
+double estimated_cost(const Manifold& M, const BasisOptions& opt, std::size_t m, std::size_t r) {
+  const double mm = double(m), rr = double(std::max<std::size_t>(r, 1));
+  if (r == 0) return mm;
+  const double colloc = M.is_torus() ? 0.0 : 3.3 * mm * mm * mm;  // QR of Φ(X)
+  if (use_slepc(opt, m, r)) return colloc + 400.0 * mm * mm * rr;
+  return colloc + (M.is_torus() ? 0.0 : 8.0 * rr * mm * mm * mm) + 9.0 * mm * mm * mm;
+}
+
+// One eigenspace on this rank; failures are returned as a message (agreed on later).
+std::string compute_space(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
+                          const BasisOptions& opt, SpaceInvariants* out) {
+  const double t0 = MPI_Wtime();
+  try {
+    if (!use_slepc(opt, e.m, gens.size())) {
+      *out = invariant_space_dense(M, e, gens, opt.null_tol);
+    } else {
+      const auto action = eigenspace_action(M, e, gens);
+      std::vector<double> V;
+      int k = 0;
+      NullSpaceEpsOptions eo = opt.eps;
+      eo.null_tol = opt.null_tol;
+      NullSpaceEpsReport rep;
+      const PetscErrorCode ierr = null_space_eps(PETSC_COMM_SELF, *action, eo, &V, &k, &rep);
+      if (ierr)
+        return "SLEPc failed for the invariant subspace of eigenspace lambda = " + std::to_string(e.lambda) +
+               " (m = " + std::to_string(e.m) + "): see the message above, or use -basis_method dense";
+      *out = finish_invariants(e, action.get(), std::move(V), k, "slepc");
+    }
+  } catch (const std::exception& ex) {
+    return std::string("invariant subspace of eigenspace lambda = ") + std::to_string(e.lambda) + ": " + ex.what();
+  }
+  out->seconds = MPI_Wtime() - t0;
+  if (opt.verbose && e.m >= 200) {
+    std::printf("[specavg]   eigenspace %-4d lambda %-10.4g m %-6zu -> k %-5d %-6s %.2f s\n", e.label, e.lambda, e.m,
+                out->k, out->method.c_str(), out->seconds);
+    std::fflush(stdout);
+  }
+  return {};
+}
+
+}  // namespace
+
+PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string& spec, const std::string& group_file,
+                             std::vector<Isometry>* gens, std::string* label) {
   PetscFunctionBeginUser;
-  PetscCall(
-      collective_check(comm, !spec.empty() || !group_file.empty(),
-                       "no symmetry group given: pass -group <spec> (e.g. -group Ih) or -group_file <generators.h5>"));
+  PetscCall(collective_check(
+      comm, !spec.empty() || !group_file.empty(),
+      "no symmetry group given: pass -group <spec> (e.g. -group Sym or -group Ih) or -group_file <generators.h5>"));
   gens->clear();
   label->clear();
   if (!spec.empty()) {
-    SPECAVG_CALL_CXX(comm, *gens = generators_from_spec(spec));
+    SPECAVG_CALL_CXX(comm, *gens = generators_for_spec(spec, M.dim));
     *label = spec;
   }
   if (!group_file.empty()) {
-    std::vector<Mat3> extra;
-    PetscCall(read_generator_file(comm, group_file, &extra));
+    std::vector<Isometry> extra;
+    PetscCall(read_generator_file(comm, group_file, M, &extra));
     gens->insert(gens->end(), extra.begin(), extra.end());
     *label += (label->empty() ? "" : ",") + std::string("file:") + group_file;
   }
+  SPECAVG_CALL_CXX(comm, validate_isometries(M, *gens, spec.empty() ? "-group_file" : "-group '" + spec + "'"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, int lmax, const std::vector<Mat3>& gens,
+PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& M, const Cutoff& cutoff,
+                                                 const std::vector<Isometry>& gens, const BasisOptions& opt,
                                                  InvariantBasis* basis) {
   PetscFunctionBeginUser;
-  PetscCall(collective_check(comm, lmax >= 0, "-lmax must be >= 0"));
+  PetscCall(collective_check(comm, opt.method == "auto" || opt.method == "dense" || opt.method == "slepc",
+                             "unknown -basis_method '" + opt.method + "': expected auto, dense or slepc"));
+  PetscCall(collective_check(comm, opt.null_tol > 0 && opt.null_tol < 1, "-basis_null_tol must be in (0, 1)"));
+  std::vector<Eigenspace> spaces;
+  SPECAVG_CALL_CXX(comm, spaces = eigenspaces_within(M, cutoff));
   int rank, size;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  // Cost of degree l: quadrature of (l+1)(2l+1) points times (2l+1)² per generator.
-  std::vector<int> order(lmax + 1), owner(lmax + 1);
+  const std::size_t ns = spaces.size(), r = gens.size();
+  std::vector<std::size_t> order(ns);
+  std::vector<int> owner(ns);
   std::iota(order.begin(), order.end(), 0);
-  std::reverse(order.begin(), order.end());  // highest degree (most expensive) first
+  std::vector<double> cost(ns);
+  for (std::size_t s = 0; s < ns; ++s) cost[s] = estimated_cost(M, opt, spaces[s].m, r);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
   std::vector<double> load(size, 0.0);
-  for (int l : order) {
-    const int r = int(std::min_element(load.begin(), load.end()) - load.begin());
-    owner[l] = r;
-    load[r] += double(l + 1) * (2 * l + 1) * (2 * l + 1) * (2 * l + 1) * std::max<std::size_t>(1, gens.size());
+  for (std::size_t s : order) {
+    const int who = int(std::min_element(load.begin(), load.end()) - load.begin());
+    owner[s] = who;
+    load[who] += cost[s];
   }
-  basis->lmax = lmax;
-  basis->degrees.assign(lmax + 1, DegreeInvariants{});
-  for (int l = 0; l <= lmax; ++l)
-    if (owner[l] == rank) SPECAVG_CALL_CXX(PETSC_COMM_SELF, basis->degrees[l] = invariant_subspace(l, gens));
-  for (int l = 0; l <= lmax; ++l) {
-    DegreeInvariants& d = basis->degrees[l];
-    int hdr[2] = {d.k, d.m};
-    PetscCallMPI(MPI_Bcast(hdr, 2, MPI_INT, owner[l], comm));
-    d.l = l;
+  basis->manifold = M;
+  basis->cutoff = cutoff.describe();
+  basis->spaces.assign(ns, SpaceInvariants{});
+  std::string err;
+  for (std::size_t s : order)
+    if (owner[s] == rank && err.empty()) err = compute_space(M, spaces[s], gens, opt, &basis->spaces[s]);
+  PetscCall(collective_check(comm, err.empty(), err));
+  for (std::size_t s = 0; s < ns; ++s) {
+    SpaceInvariants& d = basis->spaces[s];
+    static const char* kMethods[] = {"trivial", "dense", "slepc"};
+    int hdr[2] = {d.k, 0};
+    for (int i = 0; i < 3; ++i)
+      if (d.method == kMethods[i]) hdr[1] = i;
+    double vals[2] = {d.residual, d.seconds};
+    PetscCallMPI(MPI_Bcast(hdr, 2, MPI_INT, owner[s], comm));
+    PetscCallMPI(MPI_Bcast(vals, 2, MPI_DOUBLE, owner[s], comm));
+    d.label = spaces[s].label;
+    d.lambda = spaces[s].lambda;
+    d.m = int(spaces[s].m);
     d.k = hdr[0];
-    d.m = hdr[1];
+    d.method = kMethods[hdr[1]];
+    d.residual = vals[0];
+    d.seconds = vals[1];
     d.Q.resize(std::size_t(d.k) * d.m);
-    PetscCallMPI(MPI_Bcast(d.Q.data(), int(d.Q.size()), MPI_DOUBLE, owner[l], comm));
-    PetscCallMPI(MPI_Bcast(&d.residual, 1, MPI_DOUBLE, owner[l], comm));
+    PetscCallMPI(MPI_Bcast(d.Q.data(), int(d.Q.size()), MPI_DOUBLE, owner[s], comm));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -10,7 +10,8 @@
 namespace specavg {
 
 PetscInt default_block_rows(const InvariantBasis& basis) {
-  const double per_row = double(basis.dharm() + basis.dinv());
+  const InvariantFeatures f(basis);
+  const double per_row = double(f.values_per_point() + basis.dinv());
   return std::clamp<PetscInt>(PetscInt((2u << 20) / per_row), 64, 8192);
 }
 
@@ -25,6 +26,7 @@ PetscErrorCode assemble_local(const InvariantBasis& basis, const LocalData& data
   ne->n = data.count;
   ne->wsum = 0.0;
   InvariantFeatures feats(basis);
+  ne->values_per_point = double(feats.values_per_point());
   const PetscInt nb_max = block_rows > 0 ? block_rows : default_block_rows(basis);
   std::vector<double> psi(std::size_t(nb_max) * D), yw(std::size_t(nb_max) * k), sw(nb_max);
   const bool weighted = !data.weights.empty();
@@ -33,7 +35,7 @@ PetscErrorCode assemble_local(const InvariantBasis& basis, const LocalData& data
   for (PetscInt i0 = 0; i0 < data.count; i0 += nb_max) {
     const int nb = int(std::min(nb_max, data.count - i0));
     double t0 = MPI_Wtime();
-    feats.evaluate(&data.points[3 * i0], nb, psi.data());
+    feats.evaluate(&data.points[std::size_t(i0) * data.dim], nb, psi.data());
     const double* y = &data.values[std::size_t(i0) * k];
     if (weighted) {
       // Ψ ← W^{1/2}Ψ and Y ← W^{1/2}Y, so ΨᵀΨ and ΨᵀY carry the weights.

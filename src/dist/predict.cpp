@@ -13,22 +13,22 @@ namespace specavg {
 namespace {
 
 // Blocked predictions with a caller-owned feature evaluator (built once, reused).
-void predict_with(InvariantFeatures& feats, const Model& model, const double* xyz, PetscInt count,
+void predict_with(InvariantFeatures& feats, const Model& model, const double* x, PetscInt count,
                   std::vector<double>* out) {
   const int k = model.ntargets;
   out->assign(std::size_t(count) * k, 0.0);
   const PetscInt nb = default_block_rows(model.basis);
   std::vector<double> work;
   for (PetscInt i0 = 0; i0 < count; i0 += nb)
-    predict_block(feats, model, xyz + 3 * i0, std::size_t(std::min(nb, count - i0)), out->data() + std::size_t(i0) * k,
-                  work);
+    predict_block(feats, model, x + std::size_t(i0) * feats.dim(), std::size_t(std::min(nb, count - i0)),
+                  out->data() + std::size_t(i0) * k, work);
 }
 
 }  // namespace
 
-void predict_points(const Model& model, const double* xyz, PetscInt count, std::vector<double>* out) {
+void predict_points(const Model& model, const double* x, PetscInt count, std::vector<double>* out) {
   InvariantFeatures feats(model.basis);
-  predict_with(feats, model, xyz, count, out);
+  predict_with(feats, model, x, count, out);
 }
 
 PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData& d, PetscInt id_points, int nwords,
@@ -57,18 +57,20 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
   const PetscInt m =
       d.n_global > 0 ? std::min<PetscInt>(d.count, (PetscInt)std::ceil(double(id_points) * d.count / d.n_global)) : 0;
   const int r = int(model.generators.size());
-  std::vector<Mat3> words(model.generators);
+  const Manifold& M = model.manifold();
+  std::vector<Isometry> words(model.generators);
   for (int w = 0; r > 0 && w < nwords; ++w) {
-    Mat3 g = mat3_identity();
+    Isometry g = isometry_identity(M.dim);
     for (int t = 0; t < wordlen; ++t)
-      g = mat3_mul(model.generators[rng_bits(0xD15C, 77, std::uint64_t(w) * wordlen + t) % r], g);
+      g = isometry_compose(model.generators[rng_bits(0xD15C, 77, std::uint64_t(w) * wordlen + t) % r], g);
     words.push_back(g);
   }
   double fmax = 0.0, dmax = 0.0;
   for (PetscInt i = 0; i < m * k; ++i) fmax = std::max(fmax, std::fabs(f[i]));
-  std::vector<double> gx(std::size_t(m) * 3), fg;
-  for (const Mat3& g : words) {
-    for (PetscInt i = 0; i < m; ++i) mat3_apply(g, &d.points[3 * i], &gx[3 * i]);
+  const std::size_t dim = std::size_t(M.dim);
+  std::vector<double> gx(std::size_t(m) * dim), fg;
+  for (const Isometry& g : words) {
+    for (PetscInt i = 0; i < m; ++i) map_point(M, g, &d.points[i * dim], &gx[i * dim]);
     predict_with(feats, model, gx.data(), m, &fg);
     for (PetscInt i = 0; i < m * k; ++i) dmax = std::max(dmax, std::fabs(fg[i] - f[i]));
   }

@@ -52,7 +52,7 @@ PetscErrorCode configure_reduced_ksp(MPI_Comm comm, KSP ksp) {
 }
 
 PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
-                             double sobolev_s, const std::vector<int>& feature_degree, std::vector<double>* coef,
+                             double sobolev_s, const std::vector<double>& feature_lambda, std::vector<double>* coef,
                              SolveReport* rep) {
   PetscFunctionBeginUser;
   const int D = local.dinv, k = local.ntargets;
@@ -107,7 +107,7 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
   for (PetscInt i = 0; i < nloc; ++i)
     for (PetscInt j = 0; j < D; ++j) {
       double v = arows[std::size_t(i) * D + j] / W;
-      if (r0 + i == j) v += tau * penalty_weight(feature_degree[j], sobolev_s);
+      if (r0 + i == j) v += tau * penalty_weight(feature_lambda[j], sobolev_s);
       a[std::size_t(j) * lda + i] = v;
     }
   PetscCall(MatDenseRestoreArrayWrite(A, &a));

@@ -23,6 +23,17 @@ PetscErrorCode stage(const char* name, PetscLogStage* s) {
 
 }  // namespace
 
+PetscErrorCode resolve_manifold(MPI_Comm comm, const std::string& name, int dim, const std::string& data, Manifold* M) {
+  PetscFunctionBeginUser;
+  if (dim < 0 && name == "s2") dim = 3;
+  if (dim < 0) {
+    PetscCall(collective_check(comm, !data.empty(), "-dim is required for -manifold " + name + " without -data"));
+    PetscCall(peek_point_dim(comm, data, "-data", &dim));
+  }
+  SPECAVG_CALL_CXX(comm, *M = make_manifold(name, dim));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model, TrainReport* rep) {
   PetscFunctionBeginUser;
   PetscLogStage s_read, s_basis, s_assemble, s_solve;
@@ -33,35 +44,47 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   const double t_start = MPI_Wtime();
   int size;
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(collective_check(comm, opt.lmax >= 0 && opt.lmax <= 2000, "-lmax must be between 0 and 2000"));
   PetscCall(collective_check(comm, opt.tau >= 0, "-tau must be >= 0"));
+  Manifold M;
+  PetscCall(resolve_manifold(comm, opt.manifold, opt.dim, opt.data, &M));
+  Cutoff cutoff = opt.cutoff;
+  if (!cutoff.set()) cutoff.nbasis = kDefaultNbasis;
 
   // Group first: a bad -group should fail before any large read.
-  std::vector<Mat3> gens;
+  std::vector<Isometry> gens;
   std::string label;
-  PetscCall(resolve_group(comm, opt.group, opt.group_file, &gens, &label));
+  PetscCall(resolve_group(comm, M, opt.group, opt.group_file, &gens, &label));
+  std::vector<Eigenspace> spaces;  // also validates the cutoff before the read
+  SPECAVG_CALL_CXX(comm, spaces = eigenspaces_within(M, cutoff));
 
   PetscCall(PetscLogStagePush(s_read));
   double t = MPI_Wtime();
   LocalData data;
-  PetscCall(read_local_data(comm, opt.data, "-data", ValuesNeed::Required, &data));
+  PetscCall(read_local_data(comm, opt.data, "-data", ValuesNeed::Required, M, &data));
   rep->t_read = MPI_Wtime() - t;
   PetscCall(PetscLogStagePop());
   if (opt.verbose)
-    PetscCall(PetscPrintf(comm, "[specavg] read %lld points × %d target(s) from %s on %d rank(s): %.2f s\n",
-                          (long long)data.n_global, data.ntargets, opt.data.c_str(), size, rep->t_read));
+    PetscCall(PetscPrintf(comm, "[specavg] read %lld points × %d target(s) on %s from %s on %d rank(s): %.2f s\n",
+                          (long long)data.n_global, data.ntargets, M.describe().c_str(), opt.data.c_str(), size,
+                          rep->t_read));
 
   PetscCall(PetscLogStagePush(s_basis));
   t = MPI_Wtime();
   model->basis = InvariantBasis{};
-  PetscCall(build_invariant_basis_distributed(comm, opt.lmax, gens, &model->basis));
+  BasisOptions bo = opt.basis;
+  bo.verbose = bo.verbose || opt.verbose;
+  if (opt.verbose)
+    PetscCall(PetscPrintf(comm, "[specavg] invariant subspaces of %zu eigenspaces (%s), %zu generator(s) ...\n",
+                          spaces.size(), cutoff.describe().c_str(), gens.size()));
+  PetscCall(build_invariant_basis_distributed(comm, M, cutoff, gens, bo, &model->basis));
   rep->t_basis = MPI_Wtime() - t;
   PetscCall(PetscLogStagePop());
   const int D = model->basis.dinv();
   if (opt.verbose)
-    PetscCall(PetscPrintf(
-        comm, "[specavg] invariant basis for %s, lmax %d: D = %zu harmonics -> D_inv = %d invariant features: %.2f s\n",
-        label.c_str(), opt.lmax, model->basis.dharm(), D, rep->t_basis));
+    PetscCall(PetscPrintf(comm,
+                          "[specavg] invariant basis for %s, %s: D = %zu basis functions -> D_inv = %d invariant "
+                          "features: %.2f s\n",
+                          label.c_str(), cutoff.describe().c_str(), model->basis.dtotal(), D, rep->t_basis));
 
   PetscCall(PetscLogStagePush(s_assemble));
   NormalEquations ne;
@@ -78,13 +101,13 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   rep->t_features = tg[0];
   rep->t_assembly = tg[1];
   rep->gflops_assembly = ne.t_assembly > 0 ? ne.flops_assembly / ne.t_assembly * 1e-9 : 0;
-  rep->values_per_second = ne.t_features > 0 ? double(ne.n) * model->basis.dharm() / ne.t_features : 0;
+  rep->values_per_second = ne.t_features > 0 ? double(ne.n) * ne.values_per_point / ne.t_features : 0;
   if (opt.verbose)
     PetscCall(PetscPrintf(comm, "[specavg] features %.2f s, assembly %.2f s (%.2f GFLOP/s per rank)\n", rep->t_features,
                           rep->t_assembly, rep->gflops_assembly));
 
   PetscCall(PetscLogStagePush(s_solve));
-  PetscCall(solve_reduced(comm, ne, opt.estimator, opt.tau, opt.sobolev_s, model->basis.feature_degree(), &model->coef,
+  PetscCall(solve_reduced(comm, ne, opt.estimator, opt.tau, opt.sobolev_s, model->basis.feature_lambda(), &model->coef,
                           &rep->solve));
   PetscCall(PetscLogStagePop());
   rep->t_reduce = rep->solve.t_reduce;
@@ -95,8 +118,6 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
         PetscPrintf(comm, "[specavg] reduced %s: reduce %.3f s, factor %.3f s, solve %.3f s, max rel. residual %.1e\n",
                     rep->solve.method.c_str(), rep->t_reduce, rep->t_setup, rep->t_solve, rep->solve.max_rel_residual));
 
-  model->manifold = "sphere";
-  model->dim = 3;
   model->group_spec = label;
   model->generators = gens;
   model->estimator = opt.estimator;

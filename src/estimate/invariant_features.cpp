@@ -1,45 +1,87 @@
 #include "specavg/estimate/invariant_features.hpp"
 
+#include <algorithm>
+
 #include "specavg/util/dense_linalg.hpp"
 
 namespace specavg {
 namespace {
-// Highest degree carrying invariant features: harmonics above it are never needed.
-int top_degree(const InvariantBasis& b) {
-  int top = 0;
-  for (const auto& d : b.degrees)
-    if (d.k > 0) top = d.l;
-  return top;
+
+// Spaces to evaluate: spheres need every degree up to the top one (recurrences), the
+// torus only the shells that carry invariants.
+std::vector<Eigenspace> needed_spaces(const InvariantBasis& b) {
+  std::vector<Eigenspace> out;
+  const int top = b.top_label();
+  for (const SpaceInvariants& s : b.spaces) {
+    const bool need = b.manifold.is_torus() ? s.k > 0 : s.label <= top;
+    if (need) out.push_back(Eigenspace{s.label, s.lambda, std::size_t(s.m)});
+  }
+  return out;
 }
+
 }  // namespace
 
 InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
-    : basis_(basis), sh_(top_degree(basis)), dinv_(basis.dinv()) {}
+    : basis_(basis), eval_(basis.manifold, needed_spaces(basis)), dinv_(basis.dinv()) {
+  std::size_t s_eval = 0;
+  for (const SpaceInvariants& s : basis.spaces) {
+    if (s_eval < eval_.spaces().size() && eval_.spaces()[s_eval].label == s.label) {
+      if (s.k > 0) {
+        Block b;
+        b.col = eval_.offset(s_eval);
+        b.k = s.k;
+        for (int r = 0; r < s.m; ++r) {
+          bool nz = false;
+          for (int j = 0; j < s.k && !nz; ++j) nz = s.Q[std::size_t(j) * s.m + r] != 0.0;
+          if (nz) b.support.push_back(r);
+        }
+        b.m = int(b.support.size());
+        if (b.m == s.m) {
+          b.support.clear();  // dense: multiply the contiguous columns directly
+          b.Q = s.Q;
+        } else {
+          b.Q.resize(std::size_t(b.m) * s.k);
+          for (int j = 0; j < s.k; ++j)
+            for (int i = 0; i < b.m; ++i) b.Q[std::size_t(j) * b.m + i] = s.Q[std::size_t(j) * s.m + b.support[i]];
+        }
+        blocks_.push_back(std::move(b));
+      }
+      ++s_eval;
+    }
+  }
+}
 
-void InvariantFeatures::evaluate(const double* xyz, std::size_t nb, double* psi) {
-  phi_.resize(nb * sh_.size());
-  sh_.evaluate(xyz, nb, phi_.data(), nb);
-  int col = 0;
-  for (const auto& d : basis_.degrees) {
-    if (d.k == 0) continue;
-    // ψ_l (nb × k) = Φ_l (nb × m, contiguous columns l²..) · Q_l (m × k)
-    dgemm(false, false, int(nb), d.k, d.m, 1.0, phi_.data() + sh_index(d.l, -d.l) * nb, int(nb), d.Q.data(), d.m, 0.0,
-          psi + std::size_t(col) * nb, int(nb));
-    col += d.k;
+void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
+  phi_.resize(nb * eval_.size());
+  eval_.evaluate(x, nb, phi_.data(), nb);
+  std::size_t col = 0;
+  for (const Block& b : blocks_) {
+    const double* src = phi_.data() + b.col * nb;
+    if (!b.support.empty()) {  // gather the supported columns into a contiguous block
+      gather_.resize(nb * b.support.size());
+      for (std::size_t i = 0; i < b.support.size(); ++i)
+        std::copy_n(src + std::size_t(b.support[i]) * nb, nb, gather_.data() + i * nb);
+      src = gather_.data();
+    }
+    if (b.m > 0)
+      dgemm(false, false, int(nb), b.k, b.m, 1.0, src, int(nb), b.Q.data(), b.m, 0.0, psi + col * nb, int(nb));
+    else
+      std::fill_n(psi + col * nb, nb * std::size_t(b.k), 0.0);
+    col += std::size_t(b.k);
   }
 }
 
 double InvariantFeatures::flops_per_point() const {
-  double f = 5.0 * double(sh_.size());  // recurrence + trig products per harmonic
-  for (const auto& d : basis_.degrees) f += 2.0 * d.m * d.k;
+  double f = eval_.flops_per_point();
+  for (const Block& b : blocks_) f += 2.0 * b.m * b.k;
   return f;
 }
 
-void predict_block(InvariantFeatures& feats, const Model& model, const double* xyz, std::size_t nb, double* out,
+void predict_block(InvariantFeatures& feats, const Model& model, const double* x, std::size_t nb, double* out,
                    std::vector<double>& psi_work) {
   const int D = feats.dinv(), k = model.ntargets;
   psi_work.resize(nb * std::size_t(D));
-  feats.evaluate(xyz, nb, psi_work.data());
+  feats.evaluate(x, nb, psi_work.data());
   // out row-major nb × k is column-major k × nb: outᵀ = coefᵀ(k × D) · ψᵀ.
   // coef row-major D × k is column-major k × D with ld = k.
   dgemm(false, true, k, int(nb), D, 1.0, model.coef.data(), k, psi_work.data(), int(nb), 0.0, out, k);

@@ -7,21 +7,42 @@ namespace specavg {
 
 int InvariantBasis::dinv() const {
   int n = 0;
-  for (const auto& d : degrees) n += d.k;
+  for (const auto& s : spaces) n += s.k;
   return n;
 }
 
-std::vector<int> InvariantBasis::feature_degree() const {
-  std::vector<int> deg;
-  for (const auto& d : degrees) deg.insert(deg.end(), std::size_t(d.k), d.l);
-  return deg;
+std::size_t InvariantBasis::dtotal() const {
+  std::size_t n = 0;
+  for (const auto& s : spaces) n += std::size_t(s.m);
+  return n;
 }
 
-InvariantBasis build_invariant_basis(int lmax, const std::vector<Mat3>& gens) {
-  if (lmax < 0) throw std::invalid_argument("-lmax must be >= 0");
+std::vector<double> InvariantBasis::feature_lambda() const {
+  std::vector<double> lam;
+  for (const auto& s : spaces) lam.insert(lam.end(), std::size_t(s.k), s.lambda);
+  return lam;
+}
+
+std::vector<int> InvariantBasis::feature_label() const {
+  std::vector<int> lab;
+  for (const auto& s : spaces) lab.insert(lab.end(), std::size_t(s.k), s.label);
+  return lab;
+}
+
+int InvariantBasis::top_label() const {
+  int top = 0;
+  for (const auto& s : spaces)
+    if (s.k > 0) top = std::max(top, s.label);
+  return top;
+}
+
+InvariantBasis build_invariant_basis(const Manifold& M, const Cutoff& cutoff, const std::vector<Isometry>& gens,
+                                     double null_tol) {
   InvariantBasis b;
-  b.lmax = lmax;
-  for (int l = 0; l <= lmax; ++l) b.degrees.push_back(invariant_subspace(l, gens));
+  b.manifold = M;
+  b.cutoff = cutoff.describe();
+  for (const Eigenspace& e : eigenspaces_within(M, cutoff))
+    b.spaces.push_back(invariant_space_dense(M, e, gens, null_tol));
   return b;
 }
 
@@ -36,8 +57,8 @@ const char* estimator_name(EstimatorKind e) {
   return e == EstimatorKind::Ridge ? "ridge" : "spectral";
 }
 
-double penalty_weight(int l, double sobolev_s) {
-  return std::pow(1.0 + double(l) * (l + 1), sobolev_s);
+double penalty_weight(double lambda, double sobolev_s) {
+  return std::pow(1.0 + lambda, sobolev_s);
 }
 
 }  // namespace specavg

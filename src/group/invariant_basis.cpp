@@ -1,12 +1,12 @@
 #include "specavg/group/invariant_basis.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <cstdint>
 #include <stdexcept>
 #include <string>
 
-#include "specavg/basis/sphere_harmonics.hpp"
+#include "specavg/basis/eigen_basis.hpp"
 #include "specavg/util/counter_rng.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
@@ -15,144 +15,207 @@ namespace {
 
 constexpr std::uint64_t kCanonicalSeed = 0x5EC7A16;
 constexpr std::uint64_t kCollocationSeed = 0xC0110C;
+constexpr double kStoreBudgetBytes = 1024.0 * 1024 * 1024;  // cached Φ(hX) for all generators
 
-// Degree-l block of the harmonics at n points (row-major xyz): out is n × (2l+1),
-// column-major with ld = n.
-void eval_degree(const SphereHarmonics& sh, int l, const double* xyz, std::size_t n, double* out) {
-  sh.evaluate_degree(l, xyz, n, out, n);
-}
+// Collocation: φ(g x) = D φ(x) at all x gives Φ(gX) = Φ(X) Dᵀ, so Dᵀ c = Φ(X)⁺ Φ(gX) c.
+// With N ≥ 2m well-spread points Φ(X) is well conditioned and D is exact to rounding.
+// The QR of Φ(X) is shared by all generators; D_j c = D(g_j⁻¹)ᵀ c uses the inverse map.
+class CollocationAction final : public EigenspaceAction {
+ public:
+  CollocationAction(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens)
+      : M_(M),
+        basis_(M, {e}),
+        m_(int(e.m)),
+        n_(collocation_points(e.m)),
+        x_(sample(M, e, n_)),
+        ls_(int(n_), m_, eval(x_)) {
+    for (const Isometry& g : gens) maps_.push_back({g, isometry_inverse(g)});
+    store_ = 2.0 * double(gens.size()) * double(n_) * m_ * 8 <= kStoreBudgetBytes;
+    if (store_)
+      for (auto& pair : maps_)
+        for (int t = 0; t < 2; ++t) cache_.push_back(eval(mapped(pair[t])));
+  }
+  int m() const override { return m_; }
+  int ngenerators() const override { return int(maps_.size()); }
+  double apply_flops() const override { return 6.0 * double(n_) * m_ + double(m_) * m_; }
 
-// Collocation at n = 4(2l+1) fixed pseudo-random points X: φ_l(g x) = D φ_l(x) for all x
-// gives Φ(gX) = Φ(X) Dᵀ, solved in the least-squares sense. With 4× oversampling Φ(X)
-// is well conditioned (condition number a few units), so D is exact to rounding, while
-// the cost is O(l³) per degree and generator (a product quadrature exact to degree 2l
-// needs ~2l² points, O(l⁴)). The QR of Φ(X) is shared by every generator.
-struct Collocation {
-  int l, m;
-  std::size_t n;
-  SphereHarmonics sh;
-  std::vector<double> pts;  // n × 3, row-major
-  LeastSquares ls;
+  void apply(int j, bool transpose, int nv, const double* X, int ldx, double* Y, int ldy) const override {
+    const int t = transpose ? 0 : 1;  // Dᵀ uses g, D uses g⁻¹
+    std::vector<double> tmp;
+    const double* Phi = phi_of(j, t, &tmp);
+    work_.resize(n_ * std::size_t(nv));
+    dgemm(false, false, int(n_), nv, m_, 1.0, Phi, int(n_), X, ldx, 0.0, work_.data(), int(n_));
+    ls_.solve(nv, work_.data());
+    for (int c = 0; c < nv; ++c) std::copy_n(work_.data() + c * n_, m_, Y + std::size_t(c) * ldy);
+  }
 
-  explicit Collocation(int deg)
-      : l(deg),
-        m(2 * deg + 1),
-        n(4 * std::size_t(m)),
-        sh(deg),
-        pts(collocation_points(deg, n)),
-        ls(int(n), m, degree_block(sh, deg, pts, n)) {}
+  std::vector<double> dense_transpose(int j) const override {
+    std::vector<double> tmp;
+    const double* Phi = phi_of(j, 0, &tmp);
+    std::vector<double> B(Phi, Phi + n_ * m_);
+    ls_.solve(m_, B.data());
+    std::vector<double> M(std::size_t(m_) * m_);
+    for (int c = 0; c < m_; ++c) std::copy_n(B.data() + c * n_, m_, M.data() + std::size_t(c) * m_);
+    return M;
+  }
 
-  static std::vector<double> collocation_points(int deg, std::size_t n) {
-    std::vector<double> x(3 * n);
+ private:
+  static std::size_t collocation_points(std::size_t m) { return m <= 256 ? 4 * m : 2 * m; }
+
+  static std::vector<double> sample(const Manifold& M, const Eigenspace& e, std::size_t n) {
+    const int d = M.dim;
+    std::vector<double> x(n * d);
+    const std::uint64_t stream = std::uint64_t(e.label) + (M.kind == ManifoldKind::S2 ? 0 : 1000003ull * d);
     for (std::size_t i = 0; i < n; ++i) {
       double s2 = 0;
-      for (int c = 0; c < 3; ++c) {
-        x[3 * i + c] = rng_normal(kCollocationSeed, std::uint64_t(deg), 3 * i + c);
-        s2 += x[3 * i + c] * x[3 * i + c];
+      for (int c = 0; c < d; ++c) {
+        double& v = x[i * d + c];
+        v = M.is_torus() ? 2.0 * rng_uniform(kCollocationSeed, stream, i * d + c) - 1.0
+                         : rng_normal(kCollocationSeed, stream, i * d + c);
+        s2 += v * v;
       }
-      for (int c = 0; c < 3; ++c) x[3 * i + c] /= std::sqrt(s2);
+      if (!M.is_torus())
+        for (int c = 0; c < d; ++c) x[i * d + c] /= std::sqrt(s2);
     }
     return x;
   }
-  static std::vector<double> degree_block(const SphereHarmonics& sh, int deg, const std::vector<double>& x,
-                                          std::size_t n) {
-    std::vector<double> phi(n * (2 * std::size_t(deg) + 1));
-    eval_degree(sh, deg, x.data(), n, phi.data());
+
+  std::vector<double> eval(const std::vector<double>& pts) const {
+    std::vector<double> phi(n_ * m_);
+    basis_.evaluate_space(0, pts.data(), n_, phi.data(), n_);
     return phi;
   }
 
-  // Returns M (m × m, column-major) = D_l(g)ᵀ, i.e. the row-major storage of D_l(g).
-  std::vector<double> representation(const Mat3& g) {
-    std::vector<double> gx(3 * n);
-    for (std::size_t q = 0; q < n; ++q) {
-      double* y = gx.data() + 3 * q;
-      mat3_apply(g, pts.data() + 3 * q, y);
-      // Re-normalize: a generator orthogonal only to ~1e-9 must not push points off S².
-      const double nrm = std::sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
-      if (nrm > 0)
-        for (int c = 0; c < 3; ++c) y[c] /= nrm;
-    }
-    std::vector<double> B(n * m);
-    eval_degree(sh, l, gx.data(), n, B.data());
-    ls.solve(m, B.data());
-    std::vector<double> M(std::size_t(m) * m);
-    for (int c = 0; c < m; ++c) std::copy_n(B.data() + c * n, m, M.data() + std::size_t(c) * m);
-    return M;
+  std::vector<double> mapped(const Isometry& g) const {
+    std::vector<double> gx(x_.size());
+    for (std::size_t q = 0; q < n_; ++q) map_point(M_, g, &x_[q * M_.dim], &gx[q * M_.dim]);
+    return gx;
   }
+
+  const double* phi_of(int j, int t, std::vector<double>* tmp) const {
+    if (store_) return cache_[2 * std::size_t(j) + t].data();
+    *tmp = eval(mapped(maps_[j][t]));
+    return tmp->data();
+  }
+
+  Manifold M_;
+  EigenBasis basis_;
+  int m_;
+  std::size_t n_;
+  std::vector<double> x_;
+  LeastSquares ls_;
+  std::vector<std::array<Isometry, 2>> maps_;  // {g, g⁻¹}
+  bool store_ = false;
+  std::vector<std::vector<double>> cache_;  // Φ(g_j X), Φ(g_j⁻¹ X)
+  mutable std::vector<double> work_;
 };
 
-void check_degree(int l, const char* who) {
+void check_label(int l, const char* who) {
   if (l < 0) throw std::invalid_argument(std::string(who) + ": degree l must be >= 0, got " + std::to_string(l));
 }
 
 }  // namespace
 
-std::vector<double> representation_matrix(int l, const Mat3& g) {
-  check_degree(l, "representation_matrix");
-  return Collocation(l).representation(g);
+std::unique_ptr<EigenspaceAction> eigenspace_action(const Manifold& M, const Eigenspace& e,
+                                                    const std::vector<Isometry>& gens) {
+  for (const Isometry& g : gens)
+    if (g.dim != M.dim)
+      throw std::invalid_argument("eigenspace_action: a generator acts on " + std::to_string(g.dim) +
+                                  " coordinates but the manifold has " + std::to_string(M.dim));
+  if (M.is_torus()) {
+    const TorusShell shell(M.dim, e.label);
+    std::vector<SparseRows> mats;
+    for (const Isometry& g : gens) mats.push_back(shell.action(g));
+    return sparse_action(std::move(mats));
+  }
+  return std::make_unique<CollocationAction>(M, e, gens);
 }
 
-DegreeInvariants invariant_subspace(int l, const std::vector<Mat3>& gens, double null_tol) {
-  check_degree(l, "invariant_subspace");
-  DegreeInvariants out;
-  out.l = l;
-  out.m = 2 * l + 1;
-  const int m = out.m, r = int(gens.size());
+std::vector<double> null_space_dense(const EigenspaceAction& a, double null_tol, int* k) {
+  const int m = a.m(), r = a.ngenerators();
   const std::size_t mm = std::size_t(m) * m;
-
-  // V: orthonormal basis of ker C (first k eigenvectors, column-major m × k).
-  std::vector<std::vector<double>> Ms;  // column-major D_jᵀ for the residual
-  std::vector<double> V;
-  int k = m;
-  if (r == 0) {
-    V.assign(mm, 0.0);  // C = 0: every function of degree l is invariant
-    for (int i = 0; i < m; ++i) V[std::size_t(i) * m + i] = 1.0;
-  } else {
-    Collocation col(l);
-    std::vector<double> C(mm, 0.0);
-    for (int i = 0; i < m; ++i) C[std::size_t(i) * m + i] = 2.0 * r;
-    for (const Mat3& g : gens) {
-      Ms.push_back(col.representation(g));
-      const std::vector<double>& M = Ms.back();
-      for (int j = 0; j < m; ++j)
-        for (int i = 0; i < m; ++i) {
-          // M_ij + M_ji is commutative, so C stays exactly symmetric.
-          C[std::size_t(j) * m + i] -= M[std::size_t(j) * m + i] + M[std::size_t(i) * m + j];
-        }
-    }
-    std::vector<double> w;
-    symmetric_eigen(m, C, w);
-    const double thresh = null_tol * std::max(1, r);
-    k = int(std::count_if(w.begin(), w.end(), [thresh](double v) { return v < thresh; }));
-    C.resize(std::size_t(m) * k);  // eigenvalues ascending: the null space comes first
-    V = std::move(C);
+  std::vector<double> C(mm, 0.0);
+  for (int i = 0; i < m; ++i) C[std::size_t(i) * m + i] = 2.0 * r;
+  for (int j = 0; j < r; ++j) {
+    const std::vector<double> M = a.dense_transpose(j);
+    for (int c = 0; c < m; ++c)
+      for (int i = 0; i < m; ++i)  // M_ic + M_ci is commutative: C stays exactly symmetric
+        C[std::size_t(c) * m + i] -= M[std::size_t(c) * m + i] + M[std::size_t(i) * m + c];
   }
-  out.k = k;
-  if (k == 0) return out;
+  std::vector<double> w;
+  symmetric_eigen(m, C, w);
+  const double thresh = null_tol * std::max(1, r);
+  *k = int(std::count_if(w.begin(), w.end(), [thresh](double v) { return v < thresh; }));
+  C.resize(std::size_t(m) * *k);  // eigenvalues ascending: the null space comes first
+  return C;
+}
 
-  // Canonical basis Q = orth(V Vᵀ E): depends on the subspace only, not on the
-  // eigensolver's rotation inside it (reproducible across ranks, generator orders).
-  // With T = Vᵀ E = Q_T R (R's diagonal positive), V Vᵀ E = (V Q_T) R is the unique QR
-  // of P E, so Q = V Q_T. Factoring the small T instead of the m × k product P E keeps
-  // Q inside span V to rounding even when T is ill-conditioned.
+SpaceInvariants finish_invariants(const Eigenspace& e, const EigenspaceAction* a, std::vector<double> V, int k,
+                                  const std::string& method) {
+  SpaceInvariants out;
+  out.label = e.label;
+  out.lambda = e.lambda;
+  out.m = int(e.m);
+  out.k = k;
+  out.method = method;
+  const int m = out.m;
+  if (k == 0) return out;
+  for (int i = 0; i < m; ++i) {  // support: exact zeros where the subspace has none
+    double s = 0;
+    for (int j = 0; j < k; ++j) s += V[std::size_t(j) * m + i] * V[std::size_t(j) * m + i];
+    if (s < 1e-18)
+      for (int j = 0; j < k; ++j) V[std::size_t(j) * m + i] = 0.0;
+  }
+  // Q = orth(V Vᵀ E): with T = Vᵀ E = Q_T R (R's diagonal positive), V Vᵀ E = (V Q_T) R is
+  // the unique QR of P E, so Q = V Q_T; factoring the small T keeps Q inside span V.
   std::vector<double> E(std::size_t(m) * k);
   for (int j = 0; j < k; ++j)
     for (int i = 0; i < m; ++i)
       E[std::size_t(j) * m + i] =
-          2.0 * rng_uniform(kCanonicalSeed, std::uint64_t(l), std::uint64_t(i) + std::uint64_t(m) * j) - 1.0;
+          2.0 * rng_uniform(kCanonicalSeed, std::uint64_t(e.label), std::uint64_t(i) + std::uint64_t(m) * j) - 1.0;
   std::vector<double> T(std::size_t(k) * k);
   dgemm(true, false, k, k, m, 1.0, V.data(), m, E.data(), m, 0.0, T.data(), k);
   orthonormalize_columns(k, k, T);
   out.Q.assign(std::size_t(m) * k, 0.0);
   dgemm(false, false, m, k, k, 1.0, V.data(), m, T.data(), k, 0.0, out.Q.data(), m);
-
-  // residual = max_j max |D_jᵀ Q − Q|; Ms[j] read column-major is D_jᵀ.
-  std::vector<double> R(std::size_t(m) * k);
-  for (const std::vector<double>& M : Ms) {
-    dgemm(false, false, m, k, m, 1.0, M.data(), m, out.Q.data(), m, 0.0, R.data(), m);
-    for (std::size_t i = 0; i < R.size(); ++i) out.residual = std::max(out.residual, std::fabs(R[i] - out.Q[i]));
+  if (a) {
+    std::vector<double> R(std::size_t(m) * k);
+    for (int j = 0; j < a->ngenerators(); ++j) {
+      a->apply(j, true, k, out.Q.data(), m, R.data(), m);
+      for (std::size_t i = 0; i < R.size(); ++i) out.residual = std::max(out.residual, std::fabs(R[i] - out.Q[i]));
+    }
   }
   return out;
+}
+
+SpaceInvariants invariant_space_dense(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
+                                      double null_tol) {
+  const int m = int(e.m);
+  if (gens.empty()) {  // every function is invariant: Q = I exactly
+    SpaceInvariants out = finish_invariants(e, nullptr, {}, 0, "trivial");
+    out.k = m;
+    out.Q.assign(std::size_t(m) * m, 0.0);
+    for (int i = 0; i < m; ++i) out.Q[std::size_t(i) * m + i] = 1.0;
+    return out;
+  }
+  const auto a = eigenspace_action(M, e, gens);
+  int k = 0;
+  std::vector<double> V = null_space_dense(*a, null_tol, &k);
+  return finish_invariants(e, a.get(), std::move(V), k, "dense");
+}
+
+std::vector<double> representation_matrix(int l, const Mat3& g) {
+  check_label(l, "representation_matrix");
+  const Manifold M = make_manifold("s2", 3);
+  return eigenspace_action(M, eigenspace_of(M, l), {isometry_from_mat3(g)})->dense_transpose(0);
+}
+
+SpaceInvariants invariant_subspace(int l, const std::vector<Mat3>& gens, double null_tol) {
+  check_label(l, "invariant_subspace");
+  const Manifold M = make_manifold("s2", 3);
+  std::vector<Isometry> iso;
+  for (const Mat3& g : gens) iso.push_back(isometry_from_mat3(g));
+  return invariant_space_dense(M, eigenspace_of(M, l), iso, null_tol);
 }
 
 }  // namespace specavg

@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -12,7 +13,7 @@
 namespace specavg {
 namespace {
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 1: S² only (lmax, Q/<l>), still readable
 
 // Serial HDF5 helpers for the small model file; throw std::runtime_error on failure.
 void check(herr_t st, const std::string& what) {
@@ -75,41 +76,56 @@ void write_file(const Model& m, const std::string& tmp) {
   const int D = m.basis.dinv();
   attr_string(f, "format", "specavg-model");
   attr_number(f, "format_version", kFormatVersion);
-  attr_string(f, "manifold", m.manifold);
-  attr_number(f, "dim", m.dim);
-  attr_number(f, "lmax", m.lmax());
+  const Manifold& M = m.manifold();
+  const std::size_t r = m.generators.size(), d = std::size_t(M.dim);
+  attr_string(f, "manifold", M.name());
+  attr_number(f, "dim", M.dim);
+  attr_string(f, "cutoff", m.basis.cutoff);
   attr_string(f, "group_spec", m.group_spec);
   attr_string(f, "estimator", estimator_name(m.estimator));
   attr_number(f, "tau", m.tau);
   attr_number(f, "sobolev_s", m.sobolev_s);
   attr_number(f, "ntargets", m.ntargets);
   attr_number(f, "dinv", D);
-  attr_number(f, "dharm", (long long)m.basis.dharm());
+  attr_number(f, "dtotal", (long long)m.basis.dtotal());
 
   hid_t g = H5Gcreate2(f, "group", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  std::vector<double> gens;
-  for (const auto& x : m.generators) gens.insert(gens.end(), x.begin(), x.end());
-  dataset(g, "generators", {hsize_t(m.generators.size()), 3, 3}, gens.data());
+  std::vector<double> P, shifts;
+  for (const auto& x : m.generators) {
+    P.insert(P.end(), x.P.begin(), x.P.end());
+    shifts.insert(shifts.end(), x.t.begin(), x.t.end());
+    if (x.t.empty()) shifts.resize(shifts.size() + d, 0.0);
+  }
+  dataset(g, "generators", {hsize_t(r), hsize_t(d), hsize_t(d)}, P.data());
+  if (M.is_torus()) dataset(g, "shifts", {hsize_t(r), hsize_t(d)}, shifts.data());
   H5Gclose(g);
 
   hid_t b = H5Gcreate2(f, "basis", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  std::vector<long long> counts;
-  for (const auto& d : m.basis.degrees) counts.push_back(d.k);
+  std::vector<long long> labels, mult, counts;
+  std::vector<double> lambdas, residuals;
+  for (const auto& sp : m.basis.spaces) {
+    labels.push_back(sp.label);
+    mult.push_back(sp.m);
+    counts.push_back(sp.k);
+    lambdas.push_back(sp.lambda);
+    residuals.push_back(sp.residual);
+  }
+  dataset_int(b, "labels", labels);
+  dataset(b, "eigenvalues", {hsize_t(lambdas.size())}, lambdas.data());
+  dataset_int(b, "multiplicities", mult);
   dataset_int(b, "invariant_counts", counts);
+  dataset(b, "residuals", {hsize_t(residuals.size())}, residuals.data());
   hid_t q = H5Gcreate2(b, "Q", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  for (const auto& d : m.basis.degrees)
-    if (d.k > 0) dataset(q, std::to_string(d.l), {hsize_t(d.k), hsize_t(d.m)}, d.Q.data());
+  for (const auto& sp : m.basis.spaces)
+    if (sp.k > 0) dataset(q, std::to_string(sp.label), {hsize_t(sp.k), hsize_t(sp.m)}, sp.Q.data());
   H5Gclose(q);
   H5Gclose(b);
 
   dataset(f, "coefficients", {hsize_t(D), hsize_t(m.ntargets)}, m.coef.data());
-  std::vector<long long> deg;
-  std::vector<double> lam;
-  for (int l : m.basis.feature_degree()) {
-    deg.push_back(l);
-    lam.push_back(double(l) * (l + 1));
-  }
-  dataset_int(f, "feature_degree", deg);
+  std::vector<long long> lab;
+  for (int l : m.basis.feature_label()) lab.push_back(l);
+  dataset_int(f, "feature_label", lab);
+  const std::vector<double> lam = m.basis.feature_lambda();
   dataset(f, "feature_eigenvalue", {hsize_t(D)}, lam.data());
 
   hid_t p = H5Gcreate2(f, "provenance", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -199,13 +215,17 @@ void read_file(const std::string& path, Model* m) {
   try {
     if (read_attr_string(f, "format") != "specavg-model")
       throw std::runtime_error("not a specavg model (attribute format)");
-    if (int(read_attr_double(f, "format_version")) != kFormatVersion)
-      throw std::runtime_error("unsupported format_version");
-    m->manifold = read_attr_string(f, "manifold");
-    m->dim = int(read_attr_double(f, "dim"));
-    if (m->manifold != "sphere" || m->dim != 3)
-      throw std::runtime_error("manifold '" + m->manifold + "' is not supported by this version");
-    const int lmax = int(read_attr_double(f, "lmax"));
+    const int fv = int(read_attr_double(f, "format_version"));
+    if (fv < 1 || fv > kFormatVersion)
+      throw std::runtime_error("unsupported format_version " + std::to_string(fv) + " (this build reads 1.." +
+                               std::to_string(kFormatVersion) + "): update specavg");
+    const int version = int(read_attr_double(f, "format_version"));
+    std::string mname = read_attr_string(f, "manifold");
+    const int dim = int(read_attr_double(f, "dim"));
+    if (version == 1 && mname == "sphere" && dim == 3) mname = "s2";  // format 1 knew S² only
+    m->basis = InvariantBasis{};
+    m->basis.manifold = make_manifold(mname, dim);
+    const Manifold& M = m->basis.manifold;
     m->group_spec = read_attr_string(f, "group_spec");
     m->estimator = parse_estimator(read_attr_string(f, "estimator"));
     m->tau = read_attr_double(f, "tau");
@@ -217,25 +237,55 @@ void read_file(const std::string& path, Model* m) {
     hid_t gd = H5Dopen2(g, "generators", H5P_DEFAULT);
     hid_t sp = H5Dget_space(gd);
     hsize_t gdims[3] = {0, 0, 0};
+    const int grank = H5Sget_simple_extent_ndims(sp);
     H5Sget_simple_extent_dims(sp, gdims, nullptr);
     H5Sclose(sp);
     H5Dclose(gd);
-    auto gens = read_dataset(g, "generators", gdims[0] * 9);
+    const std::size_t r = gdims[0], d = std::size_t(dim);
+    if (grank != 3 || gdims[1] != d || gdims[2] != d)
+      throw std::runtime_error("dataset 'group/generators' must have shape (r, dim, dim)");
+    const auto P = read_dataset(g, "generators", r * d * d);
+    std::vector<double> t(r * d, 0.0);
+    if (M.is_torus() && H5Lexists(g, "shifts", H5P_DEFAULT) > 0) t = read_dataset(g, "shifts", r * d);
     H5Gclose(g);
-    m->generators.assign(gdims[0], Mat3{});
-    for (std::size_t j = 0; j < gdims[0]; ++j)
-      for (int e = 0; e < 9; ++e) m->generators[j][e] = gens[9 * j + e];
+    m->generators.clear();
+    for (std::size_t j = 0; j < r; ++j) {
+      Isometry iso = isometry_identity(dim);
+      std::copy_n(P.begin() + j * d * d, d * d, iso.P.begin());
+      std::copy_n(t.begin() + j * d, d, iso.t.begin());
+      m->generators.push_back(std::move(iso));
+    }
 
-    m->basis = InvariantBasis{};
-    m->basis.lmax = lmax;
-    auto counts = read_dataset(f, "basis/invariant_counts", std::size_t(lmax) + 1);
-    for (int l = 0; l <= lmax; ++l) {
-      DegreeInvariants d;
-      d.l = l;
-      d.m = 2 * l + 1;
-      d.k = int(counts[l]);
-      if (d.k > 0) d.Q = read_dataset(f, "basis/Q/" + std::to_string(l), std::size_t(d.k) * d.m);
-      m->basis.degrees.push_back(std::move(d));
+    std::vector<int> labels;
+    if (version == 1) {
+      const int lmax = int(read_attr_double(f, "lmax"));
+      for (int l = 0; l <= lmax; ++l) labels.push_back(l);
+      m->basis.cutoff = "lmax " + std::to_string(lmax);
+    } else {
+      m->basis.cutoff = read_attr_string(f, "cutoff");
+      hid_t ld = H5Dopen2(f, "basis/labels", H5P_DEFAULT);
+      if (ld < 0) throw std::runtime_error("missing dataset 'basis/labels'");
+      hid_t ls = H5Dget_space(ld);
+      const hssize_t ns = H5Sget_simple_extent_npoints(ls);
+      H5Sclose(ls);
+      H5Dclose(ld);
+      for (double v : read_dataset(f, "basis/labels", std::size_t(ns))) labels.push_back(int(v));
+    }
+    const auto counts = read_dataset(f, "basis/invariant_counts", labels.size());
+    std::vector<double> residuals(labels.size(), 0.0);
+    if (version >= 2) residuals = read_dataset(f, "basis/residuals", labels.size());
+    for (std::size_t s = 0; s < labels.size(); ++s) {
+      const Eigenspace e = eigenspace_of(M, labels[s]);
+      SpaceInvariants si;
+      si.label = e.label;
+      si.lambda = e.lambda;
+      si.m = int(e.m);
+      si.k = int(counts[s]);
+      si.residual = residuals[s];
+      si.method = "file";
+      if (si.k < 0 || si.k > si.m) throw std::runtime_error("invalid invariant count in 'basis/invariant_counts'");
+      if (si.k > 0) si.Q = read_dataset(f, "basis/Q/" + std::to_string(si.label), std::size_t(si.k) * si.m);
+      m->basis.spaces.push_back(std::move(si));
     }
     m->coef = read_dataset(f, "coefficients", std::size_t(m->basis.dinv()) * m->ntargets);
     hid_t p = H5Gopen2(f, "provenance", H5P_DEFAULT);
@@ -306,20 +356,40 @@ PetscErrorCode read_model(MPI_Comm comm, const std::string& path, Model* model) 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode read_generator_file(MPI_Comm comm, const std::string& path, std::vector<Mat3>* gens) {
+PetscErrorCode read_generator_file(MPI_Comm comm, const std::string& path, const Manifold& M,
+                                   std::vector<Isometry>* gens) {
   PetscFunctionBeginUser;
   H5Reader r;
   PetscCall(r.open(comm, path, "-group_file"));
   std::vector<hsize_t> dims;
   PetscCall(r.shape("generators", &dims));
-  PetscCall(collective_check(comm, dims.size() == 3 && dims[1] == 3 && dims[2] == 3,
-                             "dataset 'generators' in -group_file '" + path + "' must have shape (m, 3, 3)"));
-  std::vector<double> buf(dims[0] * 9);
-  PetscCall(r.read_rows("generators", 0, PetscInt(dims[0]), buf.data()));
-  gens->assign(dims[0], Mat3{});
-  for (std::size_t j = 0; j < dims[0]; ++j)
-    for (int e = 0; e < 9; ++e) (*gens)[j][e] = buf[9 * j + e];
-  SPECAVG_CALL_CXX(comm, validate_generators(*gens, "-group_file '" + path + "'"));
+  const hsize_t d = hsize_t(M.dim);
+  PetscCall(collective_check(comm, dims.size() == 3 && dims[1] == d && dims[2] == d,
+                             "dataset 'generators' in -group_file '" + path + "' must have shape (m, " +
+                                 std::to_string(d) + ", " + std::to_string(d) + ") for " + M.describe()));
+  std::vector<double> P(dims[0] * d * d), t(dims[0] * d, 0.0);
+  PetscCall(r.read_rows("generators", 0, PetscInt(dims[0]), P.data()));
+  std::vector<hsize_t> sd;
+  bool has_shifts = false;
+  PetscCall(r.shape("shifts", &sd, &has_shifts));
+  if (has_shifts) {
+    PetscCall(collective_check(comm, M.is_torus(),
+                               "-group_file '" + path +
+                                   "' has a 'shifts' dataset, but shifts x -> Px + t are isometries of the torus only: "
+                                   "remove it or use -manifold torus"));
+    PetscCall(collective_check(comm, sd.size() == 2 && sd[0] == dims[0] && sd[1] == d,
+                               "dataset 'shifts' in -group_file '" + path + "' must have shape (m, " +
+                                   std::to_string(d) + ") like 'generators'"));
+    PetscCall(r.read_rows("shifts", 0, PetscInt(dims[0]), t.data()));
+  }
+  gens->clear();
+  for (std::size_t j = 0; j < dims[0]; ++j) {
+    Isometry iso = isometry_identity(M.dim);
+    std::copy_n(P.begin() + j * d * d, d * d, iso.P.begin());
+    std::copy_n(t.begin() + j * d, d, iso.t.begin());
+    gens->push_back(std::move(iso));
+  }
+  SPECAVG_CALL_CXX(comm, validate_isometries(M, *gens, "-group_file '" + path + "'"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

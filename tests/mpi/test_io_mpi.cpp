@@ -10,6 +10,7 @@
 #include "specavg/dist/synth.hpp"
 #include "specavg/dist/train.hpp"
 #include "specavg/estimate/synthetic_target.hpp"
+#include "specavg/group/coordinate_groups.hpp"
 #include "specavg/io/h5_parallel.hpp"
 #include "specavg/io/model_file.hpp"
 
@@ -25,7 +26,7 @@ TEST(IOMPI, SynthIsIndependentOfRankCount) {
   c.n = 5001;
   c.noise = 0.2;
   c.seed = 7;
-  c.generators = generators_from_spec("Td");
+  c.generators = generators_for_spec("Td", 3);
   c.output = scratch("synth.h5");
   ASSERT_EQ(synthesize(PETSC_COMM_WORLD, c), 0);
   double dev = 0;
@@ -36,7 +37,7 @@ TEST(IOMPI, SynthIsIndependentOfRankCount) {
     ASSERT_EQ(r.read_rows("points", 0, c.n, p.data()), 0);
     ASSERT_EQ(r.read_rows("values", 0, c.n, v.data()), 0);
     ASSERT_EQ(r.read_rows("truth", 0, c.n, t.data()), 0);
-    const SyntheticTarget f(*enumerate_group(c.generators, 1000));
+    const SyntheticTarget f(make_manifold("s2", 3), *enumerate_isometries(c.generators, 1000, false));
     for (long long i = 0; i < c.n; ++i) {
       double x[3];
       synthetic_point(c.seed, i, x);
@@ -51,13 +52,13 @@ TEST(IOMPI, SynthIsIndependentOfRankCount) {
 TEST(IOMPI, ModelRoundTripAndDistributedPrediction) {
   SynthConfig c;
   c.n = 6000;
-  c.generators = generators_from_spec("O");
+  c.generators = generators_for_spec("O", 3);
   c.output = scratch("rt_train.h5");
   ASSERT_EQ(synthesize(PETSC_COMM_WORLD, c), 0);
   TrainOptions o;
   o.data = c.output;
   o.group = "O";
-  o.lmax = 18;
+  o.cutoff.lmax = 18;
   o.verbose = false;
   Model m, back;
   TrainReport rep;
@@ -67,16 +68,20 @@ TEST(IOMPI, ModelRoundTripAndDistributedPrediction) {
   EXPECT_FALSE(file_exists(path + ".tmp"));
   ASSERT_EQ(read_model(PETSC_COMM_WORLD, path, &back), 0);
   EXPECT_EQ(back.coef, m.coef);
-  EXPECT_EQ(back.lmax(), 18);
+  ASSERT_EQ(back.basis.spaces.size(), 19u);
   EXPECT_EQ(back.basis.dinv(), m.basis.dinv());
-  for (int l = 0; l <= 18; ++l) EXPECT_EQ(back.basis.degrees[l].Q, m.basis.degrees[l].Q) << l;
-  EXPECT_EQ(back.generators, m.generators);
+  for (int l = 0; l <= 18; ++l) {
+    EXPECT_EQ(back.basis.spaces[l].label, l);
+    EXPECT_EQ(back.basis.spaces[l].Q, m.basis.spaces[l].Q) << l;
+  }
+  ASSERT_EQ(back.generators.size(), m.generators.size());
+  for (std::size_t j = 0; j < m.generators.size(); ++j) EXPECT_EQ(back.generators[j].P, m.generators[j].P);
   EXPECT_EQ(back.estimator, m.estimator);
   EXPECT_EQ(back.prov.nranks, m.prov.nranks);
 
   // Parallel prediction file: every rank writes its block; compare to direct predictions.
   LocalData d;
-  ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, c.output, "-points", ValuesNeed::None, &d), 0);
+  ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, c.output, "-points", ValuesNeed::None, make_manifold("s2", 3), &d), 0);
   std::vector<double> f;
   predict_points(back, d.points.data(), d.count, &f);
   H5Writer w;

@@ -6,6 +6,7 @@
 
 #include "mpi_test_util.hpp"
 #include "specavg/dist/distributed_basis.hpp"
+#include "specavg/group/coordinate_groups.hpp"
 #include "specavg/dist/predict.hpp"
 #include "specavg/dist/synth.hpp"
 #include "specavg/dist/train.hpp"
@@ -25,7 +26,7 @@ std::string make_data(const std::string& name, const std::string& group, long lo
   c.n = n;
   c.noise = noise;
   c.seed = seed;
-  c.generators = generators_from_spec(group);
+  c.generators = generators_for_spec(group, 3);
   c.output = scratch(name);
   EXPECT_EQ(synthesize(PETSC_COMM_WORLD, c), 0);
   return c.output;
@@ -36,7 +37,7 @@ Model train(MPI_Comm comm, const std::string& data, const std::string& group, in
   TrainOptions o;
   o.data = data;
   o.group = group;
-  o.lmax = lmax;
+  o.cutoff.lmax = lmax;
   o.estimator = est;
   o.tau = tau;
   o.verbose = false;
@@ -92,7 +93,7 @@ TEST(TrainMPI, ExactInvarianceForGeneratorsAndRandomWords) {
     for (EstimatorKind est : {EstimatorKind::Ridge, EstimatorKind::Spectral}) {
       const Model m = train(PETSC_COMM_WORLD, data, group, 20, est);
       LocalData d;
-      ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, data, "-data", ValuesNeed::Required, &d), 0);
+      ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, data, "-data", ValuesNeed::Required, make_manifold("s2", 3), &d), 0);
       EvalReport r;
       ASSERT_EQ(evaluate_model(PETSC_COMM_WORLD, m, d, 8000, 16, 6, &r), 0);
       EXPECT_GT(r.max_abs_f, 1e-3) << group;
@@ -109,7 +110,7 @@ TEST(TrainMPI, RecoversKnownTargetAtNoiseLimit) {
   const std::string test_f = make_data("rec_test.h5", "Oh", 20000, sigma, 32);
   const Model m = train(PETSC_COMM_WORLD, train_f, "Oh", 24);
   LocalData d;
-  ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, test_f, "-data", ValuesNeed::Required, &d), 0);
+  ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, test_f, "-data", ValuesNeed::Required, make_manifold("s2", 3), &d), 0);
   EvalReport r;
   ASSERT_EQ(evaluate_model(PETSC_COMM_WORLD, m, d, 1000, 4, 6, &r), 0);
   const double limit = sigma * std::sqrt(double(m.basis.dinv()) / double(n));
@@ -158,7 +159,7 @@ TEST(TrainMPI, SeveralTargetsAndWeights) {
   const Model mw = train(PETSC_COMM_WORLD, weighted, "D3", 12);
   ASSERT_EQ(m.ntargets, 2);
   LocalData d;
-  ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, plain, "-data", ValuesNeed::Required, &d), 0);
+  ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, plain, "-data", ValuesNeed::Required, make_manifold("s2", 3), &d), 0);
   std::vector<double> f, fw;
   predict_points(m, d.points.data(), d.count, &f);
   predict_points(mw, d.points.data(), d.count, &fw);

@@ -43,7 +43,7 @@ double orthogonality_error(const std::vector<double>& d, int m) {
 }
 
 // Q (m × k column-major) has orthonormal columns.
-double column_orthonormality_error(const DegreeInvariants& d) {
+double column_orthonormality_error(const SpaceInvariants& d) {
   double err = 0;
   for (int a = 0; a < d.k; ++a)
     for (int b = 0; b < d.k; ++b) {
@@ -107,10 +107,10 @@ TEST(InvariantBasis, CountsIcosahedralAndOctahedral) {
     int oh_count = 0;
     if (l == 0 || l == 4 || l == 6 || l == 8 || l == 10 || l == 14) oh_count = 1;
     if (l == 12 || l == 16 || l == 18 || l == 20) oh_count = 2;
-    const DegreeInvariants a = invariant_subspace(l, ih), b = invariant_subspace(l, oh);
+    const SpaceInvariants a = invariant_subspace(l, ih), b = invariant_subspace(l, oh);
     EXPECT_EQ(a.k, ih1 ? 1 : 0) << "Ih, l = " << l;
     EXPECT_EQ(b.k, oh_count) << "Oh, l = " << l;
-    for (const DegreeInvariants* d : {&a, &b}) {
+    for (const SpaceInvariants* d : {&a, &b}) {
       EXPECT_EQ(d->m, 2 * l + 1);
       EXPECT_EQ(d->Q.size(), std::size_t(d->m) * d->k);
       EXPECT_LT(d->residual, 1e-12);
@@ -125,7 +125,7 @@ TEST(InvariantBasis, CountsCyclicAndDihedral) {
     const std::vector<Mat3> dn = generators_from_spec("D" + std::to_string(n));
     const std::vector<Mat3> cnv = generators_from_spec("C" + std::to_string(n) + "v");
     for (int l = 0; l <= 20; ++l) {
-      const DegreeInvariants c = invariant_subspace(l, cn), d = invariant_subspace(l, dn);
+      const SpaceInvariants c = invariant_subspace(l, cn), d = invariant_subspace(l, dn);
       EXPECT_EQ(c.k, 1 + 2 * (l / n)) << "C" << n << ", l = " << l;
       EXPECT_EQ(d.k, l / n + (l % 2 == 0 ? 1 : 0)) << "D" << n << ", l = " << l;
       EXPECT_EQ(invariant_subspace(l, cnv).k, l / n + 1) << "C" << n << "v, l = " << l;
@@ -138,7 +138,7 @@ TEST(InvariantBasis, CountsCyclicAndDihedral) {
 
 TEST(InvariantBasis, NoGeneratorsKeepsEverything) {
   for (int l : {0, 3, 10}) {
-    const DegreeInvariants d = invariant_subspace(l, {});
+    const SpaceInvariants d = invariant_subspace(l, {});
     EXPECT_EQ(d.k, 2 * l + 1);
     EXPECT_EQ(d.residual, 0.0);
     EXPECT_LT(column_orthonormality_error(d), 1e-13);
@@ -158,7 +158,7 @@ TEST(InvariantBasis, FeaturesAreInvariantUnderWholeGroup) {
     // Coefficient vector c = Q a per degree, with fixed random a.
     std::vector<double> c(sh.size(), 0.0);
     for (int l = 0; l <= L; ++l) {
-      const DegreeInvariants d = invariant_subspace(l, gens);
+      const SpaceInvariants d = invariant_subspace(l, gens);
       for (int j = 0; j < d.k; ++j) {
         const double a = rng_normal(5, l, j);
         for (int i = 0; i < d.m; ++i) c[l * l + i] += a * d.Q[std::size_t(j) * d.m + i];
@@ -200,10 +200,10 @@ TEST(InvariantBasis, CanonicalQIsReproducibleAndGeneratorIndependent) {
                                  Mat3{1, 0, 0, 0, 1, 0, 0, 0, -1}};  // C4z, S6, σh: another set for Oh
   ASSERT_EQ(enumerate_group(alt, 100)->size(), 48u);
   for (int l = 0; l <= 20; ++l) {
-    const DegreeInvariants a = invariant_subspace(l, oh), b = invariant_subspace(l, oh);
+    const SpaceInvariants a = invariant_subspace(l, oh), b = invariant_subspace(l, oh);
     ASSERT_EQ(a.Q, b.Q) << "not bitwise reproducible, l = " << l;
     for (const std::vector<Mat3>* gs : {&permuted, &redundant, &all, &alt}) {
-      const DegreeInvariants c = invariant_subspace(l, *gs);
+      const SpaceInvariants c = invariant_subspace(l, *gs);
       ASSERT_EQ(c.k, a.k) << "l = " << l;
       EXPECT_LT(max_abs_diff(a.Q, c.Q), 1e-12) << "l = " << l;
     }
@@ -212,7 +212,7 @@ TEST(InvariantBasis, CanonicalQIsReproducibleAndGeneratorIndependent) {
   const std::vector<Mat3> d3 = generators_from_spec("D3");
   const std::vector<Mat3> d3b = {d3[1], d3[0], mat3_mul(d3[0], d3[1])};
   for (int l : {6, 12, 20}) {
-    const DegreeInvariants a = invariant_subspace(l, d3), c = invariant_subspace(l, d3b);
+    const SpaceInvariants a = invariant_subspace(l, d3), c = invariant_subspace(l, d3b);
     ASSERT_GE(a.k, 3);
     ASSERT_EQ(c.k, a.k);
     EXPECT_LT(max_abs_diff(a.Q, c.Q), 1e-12) << "l = " << l;

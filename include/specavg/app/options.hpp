@@ -13,7 +13,13 @@ PetscErrorCode option_string(PetscOptionItems* PetscOptionsObject, const char* n
                              std::string* value);
 // -group and -group_file.
 PetscErrorCode options_group(PetscOptionItems* PetscOptionsObject, std::string* spec, std::string* file);
-// -lmax, -estimator, -tau, -sobolev_s, -block_rows (plus the group options).
+// -manifold and -dim.
+PetscErrorCode options_manifold(PetscOptionItems* PetscOptionsObject, std::string* name, int* dim);
+// -lmax, -lambda_max, -nbasis (at most one).
+PetscErrorCode options_cutoff(PetscOptionItems* PetscOptionsObject, Cutoff* c);
+// -basis_method, -basis_dense_max, -basis_null_tol, -basis_eps_null_tol.
+PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions* b);
+// Manifold, group, cutoff, basis, -estimator, -tau, -sobolev_s, -block_rows.
 PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions* opt);
 // True when -help was given: commands then print their options and stop.
 bool help_requested();

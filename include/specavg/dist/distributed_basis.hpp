@@ -6,20 +6,32 @@
 #include <string>
 #include <vector>
 
+#include "specavg/dist/invariant_eps.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {
 
-// Collective. Generators from a `-group` spec and/or a `-group_file` (merged when both
-// are given); at least one is required. `label` receives a printable description.
-PetscErrorCode resolve_group(MPI_Comm comm, const std::string& spec, const std::string& group_file,
-                             std::vector<Mat3>* gens, std::string* label);
+// Collective. Generators from a `-group` spec (group/coordinate_groups.hpp) and/or a
+// `-group_file` (dataset `generators` (m, d, d) and, on the torus, optional `shifts`
+// (m, d)), merged when both are given; at least one is required. All are validated as
+// isometries of M. `label` receives a printable description.
+PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string& spec, const std::string& group_file,
+                             std::vector<Isometry>* gens, std::string* label);
 
-// Collective. Invariant subspaces of every degree 0..lmax: degrees are assigned to ranks
-// by estimated cost (longest-processing-time first), computed there, then broadcast.
-// The result is identical on every rank and independent of the rank count (the
-// canonical Q of invariant_subspace() depends only on the subspace).
-PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, int lmax, const std::vector<Mat3>& gens,
+struct BasisOptions {
+  std::string method = "auto";  // -basis_method auto|dense|slepc
+  PetscInt dense_max = 1000;    // -basis_dense_max: auto uses SLEPc above this m_λ
+  double null_tol = 1e-8;       // -basis_null_tol
+  NullSpaceEpsOptions eps;      // -basis_eps_* (SLEPc options prefix basis_)
+  bool verbose = false;         // per-eigenspace progress lines for large eigenspaces
+};
+
+// Collective. Invariant subspaces of every eigenspace within the cutoff: eigenspaces are
+// assigned to ranks by estimated cost (longest-processing-time first), computed there
+// (dense eigensolver, or SLEPc on PETSC_COMM_SELF for m_λ > dense_max), then broadcast.
+// The result is identical on every rank and independent of the rank count.
+PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& M, const Cutoff& cutoff,
+                                                 const std::vector<Isometry>& gens, const BasisOptions& opt,
                                                  InvariantBasis* basis);
 
 }  // namespace specavg

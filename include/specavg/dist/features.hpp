@@ -1,6 +1,6 @@
 #pragma once
 // Local assembly of the reduced (invariant) normal equations from a rank's rows, block
-// by block so memory stays bounded: per block of b rows, Φ (b × (L+1)²) and Ψ (b × D_inv)
+// by block so memory stays bounded: per block of b rows, Φ (b × basis functions) and Ψ (b × D_inv)
 // are formed, then Gram += ΨᵀWΨ (DSYRK) and rhs += ΨᵀWY (DGEMM).
 #include <mpi.h>
 #include <petscsys.h>
@@ -21,9 +21,10 @@ struct NormalEquations {
   long long n = 0;
   double t_features = 0.0, t_assembly = 0.0;  // seconds on this rank
   double flops_features = 0.0, flops_assembly = 0.0;
+  double values_per_point = 0.0;  // basis functions evaluated per point
 };
 
-// Rows per block when the user does not choose: Φ block ≈ 16 MiB.
+// Rows per block when the user does not choose: Φ + Ψ block ≈ 16 MiB.
 PetscInt default_block_rows(const InvariantBasis& basis);
 
 // Local (not collective) accumulation over this rank's rows.

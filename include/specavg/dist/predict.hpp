@@ -10,8 +10,9 @@
 
 namespace specavg {
 
-// Predictions for this rank's points (count × ntargets, row-major), in blocks. Local.
-void predict_points(const Model& model, const double* xyz, PetscInt count, std::vector<double>* out);
+// Predictions for this rank's points (count × dim row-major → count × ntargets,
+// row-major), in blocks. Local.
+void predict_points(const Model& model, const double* x, PetscInt count, std::vector<double>* out);
 
 struct EvalReport {
   long long n = 0;

@@ -36,7 +36,7 @@ PetscErrorCode configure_reduced_ksp(MPI_Comm comm, KSP ksp);
 // `local` holds this rank's partial sums (assemble_local); coef receives the D_inv × k
 // coefficients (row-major) on every rank.
 PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
-                             double sobolev_s, const std::vector<int>& feature_degree, std::vector<double>* coef,
+                             double sobolev_s, const std::vector<double>& feature_lambda, std::vector<double>* coef,
                              SolveReport* report);
 
 }  // namespace specavg

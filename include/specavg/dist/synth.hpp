@@ -1,15 +1,16 @@
 #pragma once
-// Synthetic data sets on S²: uniform random points, an exactly G-invariant target
-// (estimate/synthetic_target.hpp) and Gaussian noise. Output datasets: `points` (n × 3),
-// `values` (n) = truth + noise·N(0,1), `truth` (n, noise-free). Every rank writes its own
-// row block; the file is identical for a seed whatever the number of ranks.
+// Synthetic data sets: uniform random points on the manifold, an exactly G-invariant
+// target (estimate/synthetic_target.hpp) and Gaussian noise. Output datasets: `points`
+// (n × dim), `values` (n) = truth + noise·N(0,1), `truth` (n, noise-free). Every rank
+// writes its own row block; the file is identical for a seed whatever the number of ranks.
 #include <mpi.h>
 #include <petscsys.h>
 
 #include <string>
 #include <vector>
 
-#include "specavg/group/point_group.hpp"
+#include "specavg/basis/manifold.hpp"
+#include "specavg/group/isometry.hpp"
 
 namespace specavg {
 
@@ -17,11 +18,14 @@ struct SynthConfig {
   long long n = 10000;
   double noise = 0.1;
   unsigned long long seed = 1;
-  std::vector<Mat3> generators;
+  Manifold manifold;  // default S²
+  std::vector<Isometry> generators;
+  std::string target = "auto";  // -target
   std::string output;
-  std::size_t max_group_order = 100000;  // the target needs the enumerated group
+  std::size_t max_group_order = 100000;  // the bumps target needs the enumerated group
 };
 
-PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg);
+// Collective. `chosen` (optional) receives the target actually used.
+PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg, std::string* chosen = nullptr);
 
 }  // namespace specavg

@@ -1,9 +1,14 @@
 #pragma once
-// Block evaluation of the invariant features ψ(x) = (Q_lᵀ φ_l(x))_l and of predictions.
-// Not thread-safe (owns a workspace); create one per thread.
+// Block evaluation of the invariant features ψ(x) = (Q_λᵀ φ_λ(x))_λ and of predictions.
+// Not thread-safe (owns workspaces); create one per thread.
+//
+// Only the eigenspaces carrying invariants are used (spheres evaluate every degree up to
+// the highest such one, as the recurrences need them). Where Q_λ has rows that are
+// exactly zero (basis functions outside the invariant support, e.g. sine products under
+// sign flips), only the supported columns of φ_λ enter the product.
 #include <vector>
 
-#include "specavg/basis/sphere_harmonics.hpp"
+#include "specavg/basis/eigen_basis.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {
@@ -12,21 +17,31 @@ class InvariantFeatures {
  public:
   explicit InvariantFeatures(const InvariantBasis& basis);
   int dinv() const { return dinv_; }
-  // psi: nb × dinv, column-major with ld = nb. Points row-major nb × 3 on the sphere.
-  void evaluate(const double* xyz, std::size_t nb, double* psi);
+  int dim() const { return basis_.manifold.dim; }
+  // psi: nb × dinv, column-major with ld = nb. Points row-major nb × dim on the manifold.
+  void evaluate(const double* x, std::size_t nb, double* psi);
   // Floating-point operations of one evaluate() call per point (for rate reports).
   double flops_per_point() const;
+  // Basis functions evaluated per point.
+  std::size_t values_per_point() const { return eval_.size(); }
 
  private:
+  struct Block {
+    std::size_t col = 0;       // first column of the space in the evaluated φ
+    int m = 0, k = 0;          // rows used (support size) and features
+    std::vector<int> support;  // empty: all m rows of Q
+    std::vector<double> Q;     // m × k, column-major (support rows only)
+  };
   const InvariantBasis& basis_;
-  SphereHarmonics sh_;
+  EigenBasis eval_;
   int dinv_ = 0;
-  std::vector<double> phi_;
+  std::vector<Block> blocks_;
+  std::vector<double> phi_, gather_;
 };
 
 // Predictions out (nb × ntargets, row-major) = ψ(x) · coef for a block of points.
 // psi_work is resized as needed.
-void predict_block(InvariantFeatures& feats, const Model& model, const double* xyz, std::size_t nb, double* out,
+void predict_block(InvariantFeatures& feats, const Model& model, const double* x, std::size_t nb, double* out,
                    std::vector<double>& psi_work);
 
 }  // namespace specavg

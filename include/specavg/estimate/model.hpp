@@ -1,35 +1,42 @@
 #pragma once
-// A trained, exactly invariant model f(x) = ψ(x)ᵀ a on S² (plain C++, no MPI/PETSc).
+// A trained, exactly invariant model f(x) = ψ(x)ᵀ a on a manifold (plain C++, no MPI/PETSc).
 //
 // Conventions
-//  * Invariant features ψ are ordered by degree l ascending, and within a degree by the
-//    columns of Q_l: ψ_{l,j}(x) = Σ_r Q_l[r, j] φ_{l,r}(x) (harmonics as in
-//    basis/sphere_harmonics.hpp). feature_degree() maps a feature to its degree.
+//  * Invariant features ψ are ordered by eigenspace (λ ascending), and within an
+//    eigenspace by the columns of its Q: ψ_{λ,j}(x) = Σ_r Q_λ[r, j] φ_{λ,r}(x), with the
+//    basis φ of the manifold (basis/manifold.hpp).
 //  * Coefficients are row-major D_inv × ntargets.
-//  * Penalty weight of a degree-l feature: (1 + λ)^s with λ = l(l+1).
+//  * Penalty weight of a feature of eigenvalue λ: (1 + λ)^s.
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "specavg/basis/manifold.hpp"
 #include "specavg/group/invariant_basis.hpp"
+#include "specavg/group/isometry.hpp"
 
 namespace specavg {
 
 struct InvariantBasis {
-  int lmax = 0;
-  std::vector<DegreeInvariants> degrees;  // one per l = 0..lmax
+  Manifold manifold;
+  std::string cutoff;                   // e.g. "lmax 24", as given
+  std::vector<SpaceInvariants> spaces;  // every eigenspace within the cutoff, λ ascending
   int dinv() const;
-  std::vector<int> feature_degree() const;
-  std::size_t dharm() const { return std::size_t(lmax + 1) * (lmax + 1); }
+  std::size_t dtotal() const;  // Σ m_λ: basis functions within the cutoff
+  std::vector<double> feature_lambda() const;
+  std::vector<int> feature_label() const;
+  int top_label() const;  // largest label carrying invariant features (0 if none)
 };
 
-// Serial construction (all degrees on this process).
-InvariantBasis build_invariant_basis(int lmax, const std::vector<Mat3>& gens);
+// Serial construction with the dense eigensolver (tests, benchmarks; the distributed
+// pipeline uses dist/distributed_basis.hpp).
+InvariantBasis build_invariant_basis(const Manifold& M, const Cutoff& cutoff, const std::vector<Isometry>& gens,
+                                     double null_tol = 1e-8);
 
 enum class EstimatorKind { Ridge, Spectral };
 EstimatorKind parse_estimator(const std::string& name);  // throws with the valid names
 const char* estimator_name(EstimatorKind e);
-double penalty_weight(int l, double sobolev_s);
+double penalty_weight(double lambda, double sobolev_s);
 
 struct Provenance {
   std::string version, options, created;
@@ -40,17 +47,15 @@ struct Provenance {
 };
 
 struct Model {
-  std::string manifold = "sphere";
-  int dim = 3;
   std::string group_spec;
-  std::vector<Mat3> generators;
+  std::vector<Isometry> generators;
   EstimatorKind estimator = EstimatorKind::Ridge;
   double tau = 0.0, sobolev_s = 0.0;
   InvariantBasis basis;
   int ntargets = 1;
   std::vector<double> coef;  // dinv × ntargets, row-major
   Provenance prov;
-  int lmax() const { return basis.lmax; }
+  const Manifold& manifold() const { return basis.manifold; }
 };
 
 }  // namespace specavg

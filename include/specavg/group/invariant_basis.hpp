@@ -1,38 +1,63 @@
 #pragma once
-// Invariant subspaces of the degree-l spherical harmonics under a group given by
-// generators (Spectral Averaging, DESIGN.md §1).
+// Invariant subspaces of Laplace–Beltrami eigenspaces under a group given by generators
+// (Spectral Averaging, DESIGN.md §1). Plain C++ (the SLEPc path is dist/invariant_eps.hpp).
 //
 // Conventions
-//  * Harmonics as in basis/sphere_harmonics.hpp; degree l has m_l = 2l+1 functions,
-//    local order index r = m + l (m = −l..l).
-//  * D_l(g) is (2l+1)×(2l+1), row-major, defined by φ_l(g x) = D_l(g) φ_l(x). It is
-//    computed to rounding by collocation: Φ_l(gX) = Φ_l(X) D_l(g)ᵀ at 4(2l+1) fixed
-//    well-conditioned points X, solved by least squares (O(l³) per degree and generator).
-//    It is orthogonal to rounding.
-//  * f = cᵀφ_l is invariant iff D_l(g)ᵀ c = c for every generator g. The invariant
-//    subspace is ker C_l, C_l = Σ_j (2I − D_j − D_jᵀ) (symmetric positive semidefinite).
-//  * Q (m_l × k_l, column-major, ld = m_l) is a *canonical* orthonormal basis of
-//    ker C_l: Q = orth(P E) with P the orthogonal projector onto ker C_l and E a fixed
-//    pseudo-random m_l × k_l matrix (seeded by l), R's diagonal made positive. Q thus
-//    depends only on the subspace, not on the eigensolver's choice inside the
-//    degenerate null space, so coefficients are reproducible across rank counts.
+//  * D(g) is defined by φ_λ(g x) = D(g) φ_λ(x) (basis of the manifold's header).
+//    Spheres: D(g)ᵀ = Φ(X)⁺ Φ(g X) by least-squares collocation at N fixed pseudo-random
+//    points X (N = 4 m_λ up to m_λ = 256, then 2 m_λ), applied without forming D(g).
+//    Torus: the exact sparse D(g) of TorusShell::action.
+//  * f = cᵀφ_λ is invariant iff D(g_j)ᵀ c = c for every generator; the invariant subspace
+//    is ker C_λ, C_λ = Σ_j (2I − D_j − D_jᵀ).
+//  * Q (m × k, column-major, ld = m) is a *canonical* orthonormal basis of ker C_λ:
+//    Q = orth(P E) with P the projector onto ker C_λ and E a fixed pseudo-random m × k
+//    matrix (seeded by the eigenspace label), R's diagonal positive. Q depends only on the
+//    subspace, not on the eigensolver, so models are reproducible across rank counts and
+//    solver paths. Rows of the null basis with Σ_j V_ij² < 1e-18 (basis functions outside
+//    the invariant subspace's support, e.g. sine products under sign flips) are set to
+//    exactly 0 first, so Q keeps that sparsity.
+#include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
+#include "specavg/basis/manifold.hpp"
+#include "specavg/group/eigenspace_action.hpp"
+#include "specavg/group/isometry.hpp"
 #include "specavg/group/point_group.hpp"
 
 namespace specavg {
 
-std::vector<double> representation_matrix(int l, const Mat3& g);
-
-struct DegreeInvariants {
-  int l = 0;
-  int m = 1;              // 2l+1
-  int k = 0;              // dim of the invariant subspace
+struct SpaceInvariants {
+  int label = 0;          // degree (spheres) or |κ|² (torus)
+  double lambda = 0.0;    // Laplace–Beltrami eigenvalue
+  int m = 1;              // multiplicity of the eigenspace
+  int k = 0;              // dimension of the invariant subspace
   std::vector<double> Q;  // m × k, column-major
-  double residual = 0.0;  // max_j max_entry |D_l(g_j)ᵀ Q − Q|
+  double residual = 0.0;  // max_j max_entry |D(g_j)ᵀ Q − Q|
+  std::string method;     // "trivial" (no generators), "dense" or "slepc"
+  double seconds = 0.0;   // time spent computing it (0 when read from a model file)
 };
 
-// Null-space threshold: eigenvalues of C_l below null_tol · max(1, #generators).
-DegreeInvariants invariant_subspace(int l, const std::vector<Mat3>& gens, double null_tol = 1e-8);
+// The action of the generators on eigenspace e of M (torus: exact sparse; spheres:
+// collocation). Throws std::invalid_argument for generators of the wrong dimension.
+std::unique_ptr<EigenspaceAction> eigenspace_action(const Manifold& M, const Eigenspace& e,
+                                                    const std::vector<Isometry>& gens);
+
+// Orthonormal basis (m × k, column-major) of ker C from the dense symmetric eigensolver;
+// eigenvalues below null_tol · max(1, r) count as zero.
+std::vector<double> null_space_dense(const EigenspaceAction& a, double null_tol, int* k);
+
+// Canonical Q (see above) from any orthonormal null basis V (m × k), and the residual.
+SpaceInvariants finish_invariants(const Eigenspace& e, const EigenspaceAction* a, std::vector<double> V, int k,
+                                  const std::string& method);
+
+// Dense path end to end (no generators: the whole eigenspace, Q = I).
+SpaceInvariants invariant_space_dense(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
+                                      double null_tol = 1e-8);
+
+// S² conveniences for 3×3 point groups: D_l(g) row-major (2l+1)², and degree-l invariants.
+std::vector<double> representation_matrix(int l, const Mat3& g);
+SpaceInvariants invariant_subspace(int l, const std::vector<Mat3>& gens, double null_tol = 1e-8);
 
 }  // namespace specavg

@@ -1,15 +1,22 @@
 #pragma once
-// Model files (HDF5, readable with h5py). Layout, format_version 1:
-//   /                attrs: format="specavg-model", format_version, manifold, dim, lmax,
-//                           group_spec, estimator, tau, sobolev_s, ntargets, dinv, dharm
-//   /group/generators            (r, 3, 3)  row-major 3×3 orthogonal matrices
-//   /basis/invariant_counts      (lmax+1)   k_l per degree (int64)
-//   /basis/Q/<l>                 (k_l, 2l+1) row j = j-th invariant function of degree l in
-//                                the harmonics of degree l (order m = −l..l); k_l > 0 only
+// Model files (HDF5, readable with h5py). Layout, format_version 2:
+//   /                attrs: format="specavg-model", format_version, manifold (s2|sphere|torus),
+//                           dim, cutoff, group_spec, estimator, tau, sobolev_s, ntargets,
+//                           dinv, dtotal (basis functions within the cutoff)
+//   /group/generators            (r, dim, dim)  row-major matrices P of x -> P x + t
+//   /group/shifts                (r, dim)       t (torus only)
+//   /basis/labels                (ns) int64  eigenspace labels (degree, or |k|^2 on the torus)
+//   /basis/eigenvalues           (ns)        lambda per eigenspace
+//   /basis/multiplicities        (ns) int64  m per eigenspace
+//   /basis/invariant_counts      (ns) int64  k per eigenspace
+//   /basis/residuals             (ns)        max_j |D_jᵀ Q − Q|
+//   /basis/Q/<label>             (k, m)      row j = j-th invariant function in the
+//                                            eigenspace's basis; k > 0 only
 //   /coefficients                (dinv, ntargets)
-//   /feature_degree              (dinv) int64;  /feature_eigenvalue (dinv) λ = l(l+1)
+//   /feature_label (dinv) int64;  /feature_eigenvalue (dinv)
 //   /provenance      attrs: version, options, created, nranks, n_train, weight_sum;
 //                    /provenance/timings attrs: seconds per phase
+// Format 1 (S² only: attr lmax, Q/<l>, no labels) is still read.
 // Writing is collective but done by rank 0 into "<path>.tmp", then renamed (atomic).
 // Reading is collective: every rank reads the (small) file; errors are agreed on.
 #include <mpi.h>
@@ -25,8 +32,9 @@ namespace specavg {
 PetscErrorCode write_model(MPI_Comm comm, const Model& model, const std::string& path);
 PetscErrorCode read_model(MPI_Comm comm, const std::string& path, Model* model);
 
-// Generators from an HDF5 file: dataset `generators`, shape (m, 3, 3), float64. Validated
-// (finite, orthogonal). Collective.
-PetscErrorCode read_generator_file(MPI_Comm comm, const std::string& path, std::vector<Mat3>* gens);
+// Generators from an HDF5 file: dataset `generators` (m, dim, dim) and, on the torus,
+// optional `shifts` (m, dim), float64. Validated as isometries of M. Collective.
+PetscErrorCode read_generator_file(MPI_Comm comm, const std::string& path, const Manifold& M,
+                                   std::vector<Isometry>* gens);
 
 }  // namespace specavg

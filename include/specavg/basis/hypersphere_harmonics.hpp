@@ -1,0 +1,62 @@
+#pragma once
+// Real spherical harmonics on S^{d−1} ⊂ R^d (d ≥ 2) for all degrees 0..K, evaluated for
+// blocks of points: the Gelfand–Tsetlin (Gegenbauer chain) basis.
+//
+// Conventions
+//  * Degree k spans the eigenspace of the Laplace–Beltrami operator with
+//    λ = k(k + d − 2) and multiplicity m_k = C(k+d−1, d−1) − C(k+d−3, d−1).
+//  * Normalization: orthonormal for the *normalized* surface measure, so Y_0 ≡ 1.
+//  * Basis: for a chain k = j_d ≥ j_{d−1} ≥ … ≥ j_2 ≥ 0 and, when j_2 > 0, a choice
+//    cos/sin, the function is
+//      Π_{e=3..d} A_e · r_e^{j_e − j_{e−1}} C^{(j_{e−1} + (e−2)/2)}_{j_e − j_{e−1}}(x_e / r_e)
+//      · B · Re/Im (x_1 + i x_2)^{j_2}
+//    with r_e² = x_1² + … + x_e² (coordinates numbered 1..d here, columns 0..d−1 of the
+//    point), C^{(α)}_n the Gegenbauer polynomials and A_e, B > 0 the normalizing
+//    constants (B = √2 for j_2 > 0, else 1). Each factor is a polynomial evaluated by the
+//    homogeneous three-term recurrence, so no division by r_e occurs.
+//  * Ordering within degree k: chains in lexicographic order of (j_{d−1}, …, j_2)
+//    ascending, cos before sin. Degrees are contiguous: degree k occupies columns
+//    [degree_offset(k), degree_offset(k) + multiplicity(k)).
+//  * Output layout: column-major point block, out[index * ld + i] for point i.
+//  * Points must satisfy |x| = 1 (not re-normalized).
+// Thread-safety: evaluate() is const and reentrant.
+#include <cstddef>
+#include <vector>
+
+namespace specavg {
+
+// m_k on S^{d−1} (d ≥ 2, k ≥ 0).
+std::size_t sphere_multiplicity(int dim, int k);
+
+class HypersphereHarmonics {
+ public:
+  HypersphereHarmonics(int dim, int kmax);  // throws std::invalid_argument for dim < 2 or kmax < 0
+  int dim() const { return dim_; }
+  int kmax() const { return kmax_; }
+  std::size_t size() const { return offset_.back(); }
+  std::size_t degree_offset(int k) const { return offset_[std::size_t(k)]; }
+  std::size_t multiplicity(int k) const { return offset_[std::size_t(k) + 1] - offset_[std::size_t(k)]; }
+
+  // x: npts points, row-major npts × dim. out: ld ≥ npts, at least ld · size() doubles.
+  void evaluate(const double* x, std::size_t npts, double* out, std::size_t ld) const;
+  // Degree k ≤ kmax only: out[r * ld + i], r < multiplicity(k) (same values as evaluate()).
+  void evaluate_degree(int k, const double* x, std::size_t npts, double* out, std::size_t ld) const;
+
+ private:
+  // only < 0: all degrees into out; only = k: degree k's columns only.
+  void sweep(const double* x, std::size_t npts, double* out, std::size_t ld, int only) const;
+  // Start of degree k among the solid harmonics of x_1..x_e (degree-major; k ≤ kmax + 1).
+  std::size_t level_start(int e, int k) const { return level_[std::size_t(e - 2) * (kmax_ + 2) + k]; }
+  // First recurrence coefficient of the level-e Gegenbauer factor for j_{e−1} = j.
+  std::size_t coef_start(int e, int j) const {
+    return std::size_t(e - 3) * (kmax_ + 1) * (kmax_ + 2) / 2 + std::size_t(j) * (kmax_ + 1) - j * (j - 1) / 2;
+  }
+  int dim_, kmax_;
+  std::vector<std::size_t> offset_;  // kmax + 2 entries (= level_start(dim, ·))
+  std::vector<std::size_t> level_;   // level_start table, e = 2..dim
+  // Normalized recurrence P_n = a_n t P_{n−1} − b_n r² P_{n−2} for P_n = A_e(n) G_n, per (e, j, n):
+  // a_0 = P_0 = A_e(0) (a constant), b_0 = b_1 = 0.
+  std::vector<double> a_, b_;
+};
+
+}  // namespace specavg
