@@ -8,10 +8,9 @@
 namespace specavg {
 namespace {
 
-// Points per internal chunk. The scratch holds the solid harmonics of x_1..x_{d−1} for one
-// chunk (e.g. 4290 columns for d = 10, K = 6), so the chunk stays small enough for L2/L3
-// while inner loops stay long enough to vectorize.
-constexpr std::size_t kBlock = 32;
+// Points per internal chunk: inner loops run over them (vectorized), and the per-chunk scratch
+// (materialized levels, e.g. 1386 columns for d = 10, K = 6) stays within L2.
+constexpr std::size_t kBlock = 64;
 
 // C(n, r), 0 for n < r (also for negative n); exact while the result fits.
 std::size_t binomial(long n, long r) {
@@ -46,7 +45,7 @@ std::size_t sphere_multiplicity(int dim, int k) {
   return binomial(long(k) + dim - 1, dim - 1) - binomial(long(k) + dim - 3, dim - 1);
 }
 
-HypersphereHarmonics::HypersphereHarmonics(int dim, int kmax) : dim_(dim), kmax_(kmax) {
+HypersphereHarmonics::HypersphereHarmonics(int dim, int kmax) : dim_(dim), kmax_(kmax), fuse_(2) {
   if (dim < 2) throw std::invalid_argument("HypersphereHarmonics: dim must be >= 2 (got " + std::to_string(dim) + ")");
   if (kmax < 0)
     throw std::invalid_argument("HypersphereHarmonics: kmax must be >= 0 (got " + std::to_string(kmax) + ")");
@@ -65,16 +64,15 @@ HypersphereHarmonics::HypersphereHarmonics(int dim, int kmax) : dim_(dim), kmax_
   // = π 2^{1−2α} Γ(n+2α)/(n! (n+α) Γ(α)²), so A(n) = (c_e h_n^α)^{−1/2}. By the duplication
   // formula c_e h_0^α = Π_{i<j} (e−1+2i)/(e+2i), and h_n/h_{n−1} = (n+2α−1)(n+α−1)/(n(n+α)):
   // exact rational factors, more accurate than differences of lgamma for large j, n.
-  const std::size_t per_level = std::size_t(K + 1) * (K + 2) / 2;
-  a_.assign(std::size_t(std::max(dim - 2, 0)) * per_level, 0.0);
+  a_.assign(dim > 2 ? coef_index(dim + 1, 0, 0) : 0, 0.0);
   b_.assign(a_.size(), 0.0);
   for (int e = 3; e <= dim; ++e) {
     double a0sq = 1.0;
     for (int j = 0; j <= K; ++j) {
       if (j > 0) a0sq *= double(e + 2 * (j - 1)) / double(e - 1 + 2 * (j - 1));
       const double alpha = j + 0.5 * (e - 2);
-      double* a = &a_[coef_start(e, j)];
-      double* b = &b_[coef_start(e, j)];
+      double* a = &a_[coef_index(e, j, 0)];
+      double* b = &b_[coef_index(e, j, 0)];
       a[0] = std::sqrt(a0sq);
       double rho_prev = 0.0;
       for (int n = 1; n <= K - j; ++n) {
@@ -85,6 +83,20 @@ HypersphereHarmonics::HypersphereHarmonics(int dim, int kmax) : dim_(dim), kmax_
         rho_prev = rho;
       }
     }
+  }
+
+  // Levels above fuse_ are not materialized: each output block is (product of the factors of
+  // the fused levels along the chain) × (a degree block of level fuse_). That saves building
+  // the large upper levels (for d = 10, K = 6 level 9 alone has 4290 columns per point) at the
+  // price of one vector product per tree node. Pick the level minimizing the column operations.
+  double best = 0;
+  for (int m = 2; m < dim; ++m) {
+    double cost = 0;
+    for (int e = 3; e <= m; ++e) cost += double(level_start(e, K + 1));                        // in-place level builds
+    for (int e = m + 1; e < dim; ++e) cost += double(binomial(K + dim - e + 2, dim - e + 2));  // tree nodes
+    cost += 0.5 * double(binomial(K + dim - m + 1, dim - m + 1));                              // per-block overhead
+    cost += 1.5 * (dim - m) * (K + 1) * (K + 2) / 2;                                           // Gegenbauer factors
+    if (m == 2 || cost < best) best = cost, fuse_ = m;
   }
 }
 
@@ -100,20 +112,56 @@ void HypersphereHarmonics::evaluate_degree(int k, const double* x, std::size_t n
   sweep(x, npts, out, ld, k);
 }
 
-// Level by level, for a chunk of points held column-wise in scratch: level 2 is
-// Re/Im (x_1 + i x_2)^j; level e < d is built in place from level e−1 (see below); the last
-// level is written straight into out. Only degrees ≤ K are built (K = only when only ≥ 0).
+struct HypersphereHarmonics::Chunk {
+  const double* S;  // materialized level fuse_, column c at S + c·kBlock
+  const double* G;  // Gegenbauer factors of the fused levels, index coef_index(e, j, n)·kBlock
+  double* T;        // running products, one vector per fused level
+  double* out;
+  std::size_t ld, nb;
+};
+
+// Output column of the chain (j_d, …, j_2) is Σ_e level_start(e, j_e) + (index in the j_2 block):
+// walking j_{e−1} = 0..j_e ascending writes each degree's columns in increasing order.
+void HypersphereHarmonics::tail(const Chunk& c, int e, int je, std::ptrdiff_t base, const double* t) const {
+  base += std::ptrdiff_t(level_start(e, je));
+  if (e == fuse_) {
+    const std::size_t len = level_start(e, je + 1) - level_start(e, je);
+    const double* src = c.S + level_start(e, je) * kBlock;
+    double* dst = c.out + base * std::ptrdiff_t(c.ld);
+    for (std::size_t r = 0; r < len; ++r) mul_col(dst + r * c.ld, src + r * kBlock, t, c.nb);
+    return;
+  }
+  for (int j = 0; j <= je; ++j) {
+    const double* g = c.G + coef_index(e, j, je - j) * kBlock;
+    const double* tn = g;
+    if (t) {  // below the top level: extend the product
+      double* p = c.T + std::size_t(e) * kBlock;
+      for (std::size_t i = 0; i < kBlock; ++i) p[i] = t[i] * g[i];
+      tn = p;
+    }
+    tail(c, e - 1, j, base, tn);
+  }
+}
+
+// Per chunk of points held column-wise in scratch: level 2 is √2 Re/Im (x_1 + i x_2)^j; levels
+// 3..fuse_ are built in place; the Gegenbauer factors of the upper levels are tabulated and
+// multiplied along the chains by tail(). Only degrees ≤ K are built (K = only when only ≥ 0).
 void HypersphereHarmonics::sweep(const double* x, std::size_t npts, double* out, std::size_t ld, int only) const {
   if (npts == 0) return;
   if (ld < npts) throw std::invalid_argument("HypersphereHarmonics: ld must be >= npts");
-  const int d = dim_, K = only < 0 ? kmax_ : only;
+  const int d = dim_, K = only < 0 ? kmax_ : only, m = fuse_;
   const std::size_t B = kBlock, out_shift = only < 0 ? 0 : offset_[only];
-  const std::size_t ns = level_start(std::max(d - 1, 2), K + 1);  // scratch columns
-  std::vector<double> buf(B * (ns + d + 1 + K + 1));
+  const std::size_t ns = level_start(m, K + 1), ng = d > 2 ? coef_index(d + 1, 0, 0) : 0;
+  // Per-thread scratch, grown on demand and never zero-filled: callers evaluate many small
+  // blocks, and a fresh allocation per call would cost as much as the work.
+  thread_local std::vector<double> buf;
+  const std::size_t need = B * (ns + ng + 2 * std::size_t(d) + 1);
+  if (buf.size() < need) buf.resize(need);
   double* S = buf.data();
-  double* xc = S + ns * B;
-  double* r2 = xc + std::size_t(d) * B;
-  double* g = r2 + B;  // g[n·B + i] = P_n at point i, n ≥ 1
+  double* G = S + ns * B;
+  double* xc = G + ng * B;
+  double* T = xc + std::size_t(d) * B;
+  double* r2 = T + std::size_t(d) * B;
   const double sqrt2 = std::sqrt(2.0);
 
   for (std::size_t i0 = 0; i0 < npts; i0 += B) {
@@ -144,8 +192,7 @@ void HypersphereHarmonics::sweep(const double* x, std::size_t npts, double* out,
     for (std::size_t i = 0; i < B; ++i) r2[i] = x1[i] * x1[i] + x2[i] * x2[i];
 
     if (d == 2) {
-      const int k0 = only < 0 ? 0 : only;
-      for (std::size_t c = level_start(2, k0); c < level_start(2, K + 1); ++c)
+      for (std::size_t c = level_start(2, only < 0 ? 0 : only); c < level_start(2, K + 1); ++c)
         std::copy(S + c * B, S + c * B + nb, out + (c - out_shift) * ld + i0);
       continue;
     }
@@ -153,49 +200,40 @@ void HypersphereHarmonics::sweep(const double* x, std::size_t npts, double* out,
     for (int e = 3; e <= d; ++e) {
       const double* t = xc + std::size_t(e - 1) * B;
       for (std::size_t i = 0; i < B; ++i) r2[i] += t[i] * t[i];  // r_e², homogeneous form
-      const bool last = e == d;
-      // In-place order: level-e index (k, j, r) = start_e(k) + start_{e−1}(j) + r is ≥ its source
-      // start_{e−1}(j) + r. Going j = K..0 (and k = j last, columns descending) never overwrites
-      // a source that is still needed; the last level reads scratch and writes out instead.
       for (int j = K; j >= 0; --j) {
+        // P_n = A(n) G_n for n = 0..K−j into G (the row of level e, j).
+        const double* a = &a_[coef_index(e, j, 0)];
+        const double* b = &b_[coef_index(e, j, 0)];
+        double* g = G + coef_index(e, j, 0) * B;
         const int nmax = K - j;
-        const double* a = &a_[coef_start(e, j)];
-        const double* b = &b_[coef_start(e, j)];
+        for (std::size_t i = 0; i < B; ++i) g[i] = a[0];
         if (nmax >= 1)
-          for (std::size_t i = 0; i < B; ++i) g[B + i] = a[1] * a[0] * t[i];
-        if (nmax >= 2)
-          for (std::size_t i = 0; i < B; ++i) g[2 * B + i] = a[2] * t[i] * g[B + i] - b[2] * a[0] * r2[i];
-        for (int n = 3; n <= nmax; ++n) {
+          for (std::size_t i = 0; i < B; ++i) g[B + i] = a[1] * t[i] * g[i];
+        for (int n = 2; n <= nmax; ++n) {
           double* gn = g + std::size_t(n) * B;
           const double* g1 = gn - B;
           const double* g2 = gn - 2 * B;
           for (std::size_t i = 0; i < B; ++i) gn[i] = a[n] * t[i] * g1[i] - b[n] * r2[i] * g2[i];
         }
+        if (e > m) continue;  // fused level: factors only
+        // In place: level-e index (k, j, r) = start_e(k) + start_{e−1}(j) + r is ≥ its source
+        // start_{e−1}(j) + r. Going j = K..0 (and k = j last, columns descending) never overwrites
+        // a source that is still needed.
         const std::size_t src0 = level_start(e - 1, j), len = level_start(e - 1, j + 1) - src0;
         const double* src = S + src0 * B;
-        if (!last) {
-          for (int k = K; k > j; --k) {
-            double* dst = S + (level_start(e, k) + src0) * B;
-            const double* gn = g + std::size_t(k - j) * B;
-            for (std::size_t r = 0; r < len; ++r) mul_col(dst + r * B, src + r * B, gn, B);
-          }
-          if (j > 0) {  // j = 0: the constant, P_0 = 1
-            double* dst = S + (level_start(e, j) + src0) * B;
-            for (std::size_t r = len; r-- > 0;) scale_col(dst + r * B, src + r * B, a[0], B);
-          }
-        } else {
-          for (int k = only < 0 ? j : only; k <= K; ++k) {
-            double* dst = out + (level_start(e, k) + src0 - out_shift) * ld + i0;
-            if (k == j) {
-              for (std::size_t r = 0; r < len; ++r) scale_col(dst + r * ld, src + r * B, a[0], nb);
-            } else {
-              const double* gn = g + std::size_t(k - j) * B;
-              for (std::size_t r = 0; r < len; ++r) mul_col(dst + r * ld, src + r * B, gn, nb);
-            }
-          }
+        for (int k = K; k > j; --k) {
+          double* dst = S + (level_start(e, k) + src0) * B;
+          const double* gn = g + std::size_t(k - j) * B;
+          for (std::size_t r = 0; r < len; ++r) mul_col(dst + r * B, src + r * B, gn, B);
+        }
+        if (j > 0) {  // j = 0: the constant, P_0 = 1
+          double* dst = S + (level_start(e, j) + src0) * B;
+          for (std::size_t r = len; r-- > 0;) scale_col(dst + r * B, src + r * B, a[0], B);
         }
       }
     }
+    const Chunk c{S, G, T, out + i0, ld, nb};
+    for (int k = only < 0 ? 0 : only; k <= K; ++k) tail(c, d, k, -std::ptrdiff_t(out_shift), nullptr);
   }
 }
 

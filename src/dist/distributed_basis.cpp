@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
+#include <stdexcept>
 
 #include "specavg/dist/collective.hpp"
 #include "specavg/group/coordinate_groups.hpp"
@@ -12,6 +13,7 @@
 namespace specavg {
 namespace {
 
+// Whether the whole eigenspace would go to SLEPc (torus blocks are usually smaller).
 bool use_slepc(const BasisOptions& opt, std::size_t m, std::size_t r) {
   if (r == 0) return false;
   if (opt.method == "slepc") return true;
@@ -33,23 +35,24 @@ std::string compute_space(const Manifold& M, const Eigenspace& e, const std::vec
                           const BasisOptions& opt, SpaceInvariants* out) {
   const double t0 = MPI_Wtime();
   try {
-    if (!use_slepc(opt, e.m, gens.size())) {
-      *out = invariant_space_dense(M, e, gens, opt.null_tol);
-    } else {
-      const auto action = eigenspace_action(M, e, gens);
+    std::string eps_error;
+    const NullSpaceSolver large = [&](const EigenspaceAction& a, int* k) {
       std::vector<double> V;
-      int k = 0;
       NullSpaceEpsOptions eo = opt.eps;
       eo.null_tol = opt.null_tol;
       NullSpaceEpsReport rep;
-      const PetscErrorCode ierr = null_space_eps(PETSC_COMM_SELF, *action, eo, &V, &k, &rep);
-      if (ierr)
-        return "SLEPc failed for the invariant subspace of eigenspace lambda = " + std::to_string(e.lambda) +
-               " (m = " + std::to_string(e.m) + "): see the message above, or use -basis_method dense";
-      *out = finish_invariants(e, action.get(), std::move(V), k, "slepc");
-    }
+      if (null_space_eps(PETSC_COMM_SELF, a, eo, &V, k, &rep))
+        throw std::runtime_error("SLEPc failed for a block of dimension " + std::to_string(a.m()) +
+                                 " (see the message above): raise -basis_dense_max or use -basis_method dense");
+      return V;
+    };
+    const std::size_t dense_max = opt.method == "dense"   ? std::size_t(-1)
+                                  : opt.method == "slepc" ? 0
+                                                          : std::size_t(std::max<PetscInt>(opt.dense_max, 0));
+    *out = invariant_space(M, e, gens, dense_max, opt.null_tol, large);
   } catch (const std::exception& ex) {
-    return std::string("invariant subspace of eigenspace lambda = ") + std::to_string(e.lambda) + ": " + ex.what();
+    return std::string("invariant subspace of eigenspace ") + std::to_string(e.label) +
+           " (lambda = " + std::to_string(e.lambda) + ", m = " + std::to_string(e.m) + "): " + ex.what();
   }
   out->seconds = MPI_Wtime() - t0;
   if (opt.verbose && e.m >= 200) {

@@ -52,7 +52,8 @@ namespace {
 class SparseAction final : public EigenspaceAction {
  public:
   explicit SparseAction(std::vector<SparseRows> g) : g_(std::move(g)) {
-    if (g_.empty()) throw std::invalid_argument("sparse_action: at least one generator is needed to know the dimension");
+    if (g_.empty())
+      throw std::invalid_argument("sparse_action: at least one generator is needed to know the dimension");
     const int n = g_[0].m;
     for (std::size_t j = 0; j < g_.size(); ++j) validate(g_[j], n, static_cast<int>(j));
     double nnz = 0;
@@ -92,8 +93,7 @@ class SparseAction final : public EigenspaceAction {
     if (s.rowptr.size() != static_cast<std::size_t>(s.m) + 1)
       throw std::invalid_argument(who + "rowptr must have m + 1 = " + std::to_string(s.m + 1) + " entries, has " +
                                   std::to_string(s.rowptr.size()));
-    if (s.col.size() != s.val.size())
-      throw std::invalid_argument(who + "col and val must have the same length");
+    if (s.col.size() != s.val.size()) throw std::invalid_argument(who + "col and val must have the same length");
     if (s.rowptr[0] != 0 || s.rowptr[s.m] != static_cast<int>(s.col.size()))
       throw std::invalid_argument(who + "rowptr must start at 0 and end at the number of entries (" +
                                   std::to_string(s.col.size()) + ")");
@@ -101,8 +101,8 @@ class SparseAction final : public EigenspaceAction {
       if (s.rowptr[a + 1] < s.rowptr[a]) throw std::invalid_argument(who + "rowptr must be non-decreasing");
     for (int c : s.col)
       if (c < 0 || c >= s.m)
-        throw std::invalid_argument(who + "column index " + std::to_string(c) + " outside [0, " +
-                                    std::to_string(s.m) + ")");
+        throw std::invalid_argument(who + "column index " + std::to_string(c) + " outside [0, " + std::to_string(s.m) +
+                                    ")");
   }
 
   std::vector<SparseRows> g_;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "specavg/basis/eigen_basis.hpp"
+#include "specavg/basis/torus_fourier.hpp"
 #include "specavg/util/counter_rng.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
@@ -202,6 +203,91 @@ SpaceInvariants invariant_space_dense(const Manifold& M, const Eigenspace& e, co
   int k = 0;
   std::vector<double> V = null_space_dense(*a, null_tol, &k);
   return finish_invariants(e, a.get(), std::move(V), k, "dense");
+}
+
+namespace {
+
+// Connected components of the union of the patterns of D_j (rows and columns): C is
+// block diagonal over them. Union–find with path halving; components sorted by their
+// smallest index, members ascending.
+std::vector<std::vector<int>> sparse_components(const std::vector<SparseRows>& mats, int m) {
+  std::vector<int> parent(m);
+  for (int i = 0; i < m; ++i) parent[i] = i;
+  auto find = [&](int a) {
+    while (parent[a] != a) a = parent[a] = parent[parent[a]];
+    return a;
+  };
+  for (const SparseRows& D : mats)
+    for (int a = 0; a < m; ++a)
+      for (int p = D.rowptr[a]; p < D.rowptr[a + 1]; ++p) {
+        const int x = find(a), y = find(D.col[p]);
+        if (x != y) parent[std::max(x, y)] = std::min(x, y);
+      }
+  std::vector<int> id(m, -1);
+  std::vector<std::vector<int>> comps;
+  for (int i = 0; i < m; ++i) {
+    const int r = find(i);
+    if (id[r] < 0) id[r] = int(comps.size()), comps.emplace_back();
+    comps[id[r]].push_back(i);
+  }
+  return comps;
+}
+
+SparseRows restrict_rows(const SparseRows& D, const std::vector<int>& comp, const std::vector<int>& local) {
+  SparseRows R;
+  R.m = int(comp.size());
+  R.rowptr.assign(1, 0);
+  for (int a : comp) {
+    for (int p = D.rowptr[a]; p < D.rowptr[a + 1]; ++p) {
+      R.col.push_back(local[D.col[p]]);
+      R.val.push_back(D.val[p]);
+    }
+    R.rowptr.push_back(int(R.col.size()));
+  }
+  return R;
+}
+
+}  // namespace
+
+SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
+                                std::size_t dense_max, double null_tol, const NullSpaceSolver& large) {
+  if (gens.empty()) return invariant_space_dense(M, e, gens, null_tol);
+  const int m = int(e.m);
+  bool used_large = false;
+  auto solve = [&](const EigenspaceAction& a, int* k) {
+    // Tiny blocks (orbits of a few modes) are always dense: an iterative solver gains nothing.
+    if (std::size_t(a.m()) <= dense_max || !large || a.m() < 4) return null_space_dense(a, null_tol, k);
+    used_large = true;
+    return large(a, k);
+  };
+  if (!M.is_torus()) {
+    const auto a = eigenspace_action(M, e, gens);
+    int k = 0;
+    std::vector<double> V = solve(*a, &k);
+    return finish_invariants(e, a.get(), std::move(V), k, used_large ? "slepc" : "dense");
+  }
+  const TorusShell shell(M.dim, e.label);
+  std::vector<SparseRows> mats;
+  for (const Isometry& g : gens) mats.push_back(shell.action(g));
+  std::vector<int> local(m, -1);
+  std::vector<double> V;  // m × k, grown block by block
+  int k = 0;
+  for (const std::vector<int>& comp : sparse_components(mats, m)) {
+    for (std::size_t i = 0; i < comp.size(); ++i) local[comp[i]] = int(i);
+    std::vector<SparseRows> sub;
+    for (const SparseRows& D : mats) sub.push_back(restrict_rows(D, comp, local));
+    const auto a = sparse_action(std::move(sub));
+    int kb = 0;
+    const std::vector<double> Vb = solve(*a, &kb);
+    for (int j = 0; j < kb; ++j) {
+      V.resize(V.size() + std::size_t(m), 0.0);
+      double* col = V.data() + std::size_t(k + j) * m;
+      for (std::size_t i = 0; i < comp.size(); ++i) col[comp[i]] = Vb[std::size_t(j) * comp.size() + i];
+    }
+    k += kb;
+  }
+  const auto full = sparse_action(std::move(mats));
+  return finish_invariants(e, full.get(), std::move(V), k, used_large ? "slepc" : "dense");
 }
 
 std::vector<double> representation_matrix(int l, const Mat3& g) {

@@ -43,15 +43,20 @@ class HypersphereHarmonics {
   void evaluate_degree(int k, const double* x, std::size_t npts, double* out, std::size_t ld) const;
 
  private:
+  struct Chunk;  // per-chunk scratch pointers (defined in the .cpp)
   // only < 0: all degrees into out; only = k: degree k's columns only.
   void sweep(const double* x, std::size_t npts, double* out, std::size_t ld, int only) const;
+  // Fused top levels: multiply the Gegenbauer factors of levels e, e−1, …, fuse_ + 1 along the chain
+  // and write the resulting block of output columns (see the .cpp).
+  void tail(const Chunk& c, int e, int je, std::ptrdiff_t base, const double* t) const;
   // Start of degree k among the solid harmonics of x_1..x_e (degree-major; k ≤ kmax + 1).
   std::size_t level_start(int e, int k) const { return level_[std::size_t(e - 2) * (kmax_ + 2) + k]; }
-  // First recurrence coefficient of the level-e Gegenbauer factor for j_{e−1} = j.
-  std::size_t coef_start(int e, int j) const {
-    return std::size_t(e - 3) * (kmax_ + 1) * (kmax_ + 2) / 2 + std::size_t(j) * (kmax_ + 1) - j * (j - 1) / 2;
+  // Index of the level-e Gegenbauer factor of order n for j_{e−1} = j (e ≥ 3, j + n ≤ kmax).
+  std::size_t coef_index(int e, int j, int n) const {
+    return std::size_t(e - 3) * (kmax_ + 1) * (kmax_ + 2) / 2 + std::size_t(j) * (kmax_ + 1) - j * (j - 1) / 2 + n;
   }
   int dim_, kmax_;
+  int fuse_;                         // levels 2..fuse_ are materialized per chunk; levels fuse_+1..dim are fused
   std::vector<std::size_t> offset_;  // kmax + 2 entries (= level_start(dim, ·))
   std::vector<std::size_t> level_;   // level_start table, e = 2..dim
   // Normalized recurrence P_n = a_n t P_{n−1} − b_n r² P_{n−2} for P_n = A_e(n) G_n, per (e, j, n):

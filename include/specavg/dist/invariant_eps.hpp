@@ -1,7 +1,21 @@
 #pragma once
 // The invariant subspace ker C of a large eigenspace with SLEPc, matrix-free
 // (DESIGN.md §1): C = Σ_j (2I − D_j − D_jᵀ) is applied through a MATSHELL that calls
-// EigenspaceAction::apply_constraint, never formed.
+// EigenspaceAction::apply_constraint, never formed. Products with many vectors at once
+// (SLEPc's BVMatMult) reach apply_constraint as one block call (BLAS-3 for collocation).
+//
+// Method: the null eigenvalue is k-fold degenerate (k unknown), which a single-vector
+// Krylov method cannot resolve, so the default solver is the block method LOBPCG
+// (block = number requested, no preconditioner), run in rounds with the vectors already
+// found deflated and the request doubled until an eigenvalue above the threshold
+// converges. A dense completion (Qᵀ C Q on the orthogonal complement Q of the vectors
+// found, m − k_found applications of C plus a dense eigensolve) takes over when the
+// next round is predicted to cost more than that, and whenever the remaining dimension
+// is below five blocks (LOBPCG's minimum).
+//
+// Options (prefix opt.prefix, default "basis_"): every EPS option, e.g.
+// -basis_eps_type, -basis_eps_max_it, -basis_eps_tol, -basis_eps_lobpcg_blocksize,
+// -basis_eps_monitor; -info shows one line per round.
 #include <mpi.h>
 #include <petscsys.h>
 
@@ -12,23 +26,35 @@
 namespace specavg {
 
 struct NullSpaceEpsOptions {
-  double null_tol = 1e-8;         // eigenvalues of C below null_tol · max(1, r) count as zero
-  double eps_tol = 1e-12;         // SLEPc convergence tolerance (relative residual)
-  int max_it = 0;                 // 0: SLEPc's default
+  double null_tol = 1e-8;  // eigenvalues of C below null_tol · max(1, r) count as zero
+  // Convergence of the null vectors: ||C v − θ v|| ≤ eps_tol · 4r (relative to the spectral
+  // bound of C: a residual relative to θ cannot accept θ = 0).
+  double eps_tol = 1e-12;
+  int max_it = 0;                 // iterations per round; 0: SLEPc's default
   const char* prefix = "basis_";  // options prefix of the EPS (e.g. -basis_eps_type)
+  // Eigenvalues above the threshold are accepted at ||C v − θ v|| ≤ certify_tol · θ: they
+  // only prove completeness, their vectors are not used.
+  double certify_tol = 1e-2;
+  int initial_nev = 16;          // first guess of the null dimension (doubled per round)
+  bool dense_completion = true;  // switch to the dense completion when it is cheaper
 };
 
 struct NullSpaceEpsReport {
-  int rounds = 0;             // deflated EPS solves until completeness was certified
-  long long matvecs = 0;      // applications of C (one per vector)
-  double gap = 0.0;           // smallest eigenvalue of C found above the threshold
-  double max_residual = 0.0;  // max ||C v|| over the returned null vectors
+  int rounds = 0;                 // deflated EPS solves (the dense completion not counted)
+  long long matvecs = 0;          // applications of C, one per vector (final check included)
+  long long block_calls = 0;      // apply_constraint calls (a block of vectors counts once)
+  double gap = 0.0;               // smallest eigenvalue of C found above the threshold (0: none)
+  double max_residual = 0.0;      // max ||C v|| over the returned null vectors
+  bool dense_completion = false;  // the last step was the dense completion
 };
 
-// Collective on comm (normally PETSC_COMM_SELF: one eigenspace per rank). Returns an
-// orthonormal basis V (m × k, column-major) of ker C. Completeness is certified: the
-// solve is repeated with the found vectors deflated until an eigenvalue above the
-// threshold has converged in the deflated problem (or the whole space is null).
+// Collective on comm (normally PETSC_COMM_SELF: one eigenspace per rank; on a larger comm
+// the vectors are distributed and every rank applies C to the gathered block). Returns an
+// orthonormal basis V (m × k, column-major, identical on all ranks) of ker C. Completeness
+// is certified: solves are repeated with the found vectors deflated until an eigenvalue
+// above the threshold has converged in the deflated problem, or the dense completion has
+// seen the whole remaining spectrum (or the whole space is null). The subspace error
+// (sine of the largest principal angle) is about max_residual / gap.
 // Errors (no convergence) are PETSC_ERR_NOT_CONVERGED with a message naming the options.
 PetscErrorCode null_space_eps(MPI_Comm comm, const EigenspaceAction& action, const NullSpaceEpsOptions& opt,
                               std::vector<double>* V, int* k, NullSpaceEpsReport* rep);

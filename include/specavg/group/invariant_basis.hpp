@@ -17,6 +17,7 @@
 //    the invariant subspace's support, e.g. sine products under sign flips) are set to
 //    exactly 0 first, so Q keeps that sparsity.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +56,16 @@ SpaceInvariants finish_invariants(const Eigenspace& e, const EigenspaceAction* a
 // Dense path end to end (no generators: the whole eigenspace, Q = I).
 SpaceInvariants invariant_space_dense(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
                                       double null_tol = 1e-8);
+
+// General path. Torus actions are sparse, and C is block diagonal over the connected
+// components of the generators' sparsity pattern (orbits of modes): each component is
+// solved on its own. A block (on spheres: the whole eigenspace) of size ≤ dense_max goes
+// to the dense solver, a larger one to `large` (the SLEPc path of dist/invariant_eps.hpp;
+// may be empty when dense_max is large enough). `method` reports "dense", "slepc" or
+// "trivial"; the residual is measured with the full action.
+using NullSpaceSolver = std::function<std::vector<double>(const EigenspaceAction& a, int* k)>;
+SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
+                                std::size_t dense_max, double null_tol, const NullSpaceSolver& large);
 
 // S² conveniences for 3×3 point groups: D_l(g) row-major (2l+1)², and degree-l invariants.
 std::vector<double> representation_matrix(int l, const Mat3& g);
