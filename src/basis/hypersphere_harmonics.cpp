@@ -166,7 +166,8 @@ void HypersphereHarmonics::sweep(const double* x, std::size_t npts, double* out,
 
   for (std::size_t i0 = 0; i0 < npts; i0 += B) {
     const std::size_t nb = std::min(B, npts - i0);
-    // Transpose to columns; pad a partial chunk with its last point (scratch loops stay full length).
+    // Transpose to columns; pad a partial chunk with its last point: the short loops over the
+    // chunk keep their compile-time length, the column kernels run over nb points only.
     for (int c = 0; c < d; ++c)
       for (std::size_t i = 0; i < B; ++i) xc[c * B + i] = x[(i0 + std::min(i, nb - 1)) * d + c];
     const double* x1 = xc;
@@ -224,11 +225,11 @@ void HypersphereHarmonics::sweep(const double* x, std::size_t npts, double* out,
         for (int k = K; k > j; --k) {
           double* dst = S + (level_start(e, k) + src0) * B;
           const double* gn = g + std::size_t(k - j) * B;
-          for (std::size_t r = 0; r < len; ++r) mul_col(dst + r * B, src + r * B, gn, B);
+          for (std::size_t r = 0; r < len; ++r) mul_col(dst + r * B, src + r * B, gn, nb);
         }
         if (j > 0) {  // j = 0: the constant, P_0 = 1
           double* dst = S + (level_start(e, j) + src0) * B;
-          for (std::size_t r = len; r-- > 0;) scale_col(dst + r * B, src + r * B, a[0], B);
+          for (std::size_t r = len; r-- > 0;) scale_col(dst + r * B, src + r * B, a[0], nb);
         }
       }
     }

@@ -67,11 +67,13 @@ PetscErrorCode read_local_data(MPI_Comm comm, const std::string& path, const std
       const double defect = manifold_defect(M, &d->points[std::size_t(i) * dim]);
       if (defect > tol) {
         std::ostringstream os;
-        os << "point at row " << d->begin + i << " of '" << path << "' is off " << M.describe();
+        os << "point at row " << d->begin + i << " of '" << path << "' ";
         if (M.is_torus())
-          os << " (a coordinate lies " << defect << " outside [-1, 1]): map coordinates into [-1, 1) (period 2)";
+          os << "is outside the torus [-1, 1]^" << dim << " (a coordinate lies " << defect
+             << " beyond it): map coordinates into [-1, 1) (period 2)";
         else
-          os << " (| |x| - 1 | = " << defect << ", tolerance " << tol << "): normalize the points to unit length";
+          os << "is off the unit sphere in R^" << dim << " (| |x| - 1 | = " << defect << ", tolerance " << tol
+             << "): normalize the points to unit length";
         bad = os.str();
         break;
       }

@@ -79,52 +79,36 @@ struct Operator {
                     sizeof(double) * counts[p]);
   }
 
-  // Y = C X for nv vectors given by their local rows.
+  // Y = C X for nv vectors given by their local rows (copies are cheap next to C).
   PetscErrorCode apply(int nv, const double* xloc, int ldx, double* yloc, int ldy) {
     const size_t bytes = sizeof(double) * m;
-    std::vector<double> xbuf, ybuf;
-    const double* x = xloc;  // the full block: the local rows on one rank, gathered otherwise
-    double* y = yloc;
-    int lx = ldx, ly = ldy;
-    PetscFunctionBegin;
-    if (size > 1) {
-      xbuf.resize(static_cast<size_t>(m) * nv);
-      ybuf.resize(xbuf.size());
-      gather(nv, xloc, ldx, xbuf.data());
-      x = xbuf.data(), y = ybuf.data(), lx = ly = m;
-    }
+    std::vector<double> x(static_cast<size_t>(m) * nv), y(x.size()), xm, ym;
     std::vector<std::uint64_t> h(nv);
     std::vector<int> miss;
+    PetscFunctionBegin;
+    gather(nv, xloc, ldx, x.data());
     for (int c = 0; c < nv; ++c) {
-      h[c] = hash_column(column(x, c, lx), m);
+      h[c] = hash_column(column(x.data(), c, m), m);
       const auto it = cache_index.find(h[c]);
-      if (it != cache_index.end() && !std::memcmp(column(cache_x.data(), it->second, m), column(x, c, lx), bytes))
-        std::memcpy(column(y, c, ly), column(cache_y.data(), it->second, m), bytes);
+      if (it != cache_index.end() && !std::memcmp(column(cache_x.data(), it->second, m), column(x.data(), c, m), bytes))
+        std::memcpy(column(y.data(), c, m), column(cache_y.data(), it->second, m), bytes);
       else
         miss.push_back(c);
     }
     const int nm = static_cast<int>(miss.size());
-    if (nm == nv) {
-      SPECAVG_CALL_CXX(comm, apply_constraint(*action, nv, x, lx, y, ly));
-    } else if (nm > 0) {
-      std::vector<double> xm(static_cast<size_t>(m) * nm), ym(xm.size());
-      for (int i = 0; i < nm; ++i) std::memcpy(column(xm.data(), i, m), column(x, miss[i], lx), bytes);
-      SPECAVG_CALL_CXX(comm, apply_constraint(*action, nm, xm.data(), m, ym.data(), m));
-      for (int i = 0; i < nm; ++i) std::memcpy(column(y, miss[i], ly), column(ym.data(), i, m), bytes);
-    }
+    xm.resize(static_cast<size_t>(m) * nm);
+    ym.resize(xm.size());
+    for (int i = 0; i < nm; ++i) std::memcpy(column(xm.data(), i, m), column(x.data(), miss[i], m), bytes);
+    if (nm > 0) SPECAVG_CALL_CXX(comm, apply_constraint(*action, nm, xm.data(), m, ym.data(), m));
+    for (int i = 0; i < nm; ++i) std::memcpy(column(y.data(), miss[i], m), column(ym.data(), i, m), bytes);
     matvecs += nm;
     calls += nm > 0;
-    cache_x.resize(static_cast<size_t>(m) * nv);
-    cache_y.resize(cache_x.size());
+    for (int c = 0; c < nv; ++c)
+      std::memcpy(column(yloc, c, ldy), column(y.data(), c, m) + rstart, sizeof(double) * mloc);
+    cache_x = std::move(x);
+    cache_y = std::move(y);
     cache_index.clear();
-    for (int c = 0; c < nv; ++c) {
-      std::memcpy(column(cache_x.data(), c, m), column(x, c, lx), bytes);
-      std::memcpy(column(cache_y.data(), c, m), column(y, c, ly), bytes);
-      cache_index[h[c]] = c;
-    }
-    if (size > 1)
-      for (int c = 0; c < nv; ++c)
-        std::memcpy(column(yloc, c, ldy), column(ybuf.data(), c, m) + rstart, sizeof(double) * mloc);
+    for (int c = 0; c < nv; ++c) cache_index[h[c]] = c;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
 };
@@ -226,10 +210,9 @@ PetscErrorCode dense_completion(Operator& op, double thresh, State& st) {
     ++op.calls;
   }
   dgemm(true, false, rem, rem, m, 1.0, Q.data(), m, CQ.data(), m, 0.0, H.data(), rem);
-  for (int i = 0; i < rem; ++i)
-    for (int j = 0; j < i; ++j)
-      column(H.data(), j, rem)[i] = column(H.data(), i, rem)[j] =
-          0.5 * (column(H.data(), j, rem)[i] + column(H.data(), i, rem)[j]);
+  auto h = [&](int i, int j) -> double& { return column(H.data(), j, rem)[i]; };
+  for (int i = 0; i < rem; ++i)  // symmetrize Qᵀ(CQ)
+    for (int j = 0; j < i; ++j) h(i, j) = h(j, i) = 0.5 * (h(i, j) + h(j, i));
   SPECAVG_CALL_CXX(op.comm, symmetric_eigen(rem, H, w));
   int nnull = 0;
   while (nnull < rem && w[nnull] < thresh) ++nnull;
@@ -357,39 +340,35 @@ PetscErrorCode null_space_eps(MPI_Comm comm, const EigenspaceAction& action, con
   ConvergenceRule rule{4.0 * r, opt.null_tol * std::max(1, r), opt.certify_tol};
   const double A = 2.0 * r * (action.apply_flops() + m);
   int nev = std::min(m, std::max(1, opt.initial_nev)), its_pred = kPriorIterations;
+  bool dense = false;
   while (!st.certified && st.kf < m) {
-    const int rem = m - st.kf, nreq = std::min(nev, rem);
+    const int rem = m - st.kf, nreq = std::min(nev, rem), kbefore = st.kf;
+    const double dense_flops = dense_completion_flops(A, m, rem);
     // LOBPCG needs five blocks of room; and a round dearer than finishing densely is not worth it.
-    if (rem < 5 * nreq || (opt.dense_completion &&
-                           lobpcg_round_flops(A, m, st.kf, nreq, its_pred) >= dense_completion_flops(A, m, rem))) {
-      PetscCall(PetscInfo(nullptr, "dense completion on %d of %d dimensions (model %g Gflop)\n", rem, m,
-                          1e-9 * dense_completion_flops(A, m, rem)));
+    dense = dense || rem < 5 * nreq ||
+            (opt.dense_completion && lobpcg_round_flops(A, m, st.kf, nreq, its_pred) >= dense_flops);
+    if (dense) {
+      PetscCall(
+          PetscInfo(nullptr, "dense completion on %d of %d dimensions (model %g Gflop)\n", rem, m, 1e-9 * dense_flops));
       PetscCall(dense_completion(op, rule.thresh, st));
       report.dense_completion = true;
       break;
     }
-    ++report.rounds;
-    const long long before = op.matvecs;
-    const double t0 = MPI_Wtime();
-    const int kbefore = st.kf;
-    EPSConvergedReason reason = EPS_CONVERGED_ITERATING;
-    int its = 0;
     // With the dense completion as fallback, stop LOBPCG where it would have cost as much.
-    const double budget = dense_completion_flops(A, m, rem) / lobpcg_round_flops(A, m, st.kf, nreq, 1);
+    const double budget = dense_flops / lobpcg_round_flops(A, m, st.kf, nreq, 1);
     const int max_it = opt.max_it > 0         ? opt.max_it
                        : opt.dense_completion ? static_cast<int>(std::min(budget, 1e5))
                                               : static_cast<int>(PETSC_DEFAULT);
-    PetscCall(eps_round(op, C, opt, rule, report.rounds, nreq, max_it, st, &reason, &its));
-    PetscCall(PetscInfo(nullptr,
-                        "round %d: nev %d, %d null, its %d, %s, %lld matvecs (%lld calls), %g s, model %g Gflop\n",
+    const long long before = op.matvecs;
+    const double t0 = MPI_Wtime();
+    EPSConvergedReason reason = EPS_CONVERGED_ITERATING;
+    int its = 0;
+    PetscCall(eps_round(op, C, opt, rule, ++report.rounds, nreq, max_it, st, &reason, &its));
+    PetscCall(PetscInfo(nullptr, "round %d: nev %d, %d null, its %d, %s, %lld matvecs, %g s (model %g Gflop)\n",
                         report.rounds, nreq, st.kf - kbefore, its, EPSConvergedReasons[reason], op.matvecs - before,
-                        op.calls, MPI_Wtime() - t0, 1e-9 * lobpcg_round_flops(A, m, kbefore, nreq, its)));
-    if (!st.certified && reason < 0 && opt.dense_completion) {  // e.g. a tiny gap: the dense step always works
-      PetscCall(dense_completion(op, rule.thresh, st));
-      report.dense_completion = true;
-      break;
-    }
-    PetscCheck(st.certified || reason > 0, comm, PETSC_ERR_NOT_CONVERGED,
+                        MPI_Wtime() - t0, 1e-9 * lobpcg_round_flops(A, m, kbefore, nreq, its)));
+    dense = !st.certified && reason < 0 && opt.dense_completion;  // e.g. a tiny gap: dense always works
+    PetscCheck(st.certified || reason > 0 || dense, comm, PETSC_ERR_NOT_CONVERGED,
                "SLEPc did not converge for the invariant subspace of an eigenspace of dimension %d after %d rounds "
                "(%d invariant vectors found, %s): raise -%seps_max_it, or raise -basis_dense_max above %d to use "
                "the dense solver",

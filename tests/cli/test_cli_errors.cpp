@@ -91,6 +91,24 @@ class CliErrors : public ::testing::Test {
     write_h5("cli_gen_nan.h5",
              {{"generators", {1, 3, 3}, {1, 0, 0, 0, std::numeric_limits<double>::infinity(), 0, 0, 0, 1}}});
     write_h5("cli_gen_shape.h5", {{"generators", {2, 9}, std::vector<double>(18, 0.0)}});
+    // Hypersphere and torus inputs (d = 4).
+    Dataset p4{"points", {hsize_t(n), 4}, {}};
+    for (int i = 0; i < n; ++i) {
+      const double a = 0.1 * i, b = 0.37 * i, h = std::sqrt(0.5);
+      p4.data.insert(p4.data.end(), {h * std::cos(a), h * std::sin(a), h * std::cos(b), h * std::sin(b)});
+    }
+    write_h5("cli_s3.h5", {p4, values(n)});
+    Dataset t4 = p4;
+    t4.data[4 * 17 + 2] = 1.25;
+    write_h5("cli_t4_outside.h5", {t4, values(n)});
+    std::vector<double> scaled4(16, 0.0), rot4(16, 0.0);
+    for (int i = 0; i < 4; ++i) scaled4[5 * i] = rot4[5 * i] = 1.0;
+    scaled4[0] = 1.2;
+    const double c = std::cos(0.3), s = std::sin(0.3);
+    rot4[0] = c, rot4[1] = -s, rot4[4] = s, rot4[5] = c;  // orthogonal, but not a signed permutation
+    write_h5("cli_gen4_scaled.h5", {{"generators", {1, 4, 4}, scaled4}});
+    write_h5("cli_gen4_rot.h5", {{"generators", {1, 4, 4}, rot4}});
+    write_h5("cli_gen4_shift.h5", {{"generators", {1, 4, 4}, rot4}, {"shifts", {1, 4}, {0.5, 0, 0, 0}}});
   }
 };
 
@@ -144,6 +162,26 @@ TEST_F(CliErrors, PredictWithMissingModel) {
 TEST_F(CliErrors, UnwritableOutputFailsBeforeTraining) {
   expect_rejected("train -data cli_good.h5 -group Ih -model cli_no_such_dir/model.h5", "cli_no_such_dir/model.h5",
                   "cannot write -model");
+}
+TEST_F(CliErrors, HypersphereAndTorusInput) {
+  const std::string s3 = "train -data cli_s3.h5 -manifold sphere -lmax 4 -model " + kModel;
+  const std::string t4 = "train -manifold torus -nbasis 50 -model " + kModel;
+  expect_rejected(s3 + " -group_file cli_gen4_scaled.h5", kModel, "not orthogonal");
+  expect_rejected(s3 + " -group_file cli_gen4_shift.h5", kModel, "isometries of the torus only");
+  expect_rejected(s3 + " -group_file cli_gen_scaled.h5", kModel, "(m, 4, 4)");
+  expect_rejected(s3 + " -group Ih", kModel, "needs -dim 3");
+  expect_rejected(s3 + " -group Sym -dim 5", kModel, "must have shape (n, 5)");
+  expect_rejected(t4 + " -data cli_s3.h5 -group_file cli_gen4_rot.h5", kModel, "signed permutation");
+  expect_rejected(t4 + " -data cli_t4_outside.h5 -group Signs", kModel, "outside the torus");
+  expect_rejected("train -manifold torus -data cli_s3.h5 -group Sym -lmax 3 -model " + kModel, kModel,
+                  "does not apply to the torus");
+  expect_rejected("train -manifold ball -data cli_s3.h5 -group Sym -model " + kModel, kModel, "unknown -manifold");
+  expect_rejected(s3 + " -group Sym -basis_method qr", kModel, "unknown -basis_method");
+  expect_rejected(s3 + " -group Sym -lmax 3 -nbasis 20", kModel, "only one of -lmax, -lambda_max and -nbasis");
+  expect_rejected("synth -manifold torus -dim 4 -group Sym -target paper -n 10 -output cli_out_synth.h5",
+                  "cli_out_synth.h5", "not invariant under generator");
+  expect_rejected("synth -manifold torus -group Sym -n 10 -output cli_out_synth.h5", "cli_out_synth.h5",
+                  "-dim is required");
 }
 TEST_F(CliErrors, UnknownSubcommand) {
   const RunResult r = run("trian -data cli_good.h5");
