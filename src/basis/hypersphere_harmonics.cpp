@@ -9,8 +9,9 @@ namespace specavg {
 namespace {
 
 // Points per internal chunk: inner loops run over them (vectorized), and the per-chunk scratch
-// (materialized levels, e.g. 1386 columns for d = 10, K = 6) stays within L2.
-constexpr std::size_t kBlock = 64;
+// (the materialized level, e.g. 714 columns for d = 10, K = 6) stays within L2. 128 rather than
+// 64 also halves the scattered column segments written into a caller's out with a large ld.
+constexpr std::size_t kBlock = 128;
 
 // C(n, r), 0 for n < r (also for negative n); exact while the result fits.
 std::size_t binomial(long n, long r) {
@@ -114,7 +115,9 @@ void HypersphereHarmonics::evaluate_degree(int k, const double* x, std::size_t n
 
 struct HypersphereHarmonics::Chunk {
   const double* S;  // materialized level fuse_, column c at S + c·kBlock
-  const double* G;  // Gegenbauer factors of the fused levels, index coef_index(e, j, n)·kBlock
+  const double* G;  // factors of fused levels below the top, at (coef_index(e, j, n) − g0)·kBlock
+  std::size_t g0;   // coef_index(fuse_ + 1, 0, 0)
+  const double* R;  // top level: factor of order n for j_{d−1} = j at (2j + n mod 2)·kBlock
   double* T;        // running products, one vector per fused level
   double* out;
   std::size_t ld, nb;
@@ -132,7 +135,8 @@ void HypersphereHarmonics::tail(const Chunk& c, int e, int je, std::ptrdiff_t ba
     return;
   }
   for (int j = 0; j <= je; ++j) {
-    const double* g = c.G + coef_index(e, j, je - j) * kBlock;
+    const double* g = e == dim_ ? c.R + std::size_t(2 * j + ((je - j) & 1)) * kBlock
+                                : c.G + (coef_index(e, j, je - j) - c.g0) * kBlock;
     const double* tn = g;
     if (t) {  // below the top level: extend the product
       double* p = c.T + std::size_t(e) * kBlock;
@@ -144,22 +148,27 @@ void HypersphereHarmonics::tail(const Chunk& c, int e, int je, std::ptrdiff_t ba
 }
 
 // Per chunk of points held column-wise in scratch: level 2 is √2 Re/Im (x_1 + i x_2)^j; levels
-// 3..fuse_ are built in place; the Gegenbauer factors of the upper levels are tabulated and
-// multiplied along the chains by tail(). Only degrees ≤ K are built (K = only when only ≥ 0).
+// 3..fuse_ are built in place; the Gegenbauer factors of the fused levels are tabulated (the top
+// level's advanced along k instead, two rows per j, so d = 3 with large K needs no K²/2 table)
+// and multiplied along the chains by tail(). Only degrees ≤ K are built (K = only when only ≥ 0).
 void HypersphereHarmonics::sweep(const double* x, std::size_t npts, double* out, std::size_t ld, int only) const {
   if (npts == 0) return;
   if (ld < npts) throw std::invalid_argument("HypersphereHarmonics: ld must be >= npts");
   const int d = dim_, K = only < 0 ? kmax_ : only, m = fuse_;
   const std::size_t B = kBlock, out_shift = only < 0 ? 0 : offset_[only];
-  const std::size_t ns = level_start(m, K + 1), ng = d > 2 ? coef_index(d + 1, 0, 0) : 0;
+  // Scratch: level m; the factors of the fused levels below the top (all j, n) and one row for
+  // the materialized levels; two rows per j for the top level.
+  const std::size_t ns = level_start(m, K + 1), g0 = d > 2 ? coef_index(m + 1, 0, 0) : 0;
+  const std::size_t ng = d > 2 ? coef_index(d, 0, 0) - g0 + K + 1 : 0, nr = 2 * std::size_t(K + 1);
   // Per-thread scratch, grown on demand and never zero-filled: callers evaluate many small
   // blocks, and a fresh allocation per call would cost as much as the work.
   thread_local std::vector<double> buf;
-  const std::size_t need = B * (ns + ng + 2 * std::size_t(d) + 1);
+  const std::size_t need = B * (ns + ng + nr + 2 * std::size_t(d) + 1);
   if (buf.size() < need) buf.resize(need);
   double* S = buf.data();
   double* G = S + ns * B;
-  double* xc = G + ng * B;
+  double* R = G + ng * B;
+  double* xc = R + nr * B;
   double* T = xc + std::size_t(d) * B;
   double* r2 = T + std::size_t(d) * B;
   const double sqrt2 = std::sqrt(2.0);
@@ -201,11 +210,11 @@ void HypersphereHarmonics::sweep(const double* x, std::size_t npts, double* out,
     for (int e = 3; e <= d; ++e) {
       const double* t = xc + std::size_t(e - 1) * B;
       for (std::size_t i = 0; i < B; ++i) r2[i] += t[i] * t[i];  // r_e², homogeneous form
-      for (int j = K; j >= 0; --j) {
-        // P_n = A(n) G_n for n = 0..K−j into G (the row of level e, j).
+      for (int j = K; j >= 0 && e < d; --j) {
+        // P_n = A(n) G_n, n = 0..K−j: kept for the fused levels, one reused row otherwise.
         const double* a = &a_[coef_index(e, j, 0)];
         const double* b = &b_[coef_index(e, j, 0)];
-        double* g = G + coef_index(e, j, 0) * B;
+        double* g = e > m ? G + (coef_index(e, j, 0) - g0) * B : G + (ng - (K + 1)) * B;
         const int nmax = K - j;
         for (std::size_t i = 0; i < B; ++i) g[i] = a[0];
         if (nmax >= 1)
@@ -233,8 +242,24 @@ void HypersphereHarmonics::sweep(const double* x, std::size_t npts, double* out,
         }
       }
     }
-    const Chunk c{S, G, T, out + i0, ld, nb};
-    for (int k = only < 0 ? 0 : only; k <= K; ++k) tail(c, d, k, -std::ptrdiff_t(out_shift), nullptr);
+    const Chunk c{S, G, g0, R, T, out + i0, ld, nb};
+    const double* t = xc + std::size_t(d - 1) * B;
+    for (int k = 0; k <= K; ++k) {
+      for (int j = 0; j <= k; ++j) {  // advance every j to order n = k − j (in place: slot n mod 2)
+        const int n = k - j;
+        const double* a = &a_[coef_index(d, j, 0)];
+        const double* b = &b_[coef_index(d, j, 0)];
+        double* cur = R + std::size_t(2 * j + (n & 1)) * B;
+        const double* prev = R + std::size_t(2 * j + ((n + 1) & 1)) * B;
+        if (n == 0)
+          for (std::size_t i = 0; i < B; ++i) cur[i] = a[0];
+        else if (n == 1)
+          for (std::size_t i = 0; i < B; ++i) cur[i] = a[1] * t[i] * prev[i];
+        else
+          for (std::size_t i = 0; i < B; ++i) cur[i] = a[n] * t[i] * prev[i] - b[n] * r2[i] * cur[i];
+      }
+      if (only < 0 || k == only) tail(c, d, k, -std::ptrdiff_t(out_shift), nullptr);
+    }
   }
 }
 

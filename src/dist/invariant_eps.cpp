@@ -216,6 +216,7 @@ PetscErrorCode dense_completion(Operator& op, double thresh, State& st) {
   SPECAVG_CALL_CXX(op.comm, symmetric_eigen(rem, H, w));
   int nnull = 0;
   while (nnull < rem && w[nnull] < thresh) ++nnull;
+  if (op.size > 1) PetscCallMPI(MPI_Bcast(&nnull, 1, MPI_INT, 0, op.comm));  // rank 0 decides
   if (nnull < rem) st.gap = w[nnull];
   st.found.resize(static_cast<size_t>(st.kf + nnull) * m);
   if (nnull > 0)
@@ -387,6 +388,10 @@ PetscErrorCode null_space_eps(MPI_Comm comm, const EigenspaceAction& action, con
       for (int i = 0; i < m; ++i) s += column(cv.data(), c, m)[i] * column(cv.data(), c, m)[i];
       report.max_residual = std::max(report.max_residual, std::sqrt(s));
     }
+    PetscCheck(report.max_residual <= rule.thresh, comm, PETSC_ERR_NOT_CONVERGED,
+               "The invariant vectors of an eigenspace of dimension %d are inaccurate (max ||C v|| = %g > %g): use "
+               "-%seps_type lobpcg or lower -%seps_tol",
+               m, report.max_residual, rule.thresh, opt.prefix, opt.prefix);
   }
   report.matvecs = op.matvecs;
   report.block_calls = op.calls;

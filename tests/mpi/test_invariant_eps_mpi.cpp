@@ -376,6 +376,12 @@ TEST(InvariantEpsMPI, DistributedShellMatchesSerial) {  // C on PETSC_COMM_WORLD
   EXPECT_LE(global_max(projector_distance(p.m, dist.V, dist.k, self.V, self.k)), 1e-10);
   const std::vector<double> Uk(p.U.begin(), p.U.begin() + static_cast<std::size_t>(p.m) * p.k);
   EXPECT_LE(global_max(projector_distance(p.m, dist.V, dist.k, Uk, p.k)), 1e-10);
+  o.initial_nev = 64;  // 180 < 5 blocks: the dense completion, on every rank of the communicator
+  const Solution dense = solve(PETSC_COMM_WORLD, *p.action, o);
+  ASSERT_EQ(dense.ierr, 0);
+  EXPECT_TRUE(dense.rep.dense_completion);
+  EXPECT_EQ(dense.k, 6);
+  EXPECT_LE(global_max(projector_distance(p.m, dense.V, dense.k, Uk, p.k)), 1e-12);
 }
 
 }  // namespace

@@ -125,6 +125,12 @@ TEST(HypersphereHarmonics, MultiplicitiesAndSizes) {
   EXPECT_THROW(sphere_multiplicity(1, 0), std::invalid_argument);
   std::vector<double> out(9), p{0, 0, 1};
   EXPECT_THROW(HypersphereHarmonics(3, 2).evaluate_degree(3, p.data(), 1, out.data(), 1), std::invalid_argument);
+  std::vector<double> two{0, 0, 1, 1, 0, 0}, big(18);
+  EXPECT_THROW(HypersphereHarmonics(3, 2).evaluate(two.data(), 2, big.data(), 1), std::invalid_argument);  // ld < npts
+  HypersphereHarmonics(3, 2).evaluate(two.data(), 0, big.data(), 0);  // no points: no-op
+  HypersphereHarmonics(3, 0).evaluate(two.data(), 2, big.data(), 2);
+  EXPECT_EQ(big[0], 1.0);
+  EXPECT_EQ(big[1], 1.0);
 }
 
 TEST(HypersphereHarmonics, ExplicitLowDegrees) {
@@ -189,7 +195,7 @@ TEST(HypersphereHarmonics, AdditionTheorem) {
 }
 
 TEST(HypersphereHarmonics, AdditionTheoremHighDegree) {
-  EXPECT_LT(addition_theorem_error(3, 60, 20), 1e-12);
+  EXPECT_LT(addition_theorem_error(3, 60, 20), 2e-12);  // ~k² ulps: conditioning of P_k(x·y)
   EXPECT_LT(addition_theorem_error(5, 24, 20), 1e-12);
   EXPECT_LT(addition_theorem_error(8, 12, 20), 1e-12);
 }
@@ -215,7 +221,7 @@ TEST(HypersphereHarmonics, OrthonormalByExactQuadrature) {
 TEST(HypersphereHarmonics, EvaluateDegreeMatchesEvaluate) {
   for (auto [d, K] : {std::pair{2, 5}, {3, 7}, {4, 6}, {6, 5}, {10, 4}}) {
     const HypersphereHarmonics h(d, K);
-    const std::size_t n = 77, ld = 81;  // a partial internal chunk and ld > npts
+    const std::size_t n = 300, ld = 303;  // full and partial internal chunks, ld > npts
     const std::vector<double> x = random_unit(d, n, 7 * d);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> all(ld * h.size(), nan);
@@ -233,7 +239,7 @@ TEST(HypersphereHarmonics, EvaluateDegreeMatchesEvaluate) {
     }
     // Point-by-point evaluation agrees with the chunked one.
     std::vector<double> single(h.size());
-    for (std::size_t i : {std::size_t(0), std::size_t(40), n - 1}) {
+    for (std::size_t i : {std::size_t(0), std::size_t(140), n - 1}) {
       h.evaluate(&x[i * d], 1, single.data(), 1);
       for (std::size_t c = 0; c < h.size(); ++c)
         ASSERT_NEAR(single[c], all[c * ld + i], 1e-15 * std::max(1.0, std::fabs(single[c])));
