@@ -66,10 +66,12 @@ PetscErrorCode options_cutoff(PetscOptionItems* PetscOptionsObject, Cutoff* c) {
 PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions* b) {
   PetscFunctionBeginUser;
   PetscCall(option_string(PetscOptionsObject, "-basis_method",
-                          "Invariant-subspace solver: auto (dense up to -basis_dense_max, SLEPc above), dense, slepc",
+                          "Invariant-subspace solver: auto (dense up to -basis_dense_max; above it the monomial route "
+                          "for signed-permutation groups on spheres, else SLEPc), dense, slepc, monomial",
                           &b->method));
-  PetscCheck(b->method == "auto" || b->method == "dense" || b->method == "slepc", PetscOptionsObject->comm,
-             PETSC_ERR_USER_INPUT, "unknown -basis_method '%s': expected auto, dense or slepc", b->method.c_str());
+  PetscCheck(b->method == "auto" || b->method == "dense" || b->method == "slepc" || b->method == "monomial",
+             PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
+             "unknown -basis_method '%s': expected auto, dense, slepc or monomial", b->method.c_str());
   PetscCall(PetscOptionsInt("-basis_dense_max", "Largest eigenspace dimension solved densely by auto", "", b->dense_max,
                             &b->dense_max, nullptr));
   PetscCall(PetscOptionsReal("-basis_null_tol", "Eigenvalues of C below tol * max(1, #generators) count as invariant",

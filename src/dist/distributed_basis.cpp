@@ -7,6 +7,7 @@
 
 #include "specavg/dist/collective.hpp"
 #include "specavg/group/coordinate_groups.hpp"
+#include "specavg/group/monomial_invariants.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/util/petsc_util.hpp"
 
@@ -22,9 +23,13 @@ bool use_slepc(const BasisOptions& opt, std::size_t m, std::size_t r) {
 }
 
 // Relative cost of one eigenspace (for load balancing only).
-double estimated_cost(const Manifold& M, const BasisOptions& opt, std::size_t m, std::size_t r) {
+double estimated_cost(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens, std::size_t m,
+                      std::size_t r) {
   const double mm = double(m), rr = double(std::max<std::size_t>(r, 1));
   if (r == 0) return mm;
+  if (!M.is_torus() && opt.method != "dense" && opt.method != "slepc" && all_signed_permutations(gens) &&
+      (opt.method == "monomial" || m > std::size_t(opt.dense_max)))
+    return 500.0 * mm * mm;  // monomial route: CGLS on a 3m × m collocation matrix
   const double colloc = M.is_torus() ? 0.0 : 3.3 * mm * mm * mm;  // QR of Φ(X)
   if (use_slepc(opt, m, r)) return colloc + 400.0 * mm * mm * rr;
   return colloc + (M.is_torus() ? 0.0 : 8.0 * rr * mm * mm * mm) + 9.0 * mm * mm * mm;
@@ -49,7 +54,10 @@ std::string compute_space(const Manifold& M, const Eigenspace& e, const std::vec
     const std::size_t dense_max = opt.method == "dense"   ? std::size_t(-1)
                                   : opt.method == "slepc" ? 0
                                                           : std::size_t(std::max<PetscInt>(opt.dense_max, 0));
-    *out = invariant_space(M, e, gens, dense_max, opt.null_tol, large);
+    const MonomialRoute mono = opt.method == "monomial" ? MonomialRoute::Always
+                               : opt.method == "auto"   ? MonomialRoute::AboveDenseMax
+                                                        : MonomialRoute::Never;
+    *out = invariant_space(M, e, gens, dense_max, opt.null_tol, large, mono);
   } catch (const std::exception& ex) {
     return std::string("invariant subspace of eigenspace ") + std::to_string(e.label) +
            " (lambda = " + std::to_string(e.lambda) + ", m = " + std::to_string(e.m) + "): " + ex.what();
@@ -91,8 +99,9 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
                                                  const std::vector<Isometry>& gens, const BasisOptions& opt,
                                                  InvariantBasis* basis) {
   PetscFunctionBeginUser;
-  PetscCall(collective_check(comm, opt.method == "auto" || opt.method == "dense" || opt.method == "slepc",
-                             "unknown -basis_method '" + opt.method + "': expected auto, dense or slepc"));
+  PetscCall(collective_check(
+      comm, opt.method == "auto" || opt.method == "dense" || opt.method == "slepc" || opt.method == "monomial",
+      "unknown -basis_method '" + opt.method + "': expected auto, dense, slepc or monomial"));
   PetscCall(collective_check(comm, opt.null_tol > 0 && opt.null_tol < 1, "-basis_null_tol must be in (0, 1)"));
   std::vector<Eigenspace> spaces;
   SPECAVG_CALL_CXX(comm, spaces = eigenspaces_within(M, cutoff));
@@ -104,7 +113,7 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
   std::vector<int> owner(ns);
   std::iota(order.begin(), order.end(), 0);
   std::vector<double> cost(ns);
-  for (std::size_t s = 0; s < ns; ++s) cost[s] = estimated_cost(M, opt, spaces[s].m, r);
+  for (std::size_t s = 0; s < ns; ++s) cost[s] = estimated_cost(M, opt, gens, spaces[s].m, r);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
   std::vector<double> load(size, 0.0);
   for (std::size_t s : order) {
@@ -121,9 +130,9 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
   PetscCall(collective_check(comm, err.empty(), err));
   for (std::size_t s = 0; s < ns; ++s) {
     SpaceInvariants& d = basis->spaces[s];
-    static const char* kMethods[] = {"trivial", "dense", "slepc"};
+    static const char* kMethods[] = {"trivial", "dense", "slepc", "monomial"};
     int hdr[2] = {d.k, 0};
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < 4; ++i)
       if (d.method == kMethods[i]) hdr[1] = i;
     double vals[2] = {d.residual, d.seconds};
     PetscCallMPI(MPI_Bcast(hdr, 2, MPI_INT, owner[s], comm));

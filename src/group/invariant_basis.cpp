@@ -8,6 +8,7 @@
 
 #include "specavg/basis/eigen_basis.hpp"
 #include "specavg/basis/torus_fourier.hpp"
+#include "specavg/group/monomial_invariants.hpp"
 #include "specavg/util/counter_rng.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
@@ -250,8 +251,12 @@ SparseRows restrict_rows(const SparseRows& D, const std::vector<int>& comp, cons
 }  // namespace
 
 SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
-                                std::size_t dense_max, double null_tol, const NullSpaceSolver& large) {
+                                std::size_t dense_max, double null_tol, const NullSpaceSolver& large,
+                                MonomialRoute monomial) {
   if (gens.empty()) return invariant_space_dense(M, e, gens, null_tol);
+  if (!M.is_torus() && monomial != MonomialRoute::Never && all_signed_permutations(gens) &&
+      (monomial == MonomialRoute::Always || e.m > dense_max))
+    return invariant_space_monomial(M, e, gens);
   const int m = int(e.m);
   bool used_large = false;
   auto solve = [&](const EigenspaceAction& a, int* k) {

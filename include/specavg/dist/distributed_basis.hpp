@@ -19,7 +19,7 @@ PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string
                              std::vector<Isometry>* gens, std::string* label);
 
 struct BasisOptions {
-  std::string method = "auto";  // -basis_method auto|dense|slepc
+  std::string method = "auto";  // -basis_method auto|dense|slepc|monomial
   PetscInt dense_max = 1000;    // -basis_dense_max: auto uses SLEPc above this m_λ
   double null_tol = 1e-8;       // -basis_null_tol
   NullSpaceEpsOptions eps;      // -basis_eps_* (SLEPc options prefix basis_)

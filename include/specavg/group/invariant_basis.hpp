@@ -63,9 +63,14 @@ SpaceInvariants invariant_space_dense(const Manifold& M, const Eigenspace& e, co
 // to the dense solver, a larger one to `large` (the SLEPc path of dist/invariant_eps.hpp;
 // may be empty when dense_max is large enough). `method` reports "dense", "slepc" or
 // "trivial"; the residual is measured with the full action.
+// On spheres, when every generator is a signed permutation, eigenspaces above dense_max
+// (or all, with monomial = Always) use the exact monomial route of
+// group/monomial_invariants.hpp instead (no O(m³) work; method "monomial").
 using NullSpaceSolver = std::function<std::vector<double>(const EigenspaceAction& a, int* k)>;
+enum class MonomialRoute { Never, AboveDenseMax, Always };
 SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
-                                std::size_t dense_max, double null_tol, const NullSpaceSolver& large);
+                                std::size_t dense_max, double null_tol, const NullSpaceSolver& large,
+                                MonomialRoute monomial = MonomialRoute::Never);
 
 // S² conveniences for 3×3 point groups: D_l(g) row-major (2l+1)², and degree-l invariants.
 std::vector<double> representation_matrix(int l, const Mat3& g);
