@@ -42,7 +42,7 @@ InvariantBasis build_invariant_basis(const Manifold& M, const Cutoff& cutoff, co
   b.manifold = M;
   b.cutoff = cutoff.describe();
   for (const Eigenspace& e : eigenspaces_within(M, cutoff))
-    b.spaces.push_back(invariant_space_dense(M, e, gens, null_tol));
+    b.spaces.push_back(invariant_space(M, e, gens, 1000, null_tol, {}, MonomialRoute::AboveDenseMax));
   return b;
 }
 
