@@ -2,7 +2,7 @@
 # Benchmarks for hyperspheres and tori under groups given by generators (2 MPI ranks):
 #  1. S^9 under Sym(10) (|G| = 3,628,800), lmax 6, 10^5 training points: per-phase times;
 #  2. invariant-subspace time vs d (Sym(d) on S^{d-1}, lmax 4, d = 6, 8, 10, 12) for the
-#     automatic route and the dense eigensolver, next to |G| = d!;
+#     automatic route and each forced route (dense, SLEPc, monomial), next to |G| = d!;
 #  3. T^10 under Signs, lambda <= 4 pi^2 (396 invariants), 10^6 points: per-phase times.
 # Results: build/bench-manifolds/results.md (the raw logs sit next to it).
 set -euo pipefail
@@ -34,20 +34,23 @@ run eval -model "$out/s9_model.h5" -data "$out/s9_test.h5" | tee "$out/s9_eval.l
   echo
   echo "## Invariant-subspace time vs d (Sym(d) on S^{d-1}, lmax 4)"
   echo
-  echo "| d | \|G\| = d! | D | D_inv | auto (s) | dense (s) |"
-  echo "|---|---|---|---|---|---|"
+  echo "| d | \|G\| = d! | D | D_inv | auto (s) | dense (s) | slepc (s) | monomial (s) |"
+  echo "|---|---|---|---|---|---|---|---|"
 } >>"$res"
 
 echo "[bench] 2/3: invariant subspaces vs d"
 for d in 6 8 10 12; do
   run info -manifold sphere -dim "$d" -group Sym -lmax 4 >"$out/info_d$d.log"
-  run info -manifold sphere -dim "$d" -group Sym -lmax 4 -basis_method dense >"$out/info_dense_d$d.log"
+  for m in dense slepc monomial; do
+    run info -manifold sphere -dim "$d" -group Sym -lmax 4 -basis_method $m >"$out/info_${m}_d$d.log"
+  done
   order=$(awk '/closed form/ {print $3}' "$out/info_d$d.log")
   D=$(sed -n 's/.*D = \([0-9]*\) basis.*/\1/p' "$out/info_d$d.log")
   Dinv=$(sed -n 's/.*D_inv = \([0-9]*\) invariant.*/\1/p' "$out/info_d$d.log")
   ta=$(awk '/basis time/ {print $3}' "$out/info_d$d.log")
-  td=$(awk '/basis time/ {print $3}' "$out/info_dense_d$d.log")
-  echo "| $d | $order | $D | $Dinv | $ta | $td |" | tee -a "$res"
+  t=()
+  for m in dense slepc monomial; do t+=("$(awk '/basis time/ {print $3}' "$out/info_${m}_d$d.log")"); done
+  echo "| $d | $order | $D | $Dinv | $ta | ${t[0]} | ${t[1]} | ${t[2]} |" | tee -a "$res"
 done
 
 echo "[bench] 3/3: T^10 under Signs, lambda <= 4 pi^2, 1e6 points"
