@@ -193,6 +193,57 @@ void TorusShell::evaluate(const double* x, std::size_t npts, double* out, std::s
   }
 }
 
+void TorusShell::evaluate_modes(const std::vector<int>& modes, const double* x, std::size_t npts, double* out,
+                                std::size_t ld) const {
+  if (ld < npts) throw std::invalid_argument("TorusShell::evaluate_modes: leading dimension smaller than npts");
+  for (int a : modes)
+    if (a < 0 || std::size_t(a) >= modes_.size())
+      throw std::invalid_argument("TorusShell::evaluate_modes: mode index out of range");
+  if (npts == 0 || modes.empty()) return;
+  const std::size_t d = std::size_t(dim_), J = std::size_t(jmax_), B = kBlock;
+  std::vector<double> tab(std::max<std::size_t>(1, d * J * 2 * B));
+  for (std::size_t i0 = 0; i0 < npts; i0 += B) {
+    const std::size_t nb = std::min(B, npts - i0);
+    for (std::size_t i = 0; i < d && J > 0; ++i) {  // √2 cos/sin(π j x_i), as in evaluate()
+      double* c1 = &tab[(i * J * 2) * B];
+      double* s1 = c1 + B;
+      for (std::size_t p = 0; p < nb; ++p) {
+        double v = x[(i0 + p) * d + i];
+        if (std::abs(v) > 1.0) v -= 2.0 * std::round(0.5 * v);
+        c1[p] = std::cos(kPi * v);
+        s1[p] = std::sin(kPi * v);
+      }
+      for (std::size_t j = 2; j <= J; ++j) {
+        const double* cp = &tab[((i * J + j - 2) * 2) * B];
+        const double* sp = cp + B;
+        double* cj = &tab[((i * J + j - 1) * 2) * B];
+        double* sj = cj + B;
+        for (std::size_t p = 0; p < nb; ++p) {
+          cj[p] = cp[p] * c1[p] - sp[p] * s1[p];
+          sj[p] = sp[p] * c1[p] + cp[p] * s1[p];
+        }
+      }
+      for (std::size_t q = 0; q < 2 * J; ++q)
+        for (std::size_t p = 0; p < nb; ++p) tab[(i * J * 2 + q) * B + p] *= kSqrt2;
+    }
+    for (std::size_t r = 0; r < modes.size(); ++r) {
+      const TorusMode& md = modes_[std::size_t(modes[r])];
+      double* o = out + r * ld + i0;
+      bool first = true;
+      for (std::size_t i = 0; i < d; ++i) {
+        if (md.kappa[i] == 0) continue;
+        const double* f = &tab[((i * J + std::size_t(md.kappa[i]) - 1) * 2 + ((md.sine_mask >> i) & 1)) * B];
+        if (first)
+          std::copy(f, f + nb, o);
+        else
+          for (std::size_t p = 0; p < nb; ++p) o[p] *= f[p];
+        first = false;
+      }
+      if (first) std::fill(o, o + nb, 1.0);
+    }
+  }
+}
+
 std::size_t TorusShell::find_group(const std::vector<int>& kappa) const {
   std::size_t lo = 0, hi = group_first_.size() - 1;  // groups are sorted lexicographically by κ
   while (lo < hi) {

@@ -13,7 +13,7 @@ std::vector<Eigenspace> needed_spaces(const InvariantBasis& b) {
   std::vector<Eigenspace> out;
   const int top = b.top_label();
   for (const SpaceInvariants& s : b.spaces) {
-    const bool need = b.manifold.is_torus() ? s.k > 0 : s.label <= top;
+    const bool need = !b.manifold.is_torus() && s.label <= top;  // torus: modes evaluated per block
     if (need) out.push_back(Eigenspace{s.label, s.lambda, std::size_t(s.m)});
   }
   return out;
@@ -23,9 +23,11 @@ std::vector<Eigenspace> needed_spaces(const InvariantBasis& b) {
 
 InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
     : basis_(basis), eval_(basis.manifold, needed_spaces(basis)), dinv_(basis.dinv()) {
+  values_ = eval_.size();
+  const bool torus = basis.manifold.is_torus();
   std::size_t s_eval = 0;
   for (const SpaceInvariants& s : basis.spaces) {
-    if (s_eval < eval_.spaces().size() && eval_.spaces()[s_eval].label == s.label) {
+    if (torus ? s.k > 0 : s_eval < eval_.spaces().size() && eval_.spaces()[s_eval].label == s.label) {
       if (s.k > 0) {
         Block b;
         b.col = eval_.offset(s_eval);
@@ -36,7 +38,12 @@ InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
           if (nz) b.support.push_back(r);
         }
         b.m = int(b.support.size());
-        if (b.m == s.m) {
+        if (torus) {
+          b.shell = int(shells_.size());
+          shells_.emplace_back(basis.manifold.dim, s.label);
+          values_ += b.support.size();
+        }
+        if (b.m == s.m && !torus) {
           b.support.clear();  // dense: multiply the contiguous columns directly
           b.Q = s.Q;
         } else {
@@ -44,6 +51,16 @@ InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
           for (int j = 0; j < s.k; ++j)
             for (int i = 0; i < b.m; ++i) b.Q[std::size_t(j) * b.m + i] = s.Q[std::size_t(j) * s.m + b.support[i]];
         }
+        bool singles = true;  // one non-zero per column (e.g. cosine products under sign flips)
+        for (int j = 0; j < b.k && singles; ++j) {
+          int nz = 0, row = -1;
+          for (int i = 0; i < b.m; ++i)
+            if (b.Q[std::size_t(j) * b.m + i] != 0.0) ++nz, row = i;
+          singles = nz == 1;
+          b.single.push_back(row);
+          b.scale.push_back(row >= 0 ? b.Q[std::size_t(j) * b.m + row] : 0.0);
+        }
+        if (!singles) b.single.clear(), b.scale.clear();
         blocks_.push_back(std::move(b));
       }
       ++s_eval;
@@ -57,13 +74,24 @@ void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
   std::size_t col = 0;
   for (const Block& b : blocks_) {
     const double* src = phi_.data() + b.col * nb;
-    if (!b.support.empty()) {  // gather the supported columns into a contiguous block
+    if (b.shell >= 0) {  // torus: evaluate the supported modes only
+      gather_.resize(nb * b.support.size());
+      shells_[b.shell].evaluate_modes(b.support, x, nb, gather_.data(), nb);
+      src = gather_.data();
+    } else if (!b.support.empty()) {  // gather the supported columns into a contiguous block
       gather_.resize(nb * b.support.size());
       for (std::size_t i = 0; i < b.support.size(); ++i)
         std::copy_n(src + std::size_t(b.support[i]) * nb, nb, gather_.data() + i * nb);
       src = gather_.data();
     }
-    if (b.m > 0)
+    if (!b.single.empty()) {
+      for (int j = 0; j < b.k; ++j) {
+        const double* f = src + std::size_t(b.single[j]) * nb;
+        double* p = psi + (col + std::size_t(j)) * nb;
+        const double a = b.scale[j];
+        for (std::size_t i = 0; i < nb; ++i) p[i] = a * f[i];
+      }
+    } else if (b.m > 0)
       dgemm(false, false, int(nb), b.k, b.m, 1.0, src, int(nb), b.Q.data(), b.m, 0.0, psi + col * nb, int(nb));
     else
       std::fill_n(psi + col * nb, nb * std::size_t(b.k), 0.0);
@@ -72,8 +100,8 @@ void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
 }
 
 double InvariantFeatures::flops_per_point() const {
-  double f = eval_.flops_per_point();
-  for (const Block& b : blocks_) f += 2.0 * b.m * b.k;
+  double f = eval_.flops_per_point() + 3.0 * double(values_ - eval_.size());
+  for (const Block& b : blocks_) f += b.single.empty() ? 2.0 * b.m * b.k : double(b.k);
   return f;
 }
 

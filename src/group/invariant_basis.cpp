@@ -152,8 +152,35 @@ std::vector<double> null_space_dense(const EigenspaceAction& a, double null_tol,
   return C;
 }
 
+namespace {
+
+// Rows with Σ_j V_ij² < 1e-18 set to exactly 0, then Q = orth(V Vᵀ E): with T = Vᵀ E =
+// Q_T R (R's diagonal positive), V Vᵀ E = (V Q_T) R is the unique QR of P E, so Q = V Q_T;
+// factoring the small T keeps Q inside span V. E depends on (label, salt) only.
+std::vector<double> canonical_basis(std::vector<double> V, int m, int k, int label, std::uint64_t salt) {
+  if (k == 0) return {};
+  for (int i = 0; i < m; ++i) {
+    double s = 0;
+    for (int j = 0; j < k; ++j) s += V[std::size_t(j) * m + i] * V[std::size_t(j) * m + i];
+    if (s < 1e-18)
+      for (int j = 0; j < k; ++j) V[std::size_t(j) * m + i] = 0.0;
+  }
+  std::vector<double> E(std::size_t(m) * k);
+  for (int j = 0; j < k; ++j)
+    for (int i = 0; i < m; ++i)
+      E[std::size_t(j) * m + i] =
+          2.0 * rng_uniform(kCanonicalSeed + salt, std::uint64_t(label), std::uint64_t(i) + std::uint64_t(m) * j) - 1.0;
+  std::vector<double> T(std::size_t(k) * k), Q(std::size_t(m) * k, 0.0);
+  dgemm(true, false, k, k, m, 1.0, V.data(), m, E.data(), m, 0.0, T.data(), k);
+  orthonormalize_columns(k, k, T);
+  dgemm(false, false, m, k, k, 1.0, V.data(), m, T.data(), k, 0.0, Q.data(), m);
+  return Q;
+}
+
+}  // namespace
+
 SpaceInvariants finish_invariants(const Eigenspace& e, const EigenspaceAction* a, std::vector<double> V, int k,
-                                  const std::string& method) {
+                                  const std::string& method, bool canonical) {
   SpaceInvariants out;
   out.label = e.label;
   out.lambda = e.lambda;
@@ -162,24 +189,7 @@ SpaceInvariants finish_invariants(const Eigenspace& e, const EigenspaceAction* a
   out.method = method;
   const int m = out.m;
   if (k == 0) return out;
-  for (int i = 0; i < m; ++i) {  // support: exact zeros where the subspace has none
-    double s = 0;
-    for (int j = 0; j < k; ++j) s += V[std::size_t(j) * m + i] * V[std::size_t(j) * m + i];
-    if (s < 1e-18)
-      for (int j = 0; j < k; ++j) V[std::size_t(j) * m + i] = 0.0;
-  }
-  // Q = orth(V Vᵀ E): with T = Vᵀ E = Q_T R (R's diagonal positive), V Vᵀ E = (V Q_T) R is
-  // the unique QR of P E, so Q = V Q_T; factoring the small T keeps Q inside span V.
-  std::vector<double> E(std::size_t(m) * k);
-  for (int j = 0; j < k; ++j)
-    for (int i = 0; i < m; ++i)
-      E[std::size_t(j) * m + i] =
-          2.0 * rng_uniform(kCanonicalSeed, std::uint64_t(e.label), std::uint64_t(i) + std::uint64_t(m) * j) - 1.0;
-  std::vector<double> T(std::size_t(k) * k);
-  dgemm(true, false, k, k, m, 1.0, V.data(), m, E.data(), m, 0.0, T.data(), k);
-  orthonormalize_columns(k, k, T);
-  out.Q.assign(std::size_t(m) * k, 0.0);
-  dgemm(false, false, m, k, k, 1.0, V.data(), m, T.data(), k, 0.0, out.Q.data(), m);
+  out.Q = canonical ? canonical_basis(std::move(V), m, k, e.label, 0) : std::move(V);
   if (a) {
     std::vector<double> R(std::size_t(m) * k);
     for (int j = 0; j < a->ngenerators(); ++j) {
@@ -283,7 +293,11 @@ SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const st
     for (const SparseRows& D : mats) sub.push_back(restrict_rows(D, comp, local));
     const auto a = sparse_action(std::move(sub));
     int kb = 0;
-    const std::vector<double> Vb = solve(*a, &kb);
+    // Canonical within the block (salted by its first mode), so Q keeps the block
+    // structure: under sign flips every invariant is a single cosine product.
+    std::vector<double> null_block = solve(*a, &kb);
+    const std::vector<double> Vb =
+        canonical_basis(std::move(null_block), int(comp.size()), kb, e.label, 1 + std::uint64_t(comp[0]));
     for (int j = 0; j < kb; ++j) {
       V.resize(V.size() + std::size_t(m), 0.0);
       double* col = V.data() + std::size_t(k + j) * m;
@@ -292,7 +306,7 @@ SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const st
     k += kb;
   }
   const auto full = sparse_action(std::move(mats));
-  return finish_invariants(e, full.get(), std::move(V), k, used_large ? "slepc" : "dense");
+  return finish_invariants(e, full.get(), std::move(V), k, used_large ? "slepc" : "dense", false);
 }
 
 std::vector<double> representation_matrix(int l, const Mat3& g) {

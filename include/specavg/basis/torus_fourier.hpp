@@ -38,6 +38,10 @@ class TorusShell {
   const std::vector<TorusMode>& modes() const { return modes_; }
   // x: npts points, row-major npts × dim; out: ld ≥ npts, at least ld · size() doubles.
   void evaluate(const double* x, std::size_t npts, double* out, std::size_t ld) const;
+  // Only the modes listed (indices into modes()): out[r * ld + i] = φ_{modes[r]}(x_i).
+  // Costs (#non-zero κ_i) multiplications per value, without sharing between masks.
+  void evaluate_modes(const std::vector<int>& modes, const double* x, std::size_t npts, double* out,
+                      std::size_t ld) const;
   // Exact sparse D(g) for x → P x + t with P a signed permutation: φ(g x) = D φ(x).
   // Row a of D has at most 2^{#non-zero κ_i} entries, columns ascending; factor coefficients
   // cos/sin(π κ_i t_i) below 1e-15 in magnitude are dropped (t = 0: a signed permutation).

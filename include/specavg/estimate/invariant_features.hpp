@@ -5,7 +5,8 @@
 // Only the eigenspaces carrying invariants are used (spheres evaluate every degree up to
 // the highest such one, as the recurrences need them). Where Q_λ has rows that are
 // exactly zero (basis functions outside the invariant support, e.g. sine products under
-// sign flips), only the supported columns of φ_λ enter the product.
+// sign flips), only the supported columns of φ_λ enter the product; on the torus only
+// those modes are evaluated at all.
 #include <vector>
 
 #include "specavg/basis/eigen_basis.hpp"
@@ -23,19 +24,24 @@ class InvariantFeatures {
   // Floating-point operations of one evaluate() call per point (for rate reports).
   double flops_per_point() const;
   // Basis functions evaluated per point.
-  std::size_t values_per_point() const { return eval_.size(); }
+  std::size_t values_per_point() const { return values_; }
 
  private:
   struct Block {
-    std::size_t col = 0;       // first column of the space in the evaluated φ
-    int m = 0, k = 0;          // rows used (support size) and features
-    std::vector<int> support;  // empty: all m rows of Q
-    std::vector<double> Q;     // m × k, column-major (support rows only)
+    std::size_t col = 0;        // first column of the space in the evaluated φ
+    int m = 0, k = 0;           // rows used (support size) and features
+    std::vector<int> support;   // empty: all m rows of Q
+    std::vector<double> Q;      // m × k, column-major (support rows only)
+    int shell = -1;             // torus: index into shells_ (its support modes are evaluated directly)
+    std::vector<int> single;    // when every column of Q has one non-zero: its row, and
+    std::vector<double> scale;  // its value (ψ_j = scale_j · φ_row), no product needed
   };
   const InvariantBasis& basis_;
   EigenBasis eval_;
   int dinv_ = 0;
   std::vector<Block> blocks_;
+  std::vector<TorusShell> shells_;
+  std::size_t values_ = 0;  // basis values per point
   std::vector<double> phi_, gather_;
 };
 

@@ -15,7 +15,9 @@
 //    subspace, not on the eigensolver, so models are reproducible across rank counts and
 //    solver paths. Rows of the null basis with Σ_j V_ij² < 1e-18 (basis functions outside
 //    the invariant subspace's support, e.g. sine products under sign flips) are set to
-//    exactly 0 first, so Q keeps that sparsity.
+//    exactly 0 first, so Q keeps that sparsity. On the torus C is block diagonal over
+//    orbits of modes and the canonical form is taken block by block (E salted by the
+//    block), so Q is block sparse as well.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,9 +51,10 @@ std::unique_ptr<EigenspaceAction> eigenspace_action(const Manifold& M, const Eig
 // eigenvalues below null_tol · max(1, r) count as zero.
 std::vector<double> null_space_dense(const EigenspaceAction& a, double null_tol, int* k);
 
-// Canonical Q (see above) from any orthonormal null basis V (m × k), and the residual.
+// Canonical Q (see above) from any orthonormal null basis V (m × k), and the residual
+// (canonical = false: V is already canonical and used as is).
 SpaceInvariants finish_invariants(const Eigenspace& e, const EigenspaceAction* a, std::vector<double> V, int k,
-                                  const std::string& method);
+                                  const std::string& method, bool canonical = true);
 
 // Dense path end to end (no generators: the whole eigenspace, Q = I).
 SpaceInvariants invariant_space_dense(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
