@@ -46,6 +46,35 @@ void for_each_kappa(std::vector<int>& k, int i, int rest, F& emit) {
 inline void mul(const double* a, const double* b, double* o, std::size_t n) {
   for (std::size_t p = 0; p < n; ++p) o[p] = a[p] * b[p];
 }
+
+// tab[((i·J + j−1)·2 + trig)·kBlock + p] = √2 (cos | sin)(π j x_i) for the points
+// i0..i0+nb−1 of the block, j = 1..J.
+void fill_trig_table(const double* x, std::size_t d, std::size_t J, std::size_t i0, std::size_t nb, double* tab) {
+  const std::size_t B = kBlock;
+  for (std::size_t i = 0; i < d && J > 0; ++i) {
+    double* c1 = &tab[(i * J * 2) * B];
+    double* s1 = c1 + B;
+    for (std::size_t p = 0; p < nb; ++p) {
+      double v = x[(i0 + p) * d + i];
+      if (std::abs(v) > 1.0) v -= 2.0 * std::round(0.5 * v);  // exact reduction to [−1, 1]
+      c1[p] = std::cos(kPi * v);
+      s1[p] = std::sin(kPi * v);
+    }
+    // Angle addition (a rotation: error grows ~ j·eps), scaled by √2 afterwards.
+    for (std::size_t j = 2; j <= J; ++j) {
+      const double* cp = &tab[((i * J + j - 2) * 2) * B];
+      const double* sp = cp + B;
+      double* cj = &tab[((i * J + j - 1) * 2) * B];
+      double* sj = cj + B;
+      for (std::size_t p = 0; p < nb; ++p) {
+        cj[p] = cp[p] * c1[p] - sp[p] * s1[p];
+        sj[p] = sp[p] * c1[p] + cp[p] * s1[p];
+      }
+    }
+    for (std::size_t q = 0; q < 2 * J; ++q)
+      for (std::size_t p = 0; p < nb; ++p) tab[(i * J * 2 + q) * B + p] *= kSqrt2;
+  }
+}
 }  // namespace
 
 std::size_t torus_multiplicity(int dim, int n) {
@@ -130,29 +159,7 @@ void TorusShell::evaluate(const double* x, std::size_t npts, double* out, std::s
 
   for (std::size_t i0 = 0; i0 < npts; i0 += B) {
     const std::size_t nb = std::min(B, npts - i0);
-    for (std::size_t i = 0; i < d && J > 0; ++i) {
-      double* c1 = &tab[(i * J * 2) * B];
-      double* s1 = c1 + B;
-      for (std::size_t p = 0; p < nb; ++p) {
-        double v = x[(i0 + p) * d + i];
-        if (std::abs(v) > 1.0) v -= 2.0 * std::round(0.5 * v);  // exact reduction to [−1, 1]
-        c1[p] = std::cos(kPi * v);
-        s1[p] = std::sin(kPi * v);
-      }
-      // Angle addition (a rotation: error grows ~ j·eps), scaled by √2 afterwards.
-      for (std::size_t j = 2; j <= J; ++j) {
-        const double* cp = &tab[((i * J + j - 2) * 2) * B];
-        const double* sp = cp + B;
-        double* cj = &tab[((i * J + j - 1) * 2) * B];
-        double* sj = cj + B;
-        for (std::size_t p = 0; p < nb; ++p) {
-          cj[p] = cp[p] * c1[p] - sp[p] * s1[p];
-          sj[p] = sp[p] * c1[p] + cp[p] * s1[p];
-        }
-      }
-      for (std::size_t q = 0; q < 2 * J; ++q)
-        for (std::size_t p = 0; p < nb; ++p) tab[(i * J * 2 + q) * B + p] *= kSqrt2;
-    }
+    fill_trig_table(x, d, J, i0, nb, tab.data());
 
     for (std::size_t g = 0; g + 1 < group_first_.size(); ++g) {
       const std::size_t k = nz_ptr_[g + 1] - nz_ptr_[g];
@@ -204,28 +211,7 @@ void TorusShell::evaluate_modes(const std::vector<int>& modes, const double* x, 
   std::vector<double> tab(std::max<std::size_t>(1, d * J * 2 * B));
   for (std::size_t i0 = 0; i0 < npts; i0 += B) {
     const std::size_t nb = std::min(B, npts - i0);
-    for (std::size_t i = 0; i < d && J > 0; ++i) {  // √2 cos/sin(π j x_i), as in evaluate()
-      double* c1 = &tab[(i * J * 2) * B];
-      double* s1 = c1 + B;
-      for (std::size_t p = 0; p < nb; ++p) {
-        double v = x[(i0 + p) * d + i];
-        if (std::abs(v) > 1.0) v -= 2.0 * std::round(0.5 * v);
-        c1[p] = std::cos(kPi * v);
-        s1[p] = std::sin(kPi * v);
-      }
-      for (std::size_t j = 2; j <= J; ++j) {
-        const double* cp = &tab[((i * J + j - 2) * 2) * B];
-        const double* sp = cp + B;
-        double* cj = &tab[((i * J + j - 1) * 2) * B];
-        double* sj = cj + B;
-        for (std::size_t p = 0; p < nb; ++p) {
-          cj[p] = cp[p] * c1[p] - sp[p] * s1[p];
-          sj[p] = sp[p] * c1[p] + cp[p] * s1[p];
-        }
-      }
-      for (std::size_t q = 0; q < 2 * J; ++q)
-        for (std::size_t p = 0; p < nb; ++p) tab[(i * J * 2 + q) * B + p] *= kSqrt2;
-    }
+    fill_trig_table(x, d, J, i0, nb, tab.data());
     for (std::size_t r = 0; r < modes.size(); ++r) {
       const TorusMode& md = modes_[std::size_t(modes[r])];
       double* o = out + r * ld + i0;
