@@ -82,7 +82,7 @@ void assembly(MPI_Comm comm, const char* label, const Manifold& M, const Cutoff&
   const double ta = slowest(comm, ne.t_assembly), tf = slowest(comm, ne.t_features);
   const double gf = ne.flops_assembly / ta * 1e-9;
   // The same product as a plain DGEMM (ΨᵀΨ, shape D_inv × nb × D_inv) for comparison.
-  const int D = basis.dinv(), nb = int(default_block_rows(basis));
+  const int D = basis.dinv(), nb = int(default_block_rows(InvariantFeatures(basis)));
   std::vector<double> psi(std::size_t(nb) * D, 0.5), g(std::size_t(D) * D, 0.0);
   MPI_Barrier(comm);
   double t0 = MPI_Wtime();

@@ -9,9 +9,8 @@
 
 namespace specavg {
 
-PetscInt default_block_rows(const InvariantBasis& basis) {
-  const InvariantFeatures f(basis);
-  const double per_row = double(f.values_per_point() + basis.dinv());
+PetscInt default_block_rows(const InvariantFeatures& feats) {
+  const double per_row = double(feats.values_per_point() + std::size_t(feats.dinv()));
   return std::clamp<PetscInt>(PetscInt((2u << 20) / per_row), 64, 8192);
 }
 
@@ -27,7 +26,7 @@ PetscErrorCode assemble_local(const InvariantBasis& basis, const LocalData& data
   ne->wsum = 0.0;
   InvariantFeatures feats(basis);
   ne->values_per_point = double(feats.values_per_point());
-  const PetscInt nb_max = block_rows > 0 ? block_rows : default_block_rows(basis);
+  const PetscInt nb_max = block_rows > 0 ? block_rows : default_block_rows(feats);
   std::vector<double> psi(std::size_t(nb_max) * D), yw(std::size_t(nb_max) * k), sw(nb_max);
   const bool weighted = !data.weights.empty();
   const double t_begin = MPI_Wtime();

@@ -17,7 +17,7 @@ void predict_with(InvariantFeatures& feats, const Model& model, const double* x,
                   std::vector<double>* out) {
   const int k = model.ntargets;
   out->assign(std::size_t(count) * k, 0.0);
-  const PetscInt nb = default_block_rows(model.basis);
+  const PetscInt nb = default_block_rows(feats);
   std::vector<double> work;
   for (PetscInt i0 = 0; i0 < count; i0 += nb)
     predict_block(feats, model, x + std::size_t(i0) * feats.dim(), std::size_t(std::min(nb, count - i0)),

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "specavg/dist/dataset.hpp"
+#include "specavg/estimate/invariant_features.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {
@@ -25,7 +26,7 @@ struct NormalEquations {
 };
 
 // Rows per block when the user does not choose: Φ + Ψ block ≈ 16 MiB.
-PetscInt default_block_rows(const InvariantBasis& basis);
+PetscInt default_block_rows(const InvariantFeatures& feats);
 
 // Local (not collective) accumulation over this rank's rows.
 // with_gram = false skips ΨᵀWΨ (the spectral estimator needs only the right-hand side).
