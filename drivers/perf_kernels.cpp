@@ -2,9 +2,11 @@
 // real job, one rank per core); rank 0 reports the slowest rank's rate.
 //   * DGEMM rate of the linked BLAS (square, n = 2000) — the reference;
 //   * harmonic evaluation rate (point × harmonic values per second) at L = 64 and 512;
+//   * hypersphere (S^9, lmax 6) and torus (T^10, |k|^2 <= 4) basis evaluation rates;
 //   * assembly rate (DSYRK + DGEMM of the invariant features, GFLOP/s) for a large
-//     reduced system (no symmetry, L = 32: D_inv = 1089) and for the default job
-//     (I_h, L = 24: D_inv = 9), with its ratio to DGEMM.
+//     reduced system (no symmetry, L = 32: D_inv = 1089), the default job (I_h, L = 24:
+//     D_inv = 9), S^9 under Sym(10) (D_inv = 18) and T^10 under Signs (D_inv = 396),
+//     with its ratio to DGEMM.
 // Usage: mpiexec -n 2 specavg_perf [n_points_per_rank]
 #include <mpi.h>
 
