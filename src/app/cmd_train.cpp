@@ -22,18 +22,28 @@ std::string timestamp_utc() {
 PetscErrorCode cmd_train(MPI_Comm comm) {
   PetscFunctionBeginUser;
   TrainOptions opt;
-  std::string model_path;
+  KrrOptions kopt;
+  std::string model_path, method = "specavg";
   PetscOptionsBegin(comm, nullptr, "specavg train: fit an exactly G-invariant model on a manifold", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-data",
                           "Training data, HDF5: points (n x dim), values (n or n x k), optional weights (n)",
                           &opt.data));
   PetscCall(option_string(PetscOptionsObject, "-model", "Output model file (HDF5, written atomically)", &model_path));
+  PetscCall(option_string(PetscOptionsObject, "-method",
+                          "specavg (exactly invariant, default), or a kernel-ridge baseline: krr (plain), krr-ga "
+                          "(group-averaged kernel), krr-aug (data augmentation)",
+                          &method));
+  SPECAVG_CALL_CXX(comm, kopt.method = parse_method(method));
   PetscCall(options_train(PetscOptionsObject, &opt));
+  PetscCall(options_krr(PetscOptionsObject, &kopt));
   PetscOptionsEnd();
   if (help_requested()) {  // also list the reduced solver's KSP/PC options
     PetscHandle<KSP, KSPDestroy> ksp;
     PetscCall(KSPCreate(comm, ksp.address()));
     PetscCall(configure_reduced_ksp(comm, ksp));
+    PetscHandle<KSP, KSPDestroy> kksp;
+    PetscCall(KSPCreate(comm, kksp.address()));
+    PetscCall(configure_spd_ksp(comm, kksp, "krr_"));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(collective_check(comm, !opt.data.empty(), "no training data given: pass -data <train.h5>"));
@@ -42,7 +52,13 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
 
   Model model;
   TrainReport rep;
-  PetscCall(train_model(comm, opt, &model, &rep));
+  if (kopt.method == Method::SpecAvg) {
+    PetscCall(train_model(comm, opt, &model, &rep));
+  } else {
+    KrrReport kr;
+    PetscCall(train_krr(comm, opt, kopt, &model, &kr));
+    rep.t_total = kr.t_total;
+  }
   model.prov.options = options_string();
   model.prov.created = timestamp_utc();
   const double t = MPI_Wtime();

@@ -100,6 +100,30 @@ PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions*
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode options_krr(PetscOptionItems* PetscOptionsObject, KrrOptions* k) {
+  PetscFunctionBeginUser;
+  PetscCall(option_string(PetscOptionsObject, "-krr_kernel",
+                          "Kernel of the krr methods: vmf (spheres, default there), vonmises (torus, default there), "
+                          "heat, sobolev (spheres)",
+                          &k->kernel));
+  if (!k->kernel.empty()) SPECAVG_CALL_CXX(PetscOptionsObject->comm, (void)parse_kernel(k->kernel));
+  PetscCall(PetscOptionsReal("-krr_width",
+                             "Kernel parameter: vmf kappa (default 10), vonmises eta (1), heat t (0.05), sobolev s (d)",
+                             "", k->width, &k->width, nullptr));
+  PetscCall(PetscOptionsReal("-krr_lambda", "Regularization lambda of (K + lambda I) alpha = y", "", k->lambda,
+                             &k->lambda, nullptr));
+  PetscInt rows = PetscInt(k->max_rows), cap = PetscInt(k->max_group_order);
+  PetscCall(PetscOptionsInt("-krr_max_rows", "Largest kernel matrix N x N attempted (N = n, or n|G| for krr-aug)", "",
+                            rows, &rows, nullptr));
+  PetscCall(
+      PetscOptionsInt("-max_group_order", "Largest group enumerated by krr-ga and krr-aug", "", cap, &cap, nullptr));
+  PetscCheck(rows > 0 && cap > 0, PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
+             "-krr_max_rows and -max_group_order must be positive");
+  k->max_rows = rows;
+  k->max_group_order = std::size_t(cap);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 bool help_requested() {
   PetscBool h = PETSC_FALSE;
   PetscOptionsHasHelp(nullptr, &h);

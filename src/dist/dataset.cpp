@@ -29,6 +29,17 @@ std::string find_non_finite(const std::vector<double>& v, int cols, PetscInt beg
 }  // namespace
 
 PetscErrorCode peek_point_dim(MPI_Comm comm, const std::string& path, const std::string& role, int* dim) {
+  PetscInt rows;
+  return peek_points_shape(comm, path, role, &rows, dim);
+}
+
+PetscErrorCode peek_rows(MPI_Comm comm, const std::string& path, const std::string& role, PetscInt* rows) {
+  int dim;
+  return peek_points_shape(comm, path, role, rows, &dim);
+}
+
+PetscErrorCode peek_points_shape(MPI_Comm comm, const std::string& path, const std::string& role, PetscInt* rows,
+                                 int* dim) {
   PetscFunctionBeginUser;
   H5Reader r;
   PetscCall(r.open(comm, path, role));
@@ -38,6 +49,7 @@ PetscErrorCode peek_point_dim(MPI_Comm comm, const std::string& path, const std:
       comm, pd.size() == 2,
       "dataset 'points' in '" + path + "' must have shape (n, dim), got rank " + std::to_string(pd.size())));
   *dim = int(pd[1]);
+  *rows = PetscInt(pd[0]);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

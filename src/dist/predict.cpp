@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "specavg/dist/features.hpp"
 #include "specavg/estimate/invariant_features.hpp"
@@ -12,23 +13,36 @@ namespace specavg {
 
 namespace {
 
-// Blocked predictions with a caller-owned feature evaluator (built once, reused).
-void predict_with(InvariantFeatures& feats, const Model& model, const double* x, PetscInt count,
-                  std::vector<double>* out) {
-  const int k = model.ntargets;
-  out->assign(std::size_t(count) * k, 0.0);
-  const PetscInt nb = default_block_rows(feats);
-  std::vector<double> work;
-  for (PetscInt i0 = 0; i0 < count; i0 += nb)
-    predict_block(feats, model, x + std::size_t(i0) * feats.dim(), std::size_t(std::min(nb, count - i0)),
-                  out->data() + std::size_t(i0) * k, work);
-}
+// Predictions of either kind of model; the feature evaluator is built once and reused.
+class Predictor {
+ public:
+  explicit Predictor(const Model& m) : model_(m) {
+    if (m.method == Method::SpecAvg) feats_ = std::make_unique<InvariantFeatures>(m.basis);
+  }
+  void operator()(const double* x, PetscInt count, std::vector<double>* out) {
+    const int k = model_.ntargets;
+    out->assign(std::size_t(count) * k, 0.0);
+    if (!feats_) {
+      krr_predict(model_.manifold(), model_.method, model_.krr, k, x, std::size_t(count), out->data());
+      return;
+    }
+    const PetscInt nb = default_block_rows(*feats_);
+    for (PetscInt i0 = 0; i0 < count; i0 += nb)
+      predict_block(*feats_, model_, x + std::size_t(i0) * feats_->dim(), std::size_t(std::min(nb, count - i0)),
+                    out->data() + std::size_t(i0) * k, work_);
+  }
+
+ private:
+  const Model& model_;
+  std::unique_ptr<InvariantFeatures> feats_;
+  std::vector<double> work_;
+};
 
 }  // namespace
 
 void predict_points(const Model& model, const double* x, PetscInt count, std::vector<double>* out) {
-  InvariantFeatures feats(model.basis);
-  predict_with(feats, model, x, count, out);
+  Predictor predict(model);
+  predict(x, count, out);
 }
 
 PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData& d, PetscInt id_points, int nwords,
@@ -38,9 +52,9 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
   PetscCheck(d.ntargets == k, comm, PETSC_ERR_USER_INPUT,
              "the data have %d target column(s) but the model was trained for %d: evaluate with data of the same shape",
              d.ntargets, k);
-  InvariantFeatures feats(model.basis);
+  Predictor predict(model);
   std::vector<double> f;
-  predict_with(feats, model, d.points.data(), d.count, &f);
+  predict(d.points.data(), d.count, &f);
   double loc[4] = {0, 0, 0, 0};  // Σ err², Σ err_truth², max|f| (via separate max), count
   for (std::size_t i = 0; i < f.size(); ++i) {
     loc[0] += (f[i] - d.values[i]) * (f[i] - d.values[i]);
@@ -71,7 +85,7 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
   std::vector<double> gx(std::size_t(m) * dim), fg;
   for (const Isometry& g : words) {
     for (PetscInt i = 0; i < m; ++i) map_point(M, g, &d.points[i * dim], &gx[i * dim]);
-    predict_with(feats, model, gx.data(), m, &fg);
+    predict(gx.data(), m, &fg);
     for (PetscInt i = 0; i < m * k; ++i) dmax = std::max(dmax, std::fabs(fg[i] - f[i]));
   }
   double lm[2] = {fmax, dmax}, gm[2];

@@ -33,11 +33,15 @@ PetscErrorCode reduce_scatter_rows(MPI_Comm comm, const double* full, const Pets
 }  // namespace
 
 PetscErrorCode configure_reduced_ksp(MPI_Comm comm, KSP ksp) {
+  return configure_spd_ksp(comm, ksp, "reduced_");
+}
+
+PetscErrorCode configure_spd_ksp(MPI_Comm comm, KSP ksp, const char* prefix) {
   PetscFunctionBeginUser;
   int size;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PC pc;
-  PetscCall(KSPSetOptionsPrefix(ksp, "reduced_"));
+  PetscCall(KSPSetOptionsPrefix(ksp, prefix));
   PetscCall(KSPSetType(ksp, KSPPREONLY));
   PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(PCSetType(pc, PCCHOLESKY));
@@ -46,7 +50,7 @@ PetscErrorCode configure_reduced_ksp(MPI_Comm comm, KSP ksp) {
   PetscCall(KSPSetFromOptions(ksp));
   PetscBool preonly, pc_given;
   PetscCall(PetscObjectTypeCompare((PetscObject)ksp, KSPPREONLY, &preonly));
-  PetscCall(PetscOptionsHasName(nullptr, "reduced_", "-pc_type", &pc_given));
+  PetscCall(PetscOptionsHasName(nullptr, prefix, "-pc_type", &pc_given));
   if (!preonly && !pc_given) PetscCall(PCSetType(pc, PCJACOBI));  // an iterative KSP wants a cheap PC
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -115,12 +119,27 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
   PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
   PetscCall(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE));
   PetscCall(MatSetOption(A, MAT_SPD, PETSC_TRUE));
+  PetscCall(solve_dense_spd(scomm, A, "reduced_", brows, k, 1.0 / W, coef, rep));
+  if (redundant && size > 1) rep->method += ", redundant on each rank";
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
+PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const std::vector<double>& brows, int k,
+                               double bscale, std::vector<double>* x_all, SolveReport* rep) {
+  PetscFunctionBeginUser;
+  const MPI_Comm scomm = comm;
+  PetscInt D, r0, r1, lda;
+  PetscCall(MatGetSize(A, &D, nullptr));
+  PetscCall(MatGetOwnershipRange(A, &r0, &r1));
+  PetscCall(MatDenseGetLDA(A, &lda));
+  const PetscInt nloc = r1 - r0;
+  std::vector<double>* coef = x_all;
+  coef->assign(std::size_t(D) * k, 0.0);
   PetscHandle<KSP, KSPDestroy> ksp;
   PetscHandle<Mat, MatDestroy> Asl;
   PetscCall(KSPCreate(scomm, ksp.address()));
   PetscCall(KSPSetOperators(ksp, A, A));
-  PetscCall(configure_reduced_ksp(scomm, ksp));
+  PetscCall(configure_spd_ksp(scomm, ksp, prefix));
   {
     // ScaLAPACK factors its own block-cyclic matrix type, whose row layout it chooses
     // itself (MatConvert would insist on ours, which it rejects for uneven splits):
@@ -164,13 +183,12 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
     PetscBool factor;
     PetscCall(PetscObjectTypeCompareAny((PetscObject)pc, &factor, PCCHOLESKY, PCLU, ""));
     if (factor) PetscCall(PCFactorGetMatSolverType(pc, &st));
-    rep->method = std::string(kt) + "/" + pt + (st ? std::string(" (") + st + ")" : "") +
-                  (redundant && size > 1 ? ", redundant on each rank" : "");
+    rep->method = std::string(kt) + "/" + pt + (st ? std::string(" (") + st + ")" : "");
   }
 
   PetscHandle<Vec, VecDestroy> b, x, r, xall;
   PetscHandle<VecScatter, VecScatterDestroy> toall;
-  Mat op = Asl.get() ? Asl.get() : A.get();
+  Mat op = Asl.get() ? Asl.get() : A;
   PetscCall(MatCreateVecs(op, x.address(), b.address()));
   std::vector<PetscInt> idx(nloc);
   std::vector<PetscScalar> bcol(nloc);
@@ -180,7 +198,7 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
   t1 = MPI_Wtime();
   for (int c = 0; c < k; ++c) {
     // Global indices: the operator's row layout may differ from A's (ScaLAPACK's does).
-    for (PetscInt i = 0; i < nloc; ++i) bcol[i] = brows[std::size_t(i) * k + c] / W;
+    for (PetscInt i = 0; i < nloc; ++i) bcol[i] = brows[std::size_t(i) * k + c] * bscale;
     PetscCall(VecSet(b, 0.0));
     PetscCall(VecSetValues(b, nloc, idx.data(), bcol.data(), INSERT_VALUES));
     PetscCall(VecAssemblyBegin(b));
@@ -192,9 +210,9 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
     PetscCall(KSPGetIterationNumber(ksp, &its));
     rep->iterations += its;
     PetscCheck(reason >= 0, scomm, PETSC_ERR_NOT_CONVERGED,
-               "the reduced system (target %d) did not converge (%s): increase -tau, or use the direct default "
-               "(-reduced_ksp_type preonly -reduced_pc_type cholesky)",
-               c, KSPConvergedReasons[reason]);
+               "the %ssystem (target %d) did not converge (%s): increase the regularization, or use the direct "
+               "default (-%sksp_type preonly -%spc_type cholesky)",
+               prefix, c, KSPConvergedReasons[reason], prefix, prefix);
     PetscReal nb, nr;
     PetscCall(MatMult(op, x, r));
     PetscCall(VecAXPY(r, -1.0, b));

@@ -13,7 +13,7 @@
 namespace specavg {
 namespace {
 
-constexpr int kFormatVersion = 2;  // 1: S² only (lmax, Q/<l>), still readable
+constexpr int kFormatVersion = 3;  // 1: S² only (lmax, Q/<l>); 2: no `method`; both still readable
 
 // Serial HDF5 helpers for the small model file; throw std::runtime_error on failure.
 void check(herr_t st, const std::string& what) {
@@ -70,36 +70,8 @@ void dataset_int(hid_t loc, const std::string& name, const std::vector<long long
   H5Sclose(sp);
 }
 
-void write_file(const Model& m, const std::string& tmp) {
-  hid_t f = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (f < 0) throw std::runtime_error("cannot create '" + tmp + "': check that the directory exists and is writable");
+void write_basis(hid_t f, const Model& m) {
   const int D = m.basis.dinv();
-  attr_string(f, "format", "specavg-model");
-  attr_number(f, "format_version", kFormatVersion);
-  const Manifold& M = m.manifold();
-  const std::size_t r = m.generators.size(), d = std::size_t(M.dim);
-  attr_string(f, "manifold", M.name());
-  attr_number(f, "dim", M.dim);
-  attr_string(f, "cutoff", m.basis.cutoff);
-  attr_string(f, "group_spec", m.group_spec);
-  attr_string(f, "estimator", estimator_name(m.estimator));
-  attr_number(f, "tau", m.tau);
-  attr_number(f, "sobolev_s", m.sobolev_s);
-  attr_number(f, "ntargets", m.ntargets);
-  attr_number(f, "dinv", D);
-  attr_number(f, "dtotal", (long long)m.basis.dtotal());
-
-  hid_t g = H5Gcreate2(f, "group", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  std::vector<double> P, shifts;
-  for (const auto& x : m.generators) {
-    P.insert(P.end(), x.P.begin(), x.P.end());
-    shifts.insert(shifts.end(), x.t.begin(), x.t.end());
-    if (x.t.empty()) shifts.resize(shifts.size() + d, 0.0);
-  }
-  dataset(g, "generators", {hsize_t(r), hsize_t(d), hsize_t(d)}, P.data());
-  if (M.is_torus()) dataset(g, "shifts", {hsize_t(r), hsize_t(d)}, shifts.data());
-  H5Gclose(g);
-
   hid_t b = H5Gcreate2(f, "basis", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   std::vector<long long> labels, mult, counts;
   std::vector<double> lambdas, residuals;
@@ -127,6 +99,66 @@ void write_file(const Model& m, const std::string& tmp) {
   dataset_int(f, "feature_label", lab);
   const std::vector<double> lam = m.basis.feature_lambda();
   dataset(f, "feature_eigenvalue", {hsize_t(D)}, lam.data());
+}
+
+void write_krr(hid_t f, const Model& m) {
+  const KrrModel& k = m.krr;
+  const std::size_t d = std::size_t(m.manifold().dim), N = std::size_t(k.ncenters(m.manifold().dim));
+  hid_t g = H5Gcreate2(f, "krr", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  attr_string(g, "kernel", kernel_name(k.kernel.kind));
+  attr_number(g, "width", k.kernel.width);
+  attr_number(g, "lambda", k.lambda);
+  attr_number(g, "order", k.order);
+  dataset(g, "centers", {hsize_t(N), hsize_t(d)}, k.centers.data());
+  dataset(g, "alpha", {hsize_t(N), hsize_t(m.ntargets)}, k.alpha.data());
+  if (!k.elements.empty()) {
+    std::vector<double> P, t;
+    for (const auto& e : k.elements) {
+      P.insert(P.end(), e.P.begin(), e.P.end());
+      t.insert(t.end(), e.t.begin(), e.t.end());
+      if (e.t.empty()) t.resize(t.size() + d, 0.0);
+    }
+    dataset(g, "elements", {hsize_t(k.elements.size()), hsize_t(d), hsize_t(d)}, P.data());
+    dataset(g, "element_shifts", {hsize_t(k.elements.size()), hsize_t(d)}, t.data());
+  }
+  H5Gclose(g);
+}
+
+void write_file(const Model& m, const std::string& tmp) {
+  hid_t f = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (f < 0) throw std::runtime_error("cannot create '" + tmp + "': check that the directory exists and is writable");
+  const int D = m.basis.dinv();
+  attr_string(f, "format", "specavg-model");
+  attr_number(f, "format_version", kFormatVersion);
+  const Manifold& M = m.manifold();
+  const std::size_t r = m.generators.size(), d = std::size_t(M.dim);
+  attr_string(f, "manifold", M.name());
+  attr_number(f, "dim", M.dim);
+  attr_string(f, "cutoff", m.basis.cutoff);
+  attr_string(f, "group_spec", m.group_spec);
+  attr_string(f, "estimator", estimator_name(m.estimator));
+  attr_number(f, "tau", m.tau);
+  attr_number(f, "sobolev_s", m.sobolev_s);
+  attr_number(f, "ntargets", m.ntargets);
+  attr_number(f, "dinv", D);
+  attr_number(f, "dtotal", (long long)m.basis.dtotal());
+  attr_string(f, "method", method_name(m.method));
+
+  hid_t g = H5Gcreate2(f, "group", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  std::vector<double> P, shifts;
+  for (const auto& x : m.generators) {
+    P.insert(P.end(), x.P.begin(), x.P.end());
+    shifts.insert(shifts.end(), x.t.begin(), x.t.end());
+    if (x.t.empty()) shifts.resize(shifts.size() + d, 0.0);
+  }
+  dataset(g, "generators", {hsize_t(r), hsize_t(d), hsize_t(d)}, P.data());
+  if (M.is_torus()) dataset(g, "shifts", {hsize_t(r), hsize_t(d)}, shifts.data());
+  H5Gclose(g);
+
+  if (m.method == Method::SpecAvg)
+    write_basis(f, m);
+  else
+    write_krr(f, m);
 
   hid_t p = H5Gcreate2(f, "provenance", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   attr_string(p, "version", m.prov.version);
@@ -209,6 +241,85 @@ herr_t collect_attr_name(hid_t, const char* name, const H5A_info_t*, void* out) 
   return 0;
 }
 
+std::size_t dataset_rows(hid_t loc, const std::string& name, int* ndims) {
+  hid_t ds = H5Dopen2(loc, name.c_str(), H5P_DEFAULT);
+  if (ds < 0) throw std::runtime_error("missing dataset '" + name + "'");
+  hid_t sp = H5Dget_space(ds);
+  hsize_t dims[4] = {0, 0, 0, 0};
+  *ndims = H5Sget_simple_extent_ndims(sp);
+  if (*ndims >= 1 && *ndims <= 4) H5Sget_simple_extent_dims(sp, dims, nullptr);
+  H5Sclose(sp);
+  H5Dclose(ds);
+  return std::size_t(dims[0]);
+}
+
+void read_krr(hid_t f, const Manifold& M, int ntargets, KrrModel* k) {
+  hid_t g = H5Gopen2(f, "krr", H5P_DEFAULT);
+  if (g < 0) throw std::runtime_error("missing group 'krr' of a kernel-ridge model");
+  try {
+    k->kernel.kind = parse_kernel(read_attr_string(g, "kernel"));
+    k->kernel.width = read_attr_double(g, "width");
+    k->lambda = read_attr_double(g, "lambda");
+    k->order = (long long)read_attr_double(g, "order");
+    const std::size_t d = std::size_t(M.dim);
+    int nd;
+    const std::size_t N = dataset_rows(g, "centers", &nd);
+    k->centers = read_dataset(g, "centers", N * d);
+    k->alpha = read_dataset(g, "alpha", N * std::size_t(ntargets));
+    k->elements.clear();
+    if (H5Lexists(g, "elements", H5P_DEFAULT) > 0) {
+      const std::size_t r = dataset_rows(g, "elements", &nd);
+      const auto P = read_dataset(g, "elements", r * d * d);
+      const auto t = read_dataset(g, "element_shifts", r * d);
+      for (std::size_t j = 0; j < r; ++j) {
+        Isometry iso = isometry_identity(int(d));
+        std::copy_n(P.begin() + j * d * d, d * d, iso.P.begin());
+        std::copy_n(t.begin() + j * d, d, iso.t.begin());
+        k->elements.push_back(std::move(iso));
+      }
+    }
+  } catch (...) {
+    H5Gclose(g);
+    throw;
+  }
+  H5Gclose(g);
+}
+
+void read_basis(hid_t f, int version, const Manifold& M, Model* m) {
+  std::vector<int> labels;
+  if (version == 1) {
+    const int lmax = int(read_attr_double(f, "lmax"));
+    for (int l = 0; l <= lmax; ++l) labels.push_back(l);
+    m->basis.cutoff = "lmax " + std::to_string(lmax);
+  } else {
+    m->basis.cutoff = read_attr_string(f, "cutoff");
+    hid_t ld = H5Dopen2(f, "basis/labels", H5P_DEFAULT);
+    if (ld < 0) throw std::runtime_error("missing dataset 'basis/labels'");
+    hid_t ls = H5Dget_space(ld);
+    const hssize_t ns = H5Sget_simple_extent_npoints(ls);
+    H5Sclose(ls);
+    H5Dclose(ld);
+    for (double v : read_dataset(f, "basis/labels", std::size_t(ns))) labels.push_back(int(v));
+  }
+  const auto counts = read_dataset(f, "basis/invariant_counts", labels.size());
+  std::vector<double> residuals(labels.size(), 0.0);
+  if (version >= 2) residuals = read_dataset(f, "basis/residuals", labels.size());
+  for (std::size_t s = 0; s < labels.size(); ++s) {
+    const Eigenspace e = eigenspace_of(M, labels[s]);
+    SpaceInvariants si;
+    si.label = e.label;
+    si.lambda = e.lambda;
+    si.m = int(e.m);
+    si.k = int(counts[s]);
+    si.residual = residuals[s];
+    si.method = "file";
+    if (si.k < 0 || si.k > si.m) throw std::runtime_error("invalid invariant count in 'basis/invariant_counts'");
+    if (si.k > 0) si.Q = read_dataset(f, "basis/Q/" + std::to_string(si.label), std::size_t(si.k) * si.m);
+    m->basis.spaces.push_back(std::move(si));
+  }
+  m->coef = read_dataset(f, "coefficients", std::size_t(m->basis.dinv()) * m->ntargets);
+}
+
 void read_file(const std::string& path, Model* m) {
   hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) throw std::runtime_error("cannot open");
@@ -256,38 +367,14 @@ void read_file(const std::string& path, Model* m) {
       m->generators.push_back(std::move(iso));
     }
 
-    std::vector<int> labels;
-    if (version == 1) {
-      const int lmax = int(read_attr_double(f, "lmax"));
-      for (int l = 0; l <= lmax; ++l) labels.push_back(l);
-      m->basis.cutoff = "lmax " + std::to_string(lmax);
-    } else {
+    m->method = Method::SpecAvg;
+    if (version >= 3) m->method = parse_method(read_attr_string(f, "method"));
+    if (m->method != Method::SpecAvg) {
       m->basis.cutoff = read_attr_string(f, "cutoff");
-      hid_t ld = H5Dopen2(f, "basis/labels", H5P_DEFAULT);
-      if (ld < 0) throw std::runtime_error("missing dataset 'basis/labels'");
-      hid_t ls = H5Dget_space(ld);
-      const hssize_t ns = H5Sget_simple_extent_npoints(ls);
-      H5Sclose(ls);
-      H5Dclose(ld);
-      for (double v : read_dataset(f, "basis/labels", std::size_t(ns))) labels.push_back(int(v));
+      read_krr(f, M, m->ntargets, &m->krr);
+    } else {
+      read_basis(f, version, M, m);
     }
-    const auto counts = read_dataset(f, "basis/invariant_counts", labels.size());
-    std::vector<double> residuals(labels.size(), 0.0);
-    if (version >= 2) residuals = read_dataset(f, "basis/residuals", labels.size());
-    for (std::size_t s = 0; s < labels.size(); ++s) {
-      const Eigenspace e = eigenspace_of(M, labels[s]);
-      SpaceInvariants si;
-      si.label = e.label;
-      si.lambda = e.lambda;
-      si.m = int(e.m);
-      si.k = int(counts[s]);
-      si.residual = residuals[s];
-      si.method = "file";
-      if (si.k < 0 || si.k > si.m) throw std::runtime_error("invalid invariant count in 'basis/invariant_counts'");
-      if (si.k > 0) si.Q = read_dataset(f, "basis/Q/" + std::to_string(si.label), std::size_t(si.k) * si.m);
-      m->basis.spaces.push_back(std::move(si));
-    }
-    m->coef = read_dataset(f, "coefficients", std::size_t(m->basis.dinv()) * m->ntargets);
     hid_t p = H5Gopen2(f, "provenance", H5P_DEFAULT);
     if (p >= 0) {
       m->prov.version = read_attr_string(p, "version");

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "specavg/dist/krr.hpp"
 #include "specavg/dist/train.hpp"
 
 namespace specavg {
@@ -21,6 +22,8 @@ PetscErrorCode options_cutoff(PetscOptionItems* PetscOptionsObject, Cutoff* c);
 PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions* b);
 // Manifold, group, cutoff, basis, -estimator, -tau, -sobolev_s, -block_rows.
 PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions* opt);
+// -krr_kernel, -krr_width, -krr_lambda, -krr_max_rows, -max_group_order (kernel baselines).
+PetscErrorCode options_krr(PetscOptionItems* PetscOptionsObject, KrrOptions* k);
 // True when -help was given: commands then print their options and stop.
 bool help_requested();
 // Every option set on the command line/options files, as one string (provenance).

@@ -34,5 +34,9 @@ PetscErrorCode read_local_data(MPI_Comm comm, const std::string& path, const std
 // Collective. Number of columns of `points` in the file (to default -dim); fails clearly
 // when the file or dataset is missing or not two-dimensional.
 PetscErrorCode peek_point_dim(MPI_Comm comm, const std::string& path, const std::string& role, int* dim);
+// Collective. Rows n of `points` (to refuse infeasible jobs before reading), same checks.
+PetscErrorCode peek_rows(MPI_Comm comm, const std::string& path, const std::string& role, PetscInt* rows);
+PetscErrorCode peek_points_shape(MPI_Comm comm, const std::string& path, const std::string& role, PetscInt* rows,
+                                 int* dim);
 
 }  // namespace specavg

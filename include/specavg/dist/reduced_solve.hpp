@@ -32,6 +32,14 @@ struct SolveReport {
 // Default type (preonly + Cholesky, ScaLAPACK on several ranks), prefix "reduced_", then
 // the options database. Collective.
 PetscErrorCode configure_reduced_ksp(MPI_Comm comm, KSP ksp);
+// The same defaults under another options prefix (e.g. "krr_"). Collective.
+PetscErrorCode configure_spd_ksp(MPI_Comm comm, KSP ksp, const char* prefix);
+// Solve A X = bscale·B for an assembled symmetric positive-definite MATDENSE A (rows
+// distributed on comm) with a KSP configured by configure_spd_ksp(prefix); B holds this
+// rank's rows (nloc × k, row-major). x_all receives the whole solution (N × k, row-major)
+// on every rank. One factorization serves all k columns. Collective.
+PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const std::vector<double>& brows, int k,
+                               double bscale, std::vector<double>* x_all, SolveReport* report);
 
 // `local` holds this rank's partial sums (assemble_local); coef receives the D_inv × k
 // coefficients (row-major) on every rank.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "specavg/basis/manifold.hpp"
+#include "specavg/estimate/krr_model.hpp"
 #include "specavg/group/invariant_basis.hpp"
 #include "specavg/group/isometry.hpp"
 
@@ -47,7 +48,11 @@ struct Provenance {
   std::vector<std::pair<std::string, double>> timings;  // phase name, seconds
 };
 
+// method == SpecAvg: f = ψᵀ coef with the invariant basis. Otherwise a kernel-ridge
+// baseline (estimate/krr_model.hpp): `krr` holds it and `basis` only the manifold.
 struct Model {
+  Method method = Method::SpecAvg;
+  KrrModel krr;
   std::string group_spec;
   std::vector<Isometry> generators;
   EstimatorKind estimator = EstimatorKind::Ridge;

@@ -1,8 +1,9 @@
 #pragma once
-// Model files (HDF5, readable with h5py). Layout, format_version 2:
+// Model files (HDF5, readable with h5py). Layout, format_version 3:
 //   /                attrs: format="specavg-model", format_version, manifold (s2|sphere|torus),
 //                           dim, cutoff, group_spec, estimator, tau, sobolev_s, ntargets,
-//                           dinv, dtotal (basis functions within the cutoff)
+//                           dinv, dtotal (basis functions within the cutoff),
+//                           method (specavg|krr|krr-ga|krr-aug)
 //   /group/generators            (r, dim, dim)  row-major matrices P of x -> P x + t
 //   /group/shifts                (r, dim)       t (torus only)
 //   /basis/labels                (ns) int64  eigenspace labels (degree, or |k|^2 on the torus)
@@ -16,7 +17,12 @@
 //   /feature_label (dinv) int64;  /feature_eigenvalue (dinv)
 //   /provenance      attrs: version, options, created, nranks, n_train, weight_sum;
 //                    /provenance/timings attrs: seconds per phase
-// Format 1 (S² only: attr lmax, Q/<l>, no labels) is still read.
+// Kernel-ridge models (method ≠ specavg) have no basis, coefficients or feature_* and
+// instead (estimate/krr_model.hpp):
+//   /krr             attrs: kernel, width, lambda, order (|G|, 0 for krr)
+//   /krr/centers (N, dim);  /krr/alpha (N, ntargets)
+//   /krr/elements (|G|, dim, dim), /krr/element_shifts (|G|, dim)   krr-ga only
+// Format 2 (no `method`: specavg) and format 1 (S² only: attr lmax, Q/<l>, no labels) is still read.
 // Writing is collective but done by rank 0 into "<path>.tmp", then renamed (atomic).
 // Reading is collective: every rank reads the (small) file; errors are agreed on.
 #include <mpi.h>
