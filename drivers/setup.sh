@@ -7,7 +7,7 @@ set -euo pipefail
 SPECAVG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SPECAVG_BUILD=${SPECAVG_BUILD:-$SPECAVG_ROOT/build}
 SPECAVG_PACKAGES=(cmake g++ make pkg-config openmpi-bin libopenmpi-dev petsc-dev slepc-dev
-                  libhdf5-openmpi-dev libopenblas-dev libgtest-dev)
+                  libhdf5-openmpi-dev libopenblas-dev libgtest-dev python3-matplotlib)
 
 missing=()
 for p in "${SPECAVG_PACKAGES[@]}"; do

@@ -18,13 +18,15 @@ namespace {
 using namespace specavg;
 
 const char* kUsage =
-    "specavg: exactly invariant regression on S^2 by Spectral Averaging (MPI/PETSc/SLEPc)\n\n"
+    "specavg: exactly invariant regression on S^2, S^{d-1} and T^d by Spectral Averaging (MPI/PETSc/SLEPc)\n\n"
     "usage: mpiexec -n P specavg [subcommand] [options]\n"
     "  synth    synthesize uniform points with an exactly invariant noisy target\n"
-    "  train    fit an invariant model (-data, -group, -lmax, -estimator, -tau, -model)\n"
+    "  train    fit an invariant model (-data, -group, -lmax, -estimator, -tau, -model), or a\n"
+    "           kernel-ridge baseline (-method krr|krr-ga|krr-aug)\n"
     "  predict  evaluate a model at points (-model, -points, -output)\n"
     "  eval     test RMSE and invariance discrepancy (-model, -data)\n"
     "  info     describe a model or a group (-model | -group [-lmax] [-order])\n"
+    "  bench    all methods on the same synthetic data; CSV of RMSE, time, discrepancy, memory\n"
     "  (none)   the default job: synth -> train -> predict -> eval for I_h\n"
     "Use 'specavg <subcommand> -help' for the options of a subcommand.\n\n";
 
@@ -32,8 +34,8 @@ struct Command {
   const char* name;
   PetscErrorCode (*run)(MPI_Comm);
 };
-const Command kCommands[] = {
-    {"synth", cmd_synth}, {"train", cmd_train}, {"predict", cmd_predict}, {"eval", cmd_eval}, {"info", cmd_info}};
+const Command kCommands[] = {{"synth", cmd_synth}, {"train", cmd_train}, {"predict", cmd_predict},
+                             {"eval", cmd_eval},   {"info", cmd_info},   {"bench", cmd_bench}};
 
 // Warn (rank 0) about options nobody read: usually a misspelling.
 void warn_unused_options(MPI_Comm comm) {
@@ -58,10 +60,11 @@ int main(int argc, char** argv) {
   for (const auto& c : kCommands)
     if (sub == c.name) cmd = &c;
   if (!sub.empty() && !cmd) {
-    std::fprintf(stderr,
-                 "specavg: unknown subcommand '%s': expected synth, train, predict, eval or info (or none for the "
-                 "default job)\n",
-                 sub.c_str());
+    std::fprintf(
+        stderr,
+        "specavg: unknown subcommand '%s': expected synth, train, predict, eval, info or bench (or none for the "
+        "default job)\n",
+        sub.c_str());
     return 2;
   }
   int nargs = int(args.size());

@@ -67,16 +67,19 @@ KernelSpec krr_kernel_spec(const Manifold& M, const KrrOptions& opt) {
   return s;
 }
 
-PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, Method method, const std::vector<Isometry>& gens,
-                                  const std::string& group_spec, long long n, const KrrOptions& opt,
-                                  std::vector<Isometry>* elements, long long* order) {
-  PetscFunctionBeginUser;
+std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isometry>& gens,
+                        const std::string& group_spec, long long n, const KrrOptions& opt, int nranks,
+                        std::vector<Isometry>* elements, long long* order) {
   const std::string mname = method_name(method);
   elements->clear();
   *order = 0;
   if (method == Method::KrrGroupAveraged || method == Method::KrrAugmented) {
     std::optional<std::vector<Isometry>> G;
-    SPECAVG_CALL_CXX(comm, G = enumerate_isometries(gens, opt.max_group_order, M.is_torus()));
+    try {
+      G = enumerate_isometries(gens, opt.max_group_order, M.is_torus());
+    } catch (const std::exception& e) {
+      return e.what();
+    }
     if (!G) {
       std::optional<double> cf;
       try {
@@ -97,23 +100,33 @@ PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, Method metho
         os << ": augmentation would train on n |G| " << (cf ? "= " : "> ") << sci(double(n) * g)
            << " points, an N x N kernel matrix of " << (cf ? "" : "more than ") << human_bytes(8.0 * n * g * n * g);
       os << ". Use -method specavg, which never enumerates G, or raise -max_group_order";
-      PetscCall(collective_check(comm, false, os.str()));
+      return os.str();
     }
     *elements = std::move(*G);
     *order = (long long)elements->size();
   }
   const double N = double(n) * double(method == Method::KrrAugmented ? *order : 1);
   if (N > double(opt.max_rows)) {
-    int size;
-    PetscCallMPI(MPI_Comm_size(comm, &size));
+    const int size = nranks;
     std::ostringstream os;
     os << "-method " << mname << " needs a " << sci(N) << " x " << sci(N) << " kernel matrix";
     if (method == Method::KrrAugmented) os << " (n |G| = " << n << " x " << *order << ")";
     os << ": " << human_bytes(8 * N * N) << " (" << human_bytes(8 * N * N / size) << " per rank, twice that for the "
        << "factorization) and N^3/3 = " << sci(N * N * N / 3) << " flops, above -krr_max_rows " << opt.max_rows
        << ". Use fewer points, -method specavg, or raise -krr_max_rows if the memory is there";
-    PetscCall(collective_check(comm, false, os.str()));
+    return os.str();
   }
+  return {};
+}
+
+PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, Method method, const std::vector<Isometry>& gens,
+                                  const std::string& group_spec, long long n, const KrrOptions& opt,
+                                  std::vector<Isometry>* elements, long long* order) {
+  PetscFunctionBeginUser;
+  int size;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  const std::string why = krr_refusal(M, method, gens, group_spec, n, opt, size, elements, order);
+  PetscCall(collective_check(comm, why.empty(), why));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

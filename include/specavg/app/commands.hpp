@@ -14,5 +14,6 @@ PetscErrorCode cmd_predict(MPI_Comm comm);
 PetscErrorCode cmd_eval(MPI_Comm comm);
 PetscErrorCode cmd_info(MPI_Comm comm);
 PetscErrorCode cmd_default(MPI_Comm comm);
+PetscErrorCode cmd_bench(MPI_Comm comm);
 
 }  // namespace specavg

@@ -65,6 +65,11 @@ struct KrrSystem {
   long long n = 0;
 };
 
+// The reason the job cannot run (empty when it can), with |G| and the cost; deterministic,
+// so every rank gets the same answer. Enumerates G into `elements` when needed.
+std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isometry>& gens,
+                        const std::string& group_spec, long long n, const KrrOptions& opt, int nranks,
+                        std::vector<Isometry>* elements, long long* order);
 // Enumerate G if the method needs it and check the size; refuses with the reason and
 // cost. `n` is the global number of training points. Collective.
 PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, Method method, const std::vector<Isometry>& gens,
