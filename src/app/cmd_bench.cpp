@@ -14,6 +14,7 @@
 #include "specavg/dist/collective.hpp"
 #include "specavg/dist/distributed_basis.hpp"
 #include "specavg/dist/features.hpp"
+#include "specavg/estimate/kernel.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/util/petsc_util.hpp"
 
@@ -31,7 +32,7 @@ struct BenchConfig {
       lambdas{1e-2, 1e-1, 1, 10, 100}, widths;
   PetscInt ntest = 1000, nval = 2000, id_points = 200;
   double noise = 0.1, sobolev_s = 1.0;
-  bool tune = true, val_truth = true;
+  bool tune = true, val_truth = true, specavg_kernel_penalty = true;
   KrrOptions krr;
   BasisOptions basis;
 };
@@ -136,30 +137,60 @@ PetscErrorCode fit_specavg(Context& cx, bool spectral, std::vector<Candidate>* o
     PetscCall(assemble_local(basis, *cx.train, 0, !spectral, &ne));
     double t_asm = MPI_Wtime() - t, g;
     PetscCallMPI(MPI_Allreduce(&t_asm, &g, 1, MPI_DOUBLE, MPI_MAX, cx.comm));
-    const std::vector<double> taus = spectral ? std::vector<double>{0.0} : cfg.taus;
-    for (double tau : taus) {
-      Candidate c;
-      c.model.basis = basis;
-      t = MPI_Wtime();
-      SolveReport sr;
-      PetscCall(solve_reduced(cx.comm, ne, spectral ? EstimatorKind::Spectral : EstimatorKind::Ridge, tau,
-                              cfg.sobolev_s, basis.feature_lambda(), &c.model.coef, &sr));
-      c.train_s = it->second.second + g + (MPI_Wtime() - t);
-      c.model.method = Method::SpecAvg;
-      c.model.estimator = spectral ? EstimatorKind::Spectral : EstimatorKind::Ridge;
-      c.model.tau = tau;
-      c.model.sobolev_s = cfg.sobolev_s;
-      c.model.group_spec = cx.group_label;
-      c.model.generators = cx.gens;
-      c.model.ntargets = 1;
-      c.variant = cfg.cutoff_kind + "=" + num(cv) + (spectral ? "" : " tau=" + num(tau)) +
-                  " D_inv=" + std::to_string(basis.dinv());
-      c.D = (long long)basis.dtotal();
-      c.dinv = basis.dinv();
-      double ps;
-      PetscCall(model_rmse(cx.comm, c.model, *cx.val, cfg.val_truth, &c.val, &ps));
-      out->push_back(std::move(c));
+    // Penalties: Sobolev (1+λ)^s over -bench_taus, and, for kernels that are functions of
+    // the Laplacian, the KRR kernel at each width over the KRR λ grid mapped to
+    // τ = λ/(n μ_0), so that specavg is the truncated group-averaged KRR on the same grid.
+    struct Pen {
+      std::string name;
+      std::vector<double> w, taus, shown;
+    };
+    std::vector<Pen> pens;
+    if (spectral) {
+      pens.push_back({"", {}, {0.0}, {0.0}});
+    } else {
+      pens.push_back({"sobolev", penalty_weights(basis, cfg.sobolev_s), cfg.taus, cfg.taus});
+      KernelSpec ks;
+      SPECAVG_CALL_CXX(cx.comm, ks = krr_kernel_spec(cx.M, cfg.krr));
+      if (ks.kind != KernelKind::ProductVonMises && cfg.specavg_kernel_penalty)
+        for (double w : cfg.widths) {
+          ks.width = w;
+          Pen p;
+          SPECAVG_CALL_CXX(cx.comm, const Kernel kern(cx.M, ks); p.w = penalty_weights(basis, 0.0, &kern);
+                           const double mu0 = kern.space_eigenvalue(eigenspace_of(cx.M, 0));
+                           for (double lam
+                                : cfg.lambdas) p.taus.push_back(lam / (double(cx.train->n_global) * mu0)));
+          p.shown = cfg.lambdas;
+          p.name = std::string(kernel_name(ks.kind)) + "=" + num(w);
+          pens.push_back(std::move(p));
+        }
     }
+    for (const Pen& pen : pens)
+      for (std::size_t ti = 0; ti < pen.taus.size(); ++ti) {
+        const double tau = pen.taus[ti];
+        Candidate c;
+        c.model.basis = basis;
+        t = MPI_Wtime();
+        SolveReport sr;
+        PetscCall(solve_reduced(cx.comm, ne, spectral ? EstimatorKind::Spectral : EstimatorKind::Ridge, tau, pen.w,
+                                &c.model.coef, &sr));
+        c.train_s = it->second.second + g + (MPI_Wtime() - t);
+        c.model.method = Method::SpecAvg;
+        c.model.estimator = spectral ? EstimatorKind::Spectral : EstimatorKind::Ridge;
+        c.model.tau = tau;
+        c.model.sobolev_s = cfg.sobolev_s;
+        c.model.group_spec = cx.group_label;
+        c.model.generators = cx.gens;
+        c.model.ntargets = 1;
+        c.model.penalty = pen.name;
+        c.variant = cfg.cutoff_kind + "=" + num(cv) + " D_inv=" + std::to_string(basis.dinv());
+        if (!spectral && pen.name == "sobolev") c.variant += " sobolev tau=" + num(tau);
+        if (!spectral && pen.name != "sobolev") c.variant += " " + pen.name + " lambda=" + num(pen.shown[ti]);
+        c.D = (long long)basis.dtotal();
+        c.dinv = basis.dinv();
+        double ps;
+        PetscCall(model_rmse(cx.comm, c.model, *cx.val, cfg.val_truth, &c.val, &ps));
+        out->push_back(std::move(c));
+      }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -295,6 +326,12 @@ PetscErrorCode read_options(MPI_Comm comm, BenchConfig* c) {
                              "reflects each method's best error, not validation noise) or, with 0, the noisy values",
                              "", vt, &vt, nullptr));
   c->val_truth = vt;
+  PetscBool kp = c->specavg_kernel_penalty ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(
+      PetscOptionsBool("-bench_kernel_penalty",
+                       "Also try specavg ridge with the KRR kernel's spectrum as penalty (spheres, zonal kernels)", "",
+                       kp, &kp, nullptr));
+  c->specavg_kernel_penalty = kp;
   PetscCall(option_string(PetscOptionsObject, "-bench_cutoff_kind",
                           "lmax, lambda_max or nbasis (default lmax on spheres, lambda_max on the torus)",
                           &c->cutoff_kind));

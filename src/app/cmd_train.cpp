@@ -37,6 +37,8 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   PetscCall(options_train(PetscOptionsObject, &opt));
   PetscCall(options_krr(PetscOptionsObject, &kopt));
   PetscOptionsEnd();
+  opt.penalty_kernel = kopt.kernel;
+  opt.penalty_width = kopt.width;
   if (help_requested()) {  // also list the reduced solver's KSP/PC options
     PetscHandle<KSP, KSPDestroy> ksp;
     PetscCall(KSPCreate(comm, ksp.address()));

@@ -95,6 +95,12 @@ PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions*
       PetscOptionsReal("-tau", "Ridge penalty tau in tau * sum (1+lambda)^s a^2", "", opt->tau, &opt->tau, nullptr));
   PetscCall(PetscOptionsReal("-sobolev_s", "Sobolev exponent s of the ridge penalty (lambda: Laplace eigenvalue)", "",
                              opt->sobolev_s, &opt->sobolev_s, nullptr));
+  PetscCall(option_string(PetscOptionsObject, "-penalty",
+                          "Ridge penalty weights: sobolev ((1+lambda)^s, default) or kernel (mu_0/mu_lambda of the "
+                          "-krr_kernel/-krr_width kernel: the group-averaged KRR truncated at the cutoff)",
+                          &opt->penalty));
+  PetscCheck(opt->penalty == "sobolev" || opt->penalty == "kernel", PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
+             "unknown -penalty '%s': expected sobolev or kernel", opt->penalty.c_str());
   PetscCall(PetscOptionsInt("-block_rows", "Rows per feature block (0: automatic, about 16 MiB of basis values)", "",
                             opt->block_rows, &opt->block_rows, nullptr));
   PetscFunctionReturn(PETSC_SUCCESS);

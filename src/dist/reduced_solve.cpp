@@ -56,8 +56,7 @@ PetscErrorCode configure_spd_ksp(MPI_Comm comm, KSP ksp, const char* prefix) {
 }
 
 PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
-                             double sobolev_s, const std::vector<double>& feature_lambda, std::vector<double>* coef,
-                             SolveReport* rep) {
+                             const std::vector<double>& penalty, std::vector<double>* coef, SolveReport* rep) {
   PetscFunctionBeginUser;
   const int D = local.dinv, k = local.ntargets;
   double t0 = MPI_Wtime();
@@ -111,7 +110,7 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
   for (PetscInt i = 0; i < nloc; ++i)
     for (PetscInt j = 0; j < D; ++j) {
       double v = arows[std::size_t(i) * D + j] / W;
-      if (r0 + i == j) v += tau * penalty_weight(feature_lambda[j], sobolev_s);
+      if (r0 + i == j) v += tau * penalty[j];
       a[std::size_t(j) * lda + i] = v;
     }
   PetscCall(MatDenseRestoreArrayWrite(A, &a));

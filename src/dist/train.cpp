@@ -8,6 +8,8 @@
 #include "specavg/dist/dataset.hpp"
 #include "specavg/dist/distributed_basis.hpp"
 #include "specavg/dist/features.hpp"
+#include "specavg/dist/krr.hpp"
+#include "specavg/estimate/kernel.hpp"
 #include "specavg/util/petsc_util.hpp"
 
 namespace specavg {
@@ -45,8 +47,17 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   int size;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(collective_check(comm, opt.tau >= 0, "-tau must be >= 0"));
+  PetscCall(collective_check(comm, opt.penalty == "sobolev" || opt.penalty == "kernel",
+                             "unknown -penalty '" + opt.penalty + "': expected sobolev or kernel"));
   Manifold M;
   PetscCall(resolve_manifold(comm, opt.manifold, opt.dim, opt.data, &M));
+  if (opt.penalty == "kernel" && opt.estimator == EstimatorKind::Ridge) {  // fail before the read
+    KrrOptions ko;
+    ko.kernel = opt.penalty_kernel;
+    ko.width = opt.penalty_width;
+    SPECAVG_CALL_CXX(comm, const Kernel kern(M, krr_kernel_spec(M, ko));
+                     (void)kern.space_eigenvalue(eigenspace_of(M, 0)));
+  }
   Cutoff cutoff = opt.cutoff;
   if (!cutoff.set()) cutoff.nbasis = kDefaultNbasis;
 
@@ -107,8 +118,19 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
                           rep->t_assembly, rep->gflops_assembly));
 
   PetscCall(PetscLogStagePush(s_solve));
-  PetscCall(solve_reduced(comm, ne, opt.estimator, opt.tau, opt.sobolev_s, model->basis.feature_lambda(), &model->coef,
-                          &rep->solve));
+  std::vector<double> weights;
+  if (opt.penalty == "kernel") {
+    KrrOptions ko;
+    ko.kernel = opt.penalty_kernel;
+    ko.width = opt.penalty_width;
+    SPECAVG_CALL_CXX(comm, const Kernel kern(M, krr_kernel_spec(M, ko));
+                     weights = penalty_weights(model->basis, opt.sobolev_s, &kern);
+                     model->penalty = "kernel " + kern.describe());
+  } else {
+    weights = penalty_weights(model->basis, opt.sobolev_s);
+    model->penalty = "sobolev, s = " + std::to_string(opt.sobolev_s);
+  }
+  PetscCall(solve_reduced(comm, ne, opt.estimator, opt.tau, weights, &model->coef, &rep->solve));
   PetscCall(PetscLogStagePop());
   rep->t_reduce = rep->solve.t_reduce;
   rep->t_setup = rep->solve.t_setup;

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "specavg/basis/gauss_quadrature.hpp"
 #include "specavg/basis/hypersphere_harmonics.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
@@ -188,6 +189,40 @@ void Kernel::block(const double* X, std::size_t nx, const double* Y, std::size_t
       else
         out[i * ldo + j] = v;
     }
+}
+
+double Kernel::space_eigenvalue(const Eigenspace& e) const {
+  switch (spec_.kind) {
+    case KernelKind::Heat:
+      return std::exp(-spec_.width * e.lambda);
+    case KernelKind::Sobolev:
+      if (e.label > kSobolevDegree)
+        throw std::invalid_argument("the sobolev kernel is truncated at degree " + std::to_string(kSobolevDegree) +
+                                    ": use a cutoff at or below it for a kernel penalty");
+      return std::pow(1.0 + e.lambda, -spec_.width);
+    case KernelKind::ProductVonMises:
+      throw std::invalid_argument(
+          "the vonmises kernel is not a function of the Laplacian (its eigenvalues differ "
+          "inside an eigenspace): use a heat kernel or the sobolev penalty on the torus");
+    case KernelKind::VonMisesFisher:
+      break;
+  }
+  // Funk–Hecke in θ (t = cos θ, weight sin^{d−2} θ), Gauss–Legendre with enough nodes for
+  // the degree and the kernel's sharpness.
+  const int d = M_.dim, k = e.label;
+  const int q = 64 + 2 * k + int(4 * std::sqrt(spec_.width));
+  std::vector<double> x, w;
+  gauss_legendre(q, x, w);
+  double num = 0.0, den = 0.0;
+  std::vector<double> c(std::size_t(k) + 1, 0.0);
+  c[std::size_t(k)] = 1.0;
+  for (int i = 0; i < q; ++i) {
+    const double th = 0.5 * kPi * (x[i] + 1.0), t = std::cos(th);
+    const double wt = w[i] * std::pow(std::sin(th), d - 2);
+    num += wt * scalar(t) * gegenbauer_sum(c, d, t);
+    den += wt;
+  }
+  return num / den;
 }
 
 double Kernel::operator()(const double* x, const double* y) const {

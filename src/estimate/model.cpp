@@ -1,5 +1,7 @@
 #include "specavg/estimate/model.hpp"
 
+#include "specavg/estimate/kernel.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -59,6 +61,22 @@ const char* estimator_name(EstimatorKind e) {
 
 double penalty_weight(double lambda, double sobolev_s) {
   return std::pow(1.0 + lambda, sobolev_s);
+}
+
+std::vector<double> penalty_weights(const InvariantBasis& basis, double sobolev_s, const Kernel* kernel) {
+  std::vector<double> w;
+  double mu0 = 0.0;
+  if (kernel) mu0 = kernel->space_eigenvalue(eigenspace_of(basis.manifold, 0));
+  for (const SpaceInvariants& sp : basis.spaces) {
+    double v = penalty_weight(sp.lambda, sobolev_s);
+    if (kernel) {
+      const double mu = kernel->space_eigenvalue(eigenspace_of(basis.manifold, sp.label));
+      v = mu > 0 ? mu0 / mu : 1e300;
+      if (!(v < 1e300)) v = 1e300;
+    }
+    w.insert(w.end(), std::size_t(sp.k), v);
+  }
+  return w;
 }
 
 }  // namespace specavg

@@ -139,6 +139,7 @@ void write_file(const Model& m, const std::string& tmp) {
   attr_string(f, "estimator", estimator_name(m.estimator));
   attr_number(f, "tau", m.tau);
   attr_number(f, "sobolev_s", m.sobolev_s);
+  attr_string(f, "penalty", m.penalty);
   attr_number(f, "ntargets", m.ntargets);
   attr_number(f, "dinv", D);
   attr_number(f, "dtotal", (long long)m.basis.dtotal());
@@ -341,6 +342,7 @@ void read_file(const std::string& path, Model* m) {
     m->estimator = parse_estimator(read_attr_string(f, "estimator"));
     m->tau = read_attr_double(f, "tau");
     m->sobolev_s = read_attr_double(f, "sobolev_s");
+    m->penalty = H5Aexists(f, "penalty") > 0 ? read_attr_string(f, "penalty") : "sobolev";
     m->ntargets = int(read_attr_double(f, "ntargets"));
 
     hid_t g = H5Gopen2(f, "group", H5P_DEFAULT);

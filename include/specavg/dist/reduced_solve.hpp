@@ -1,7 +1,8 @@
 #pragma once
 // Global reduced optimization (DESIGN.md §2.4). Collective on comm.
 //  * spectral: a = ΨᵀWy / W (an MPI reduction; the projection Q Qᵀ is built into ψ).
-//  * ridge:    (ΨᵀWΨ/W + τ Λ_s) a = ΨᵀWy / W, Λ_s = diag((1+λ_l)^s), λ_l = l(l+1).
+//  * ridge:    (ΨᵀWΨ/W + τ diag(w)) a = ΨᵀWy / W with penalty weights w per feature
+//              (estimate/model.hpp penalty_weights: Sobolev (1+λ)^s or a kernel's 1/μ_λ).
 //    For D_inv ≥ 64·P the D_inv × D_inv matrix is a PETSc MATDENSE with rows spread over
 //    the ranks (each rank receives only its rows, by MPI_Reduce_scatter); smaller systems
 //    are all-reduced and solved redundantly on every rank (PETSC_COMM_SELF). Either way
@@ -44,7 +45,6 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
 // `local` holds this rank's partial sums (assemble_local); coef receives the D_inv × k
 // coefficients (row-major) on every rank.
 PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
-                             double sobolev_s, const std::vector<double>& feature_lambda, std::vector<double>* coef,
-                             SolveReport* report);
+                             const std::vector<double>& penalty, std::vector<double>* coef, SolveReport* report);
 
 }  // namespace specavg

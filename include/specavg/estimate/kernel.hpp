@@ -52,6 +52,12 @@ class Kernel {
              double scale = 1.0, bool accumulate = false) const;
   double operator()(const double* x, const double* y) const;
 
+  // Eigenvalue μ of the integral operator f ↦ ∫ K(·, y) f(y) dy (normalized measure) on
+  // the eigenspace e, for kernels that are functions of the Laplacian: heat, sobolev and
+  // vmf (Funk–Hecke: μ_k = ∫ K(t) P_k(t) (1−t²)^{(d−3)/2} dt / ∫ (1−t²)^{(d−3)/2} dt).
+  // Throws for vonmises, whose eigenvalues differ inside a torus eigenspace.
+  double space_eigenvalue(const Eigenspace& e) const;
+
   const Manifold& manifold() const { return M_; }
   const KernelSpec& spec() const { return spec_; }
   std::string describe() const;  // e.g. "vmf, kappa = 8"

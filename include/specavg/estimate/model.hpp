@@ -39,6 +39,11 @@ enum class EstimatorKind { Ridge, Spectral };
 EstimatorKind parse_estimator(const std::string& name);  // throws with the valid names
 const char* estimator_name(EstimatorKind e);
 double penalty_weight(double lambda, double sobolev_s);
+// Ridge penalty weights per invariant feature: (1 + λ)^s, or with a kernel μ_0/μ_λ (its
+// operator eigenvalues, kernel.hpp), which makes the ridge estimator the group-averaged
+// kernel ridge regression restricted to the cutoff (τ = λ_KRR / (n μ_0)).
+class Kernel;
+std::vector<double> penalty_weights(const InvariantBasis& basis, double sobolev_s, const Kernel* kernel = nullptr);
 
 struct Provenance {
   std::string version, options, created;
@@ -57,6 +62,7 @@ struct Model {
   std::vector<Isometry> generators;
   EstimatorKind estimator = EstimatorKind::Ridge;
   double tau = 0.0, sobolev_s = 0.0;
+  std::string penalty = "sobolev";  // description of the ridge penalty, e.g. "kernel vmf, kappa = 10"
   InvariantBasis basis;
   int ntargets = 1;
   std::vector<double> coef;  // dinv × ntargets, row-major
