@@ -7,6 +7,7 @@
 #include "specavg/app/options.hpp"
 #include "specavg/dist/collective.hpp"
 #include "specavg/dist/distributed_basis.hpp"
+#include "specavg/estimate/kernel.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/util/petsc_util.hpp"
@@ -148,9 +149,21 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
   PetscCall(PetscPrintf(comm, "model        %s\n", model_path.c_str()));
   PetscCall(PetscPrintf(comm, "manifold     %s\n", m.manifold().describe().c_str()));
   PetscCall(print_group(comm, m.manifold(), m.group_spec, m.generators, order, cap));
-  PetscCall(print_basis(comm, m.basis));
-  PetscCall(PetscPrintf(comm, "estimator    %s, tau %g, sobolev_s %g, %d target(s)\n", estimator_name(m.estimator),
-                        m.tau, m.sobolev_s, m.ntargets));
+  if (m.method == Method::SpecAvg) {
+    PetscCall(print_basis(comm, m.basis));
+    PetscCall(PetscPrintf(comm, "estimator    %s, tau %g, penalty %s, %d target(s)\n", estimator_name(m.estimator),
+                          m.tau, m.penalty.c_str(), m.ntargets));
+  } else {
+    const Kernel k(m.manifold(), m.krr.kernel);
+    PetscCall(PetscPrintf(comm, "method       %s (kernel ridge baseline), kernel %s, lambda %g\n", method_name(m.method),
+                          k.describe().c_str(), m.krr.lambda));
+    PetscCall(PetscPrintf(comm, "expansion    %lld centers x %d target(s)%s\n", m.krr.ncenters(m.manifold().dim),
+                          m.ntargets,
+                          m.krr.elements.empty()
+                              ? ""
+                              : (", averaged over the " + std::to_string(m.krr.elements.size()) + " group elements")
+                                    .c_str()));
+  }
   PetscCall(PetscPrintf(comm, "provenance   specavg %s, created %s on %d rank(s), n_train %lld, weight sum %g\n",
                         m.prov.version.c_str(), m.prov.created.c_str(), m.prov.nranks, m.prov.n_train,
                         m.prov.weight_sum));
