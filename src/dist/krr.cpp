@@ -192,7 +192,8 @@ PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Iso
                           sys->redundant ? " (redundant on each rank)" : ""));
 
   sys->K.reset();
-  PetscCall(MatCreateDense(scomm, nloc, PETSC_DECIDE, N, N, nullptr, sys->K.address()));
+  PetscCall(MatCreateDense(scomm, nloc, nloc, N, N, nullptr,
+                           sys->K.address()));  // square local blocks: vectors of rows and columns match
   PetscInt lda;
   PetscScalar* a;
   PetscCall(MatDenseGetLDA(sys->K, &lda));

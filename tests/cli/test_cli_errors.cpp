@@ -189,4 +189,27 @@ TEST_F(CliErrors, UnknownSubcommand) {
   EXPECT_NE(r.output.find("unknown subcommand"), std::string::npos) << r.output;
 }
 
+TEST_F(CliErrors, KernelRidgeInfeasibleOrInvalid) {
+  // krr-aug under Ih: n |G| = 200 · 120 = 24000 rows > -krr_max_rows 1000.
+  expect_rejected("train -method krr-aug -data cli_good.h5 -group Ih -krr_max_rows 1000 -model " + kModel, kModel,
+                  "kernel matrix");
+  // krr-ga must enumerate Sym(10), |G| = 10! = 3628800 > the default -max_group_order 1e5.
+  const int n = 50;
+  Dataset p10{"points", {hsize_t(n), 10}, std::vector<double>(10 * n, 0.0)};
+  for (int i = 0; i < n; ++i) {  // (cos a, sin a) in a pair of coordinates that varies with i
+    const double a = 0.37 * i;
+    p10.data[10 * i + i % 10] = std::cos(a);
+    p10.data[10 * i + (i + 3) % 10] = std::sin(a);
+  }
+  write_h5("cli_s9.h5", {p10, values(n)});
+  expect_rejected("train -method krr-ga -data cli_s9.h5 -manifold sphere -dim 10 -group Sym -model " + kModel, kModel,
+                  "|G| = 3628800 (Sym) exceeds -max_group_order");
+  expect_rejected("train -method bogus -data cli_good.h5 -group Ih -model " + kModel, kModel, "unknown -method");
+  // The vmf kernel lives on spheres; the message points to vonmises on the torus.
+  expect_rejected("train -method krr -manifold torus -data cli_s3.h5 -group Signs -krr_kernel vmf -model " + kModel,
+                  kModel, "vonmises");
+  expect_rejected("train -method krr -data cli_good.h5 -group Ih -krr_kernel gauss -model " + kModel, kModel,
+                  "unknown -krr_kernel");
+}
+
 }  // namespace
