@@ -12,8 +12,9 @@ CSV schema (comma separated, no quoting, header line exactly):
     D, D_inv: integers or empty; the remaining numeric fields: floats or empty.
   - status: "ok", or text starting with "refused" (not plotted, listed only).
 
-For each experiment writes OUTDIR/<experiment>_{rmse,train_time,discrepancy,
-memory}.png and one OUTDIR/summary.md.  Needs only matplotlib (Agg backend).
+For each experiment (and group, when an experiment has several) writes
+OUTDIR/<experiment>[_<group>]_{rmse,train_time,discrepancy,memory}.png and one
+OUTDIR/summary.md.  Needs only matplotlib (Agg backend).
 """
 import os
 import statistics
@@ -181,9 +182,14 @@ def main(argv):
     rows = read_rows(argv[1])
     outdir = argv[2]
     os.makedirs(outdir, exist_ok=True)
+    # One set of plots per experiment, or per experiment and group when it has several.
+    groups_of = {}
+    for r in rows:
+        groups_of.setdefault(r["experiment"], set()).add(r["group"])
     experiments = OrderedDict()
     for r in rows:
-        experiments.setdefault(r["experiment"], []).append(r)
+        key = r["experiment"] if len(groups_of[r["experiment"]]) == 1 else f"{r['experiment']}_{r['group']}"
+        experiments.setdefault(key, []).append(r)
     md = [f"## Benchmark summary ({os.path.basename(argv[1])})", ""]
     for exp, rs in experiments.items():
         curves = group(rs)

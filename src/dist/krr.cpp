@@ -87,7 +87,7 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
       } catch (const std::exception&) {
       }
       std::ostringstream os;
-      os << "-method " << mname << " enumerates the group, but |G| ";
+      os << "-method " << mname << " enumerates the group but |G| ";
       if (cf)
         os << "= " << std::llround(*cf) << " (" << group_spec << ") exceeds -max_group_order " << opt.max_group_order;
       else
@@ -98,8 +98,9 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
            << " kernel evaluations";
       else
         os << ": augmentation would train on n |G| " << (cf ? "= " : "> ") << sci(double(n) * g)
-           << " points, an N x N kernel matrix of " << (cf ? "" : "more than ") << human_bytes(8.0 * n * g * n * g);
-      os << ". Use -method specavg, which never enumerates G, or raise -max_group_order";
+           << " points (an N x N kernel matrix of " << (cf ? "" : "more than ") << human_bytes(8.0 * n * g * n * g)
+           << ")";
+      os << ". Use -method specavg (which never enumerates G) or raise -max_group_order";
       return os.str();
     }
     *elements = std::move(*G);
@@ -111,9 +112,9 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
     std::ostringstream os;
     os << "-method " << mname << " needs a " << sci(N) << " x " << sci(N) << " kernel matrix";
     if (method == Method::KrrAugmented) os << " (n |G| = " << n << " x " << *order << ")";
-    os << ": " << human_bytes(8 * N * N) << " (" << human_bytes(8 * N * N / size) << " per rank, twice that for the "
-       << "factorization) and N^3/3 = " << sci(N * N * N / 3) << " flops, above -krr_max_rows " << opt.max_rows
-       << ". Use fewer points, -method specavg, or raise -krr_max_rows if the memory is there";
+    os << ": " << human_bytes(8 * N * N) << " (" << human_bytes(8 * N * N / size) << " per rank and twice that for the "
+       << "factorization) and N^3/3 = " << sci(N * N * N / 3) << " flops exceed the -krr_max_rows " << opt.max_rows
+       << ". Use fewer points or -method specavg (or raise -krr_max_rows if the memory is there)";
     return os.str();
   }
   return {};

@@ -3,8 +3,13 @@
 #include <mpi.h>
 #include <petscsys.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <string>
+
+#include "specavg/dist/synth.hpp"
+#include "specavg/group/coordinate_groups.hpp"
 
 namespace specavg::test {
 
@@ -27,6 +32,21 @@ inline int world_rank() {
   int r;
   MPI_Comm_rank(PETSC_COMM_WORLD, &r);
   return r;
+}
+
+// Synthesizes a data file (dist/synth.hpp) named by scratch(name); returns its path.
+inline std::string synth(const std::string& name, const std::string& manifold, int dim, const std::string& group,
+                         const std::string& target, long long n, double noise, unsigned long long seed) {
+  SynthConfig c;
+  c.manifold = make_manifold(manifold, dim);
+  c.generators = generators_for_spec(group, dim);
+  c.target = target;
+  c.n = n;
+  c.noise = noise;
+  c.seed = seed;
+  c.output = scratch(name);
+  EXPECT_EQ(synthesize(PETSC_COMM_WORLD, c), 0);
+  return c.output;
 }
 
 }  // namespace specavg::test

@@ -24,19 +24,7 @@ using test::world_rank;
 
 const double kPi = std::acos(-1.0);
 
-std::string synth(const std::string& name, const std::string& manifold, int dim, const std::string& group,
-                  const std::string& target, long long n, double noise, unsigned long long seed) {
-  SynthConfig c;
-  c.manifold = make_manifold(manifold, dim);
-  c.generators = generators_for_spec(group, dim);
-  c.target = target;
-  c.n = n;
-  c.noise = noise;
-  c.seed = seed;
-  c.output = scratch(name);
-  EXPECT_EQ(synthesize(PETSC_COMM_WORLD, c), 0);
-  return c.output;
-}
+using test::synth;
 
 Model train(MPI_Comm comm, const std::string& data, const std::string& manifold, const std::string& group,
             const Cutoff& cut, const std::string& group_file = "", double tau = 1e-6) {
