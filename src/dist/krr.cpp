@@ -113,7 +113,7 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
     os << "-method " << mname << " needs a " << sci(N) << " x " << sci(N) << " kernel matrix";
     if (method == Method::KrrAugmented) os << " (n |G| = " << n << " x " << *order << ")";
     os << ": " << human_bytes(8 * N * N) << " (" << human_bytes(8 * N * N / size) << " per rank and twice that for the "
-       << "factorization) and N^3/3 = " << sci(N * N * N / 3) << " flops exceed the -krr_max_rows " << opt.max_rows
+       << "factorization) and N^3/3 = " << sci(N * N * N / 3) << " flops. N exceeds -krr_max_rows " << opt.max_rows
        << ". Use fewer points or -method specavg (or raise -krr_max_rows if the memory is there)";
     return os.str();
   }
