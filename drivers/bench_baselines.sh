@@ -12,9 +12,9 @@ mkdir -p "$out"
 cd "$SPECAVG_ROOT"
 declare -A inputs=([s2]=inputs/bench_s2.opts [s9]=inputs/bench_sphere_sym10.opts [paper]=inputs/paper_torus_signs.opts)
 declare -A csvs=([s2]=s2.csv [s9]=s9_sym10.csv [paper]=paper_t10_signs.csv)
-todo=("$@")
-[ ${#todo[@]} -eq 0 ] && todo=(s2 s9 paper)
-for e in "${todo[@]}"; do
+selected=("$@")
+[ ${#selected[@]} -eq 0 ] && selected=(s2 s9 paper)
+for e in "${selected[@]}"; do
   [ -n "${inputs[$e]:-}" ] || { echo "unknown experiment '$e': expected s2, s9 or paper" >&2; exit 2; }
   echo "[bench] $e: ${inputs[$e]}"
   "${SPECAVG_MPIEXEC[@]}" -n 2 "$SPECAVG_BUILD/specavg" bench -options_file "${inputs[$e]}" \

@@ -155,14 +155,13 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
                           m.tau, m.penalty.c_str(), m.ntargets));
   } else {
     const Kernel k(m.manifold(), m.krr.kernel);
-    PetscCall(PetscPrintf(comm, "method       %s (kernel ridge baseline), kernel %s, lambda %g\n", method_name(m.method),
-                          k.describe().c_str(), m.krr.lambda));
-    PetscCall(PetscPrintf(comm, "expansion    %lld centers x %d target(s)%s\n", m.krr.ncenters(m.manifold().dim),
-                          m.ntargets,
-                          m.krr.elements.empty()
-                              ? ""
-                              : (", averaged over the " + std::to_string(m.krr.elements.size()) + " group elements")
-                                    .c_str()));
+    PetscCall(PetscPrintf(comm, "method       %s (kernel ridge baseline), kernel %s, lambda %g\n",
+                          method_name(m.method), k.describe().c_str(), m.krr.lambda));
+    PetscCall(PetscPrintf(
+        comm, "expansion    %lld centers x %d target(s)%s\n", m.krr.ncenters(m.manifold().dim), m.ntargets,
+        m.krr.elements.empty()
+            ? ""
+            : (", averaged over the " + std::to_string(m.krr.elements.size()) + " group elements").c_str()));
   }
   PetscCall(PetscPrintf(comm, "provenance   specavg %s, created %s on %d rank(s), n_train %lld, weight sum %g\n",
                         m.prov.version.c_str(), m.prov.created.c_str(), m.prov.nranks, m.prov.n_train,

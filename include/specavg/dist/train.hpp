@@ -22,13 +22,13 @@ struct TrainOptions {
   Cutoff cutoff;                  // -lmax / -lambda_max / -nbasis (none set: -nbasis 625)
   BasisOptions basis;             // -basis_*
   EstimatorKind estimator = EstimatorKind::Ridge;
-  double tau = 1e-6;        // -tau
-  double sobolev_s = 1.0;   // -sobolev_s
+  double tau = 1e-6;                // -tau
+  double sobolev_s = 1.0;           // -sobolev_s
   std::string penalty = "sobolev";  // -penalty sobolev|kernel
   std::string penalty_kernel;       // -krr_kernel ("" = the manifold's default) for -penalty kernel
   double penalty_width = -1;        // -krr_width (≤ 0: the kernel's default)
-  PetscInt block_rows = 0;  // -block_rows (0: automatic)
-  bool verbose = true;      // phase progress on rank 0
+  PetscInt block_rows = 0;          // -block_rows (0: automatic)
+  bool verbose = true;              // phase progress on rank 0
 };
 
 struct TrainReport {
