@@ -245,7 +245,7 @@ PetscErrorCode run_method(Context& cx, const std::string& mname, long long seed,
   if (mname == "specavg" || mname == "specavg-spectral") {
     PetscCall(fit_specavg(cx, mname == "specavg-spectral", &cands));
   } else {
-    Method m;
+    Method m = Method::Krr;
     SPECAVG_CALL_CXX(cx.comm, m = parse_method(mname));
     std::vector<Isometry> el;
     long long order;

@@ -245,18 +245,10 @@ PetscErrorCode krr_solve(MPI_Comm comm, KrrSystem* sys, double lambda, bool keep
   PetscCall(collective_check(comm, lambda > 0, "-krr_lambda must be > 0 (the kernel matrix is only semi-definite)"));
   PetscCheck(sys->K.get(), comm, PETSC_ERR_ARG_WRONGSTATE, "krr_solve: the kernel matrix was consumed by a solve");
   const MPI_Comm scomm = sys->redundant ? PETSC_COMM_SELF : comm;
-  PetscHandle<Mat, MatDestroy> copy;
-  Mat A = sys->K;
-  if (keep) {
-    PetscCall(MatDuplicate(sys->K, MAT_COPY_VALUES, copy.address()));
-    A = copy;
-  }
-  PetscCall(MatShift(A, lambda));
-  PetscCall(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE));
-  PetscCall(MatSetOption(A, MAT_SPD, PETSC_TRUE));
+  PetscCall(MatSetOption(sys->K, MAT_SYMMETRIC, PETSC_TRUE));
   std::vector<double> alpha;
   rep->solve = SolveReport{};
-  PetscCall(solve_dense_spd(scomm, A, "krr_", sys->y, sys->ntargets, 1.0, &alpha, &rep->solve));
+  PetscCall(solve_dense_spd(scomm, sys->K, "krr_", sys->y, sys->ntargets, 1.0, lambda, &alpha, &rep->solve));
   if (!keep) sys->K.reset();
   rep->t_factor = rep->solve.t_setup;
   rep->t_solve = rep->solve.t_solve;

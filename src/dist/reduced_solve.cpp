@@ -2,6 +2,7 @@
 
 #include <petscksp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -118,13 +119,13 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
   PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
   PetscCall(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE));
   PetscCall(MatSetOption(A, MAT_SPD, PETSC_TRUE));
-  PetscCall(solve_dense_spd(scomm, A, "reduced_", brows, k, 1.0 / W, coef, rep));
+  PetscCall(solve_dense_spd(scomm, A, "reduced_", brows, k, 1.0 / W, 0.0, coef, rep));
   if (redundant && size > 1) rep->method += ", redundant on each rank";
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const std::vector<double>& brows, int k,
-                               double bscale, std::vector<double>* x_all, SolveReport* rep) {
+                               double bscale, double shift, std::vector<double>* x_all, SolveReport* rep) {
   PetscFunctionBeginUser;
   const MPI_Comm scomm = comm;
   PetscInt D, r0, r1, lda;
@@ -135,7 +136,7 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
   std::vector<double>* coef = x_all;
   coef->assign(std::size_t(D) * k, 0.0);
   PetscHandle<KSP, KSPDestroy> ksp;
-  PetscHandle<Mat, MatDestroy> Asl;
+  PetscHandle<Mat, MatDestroy> Asl, Ashift;
   PetscCall(KSPCreate(scomm, ksp.address()));
   PetscCall(KSPSetOperators(ksp, A, A));
   PetscCall(configure_spd_ksp(scomm, ksp, prefix));
@@ -156,16 +157,33 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
       std::vector<PetscInt> cols(D);
       std::vector<PetscScalar> row(D);
       for (PetscInt j = 0; j < D; ++j) cols[j] = j;
-      for (PetscInt i = 0; i < nloc; ++i) {
-        const PetscInt gi = r0 + i;
-        for (PetscInt j = 0; j < D; ++j) row[j] = av[std::size_t(j) * lda + i];
-        PetscCall(MatSetValues(Asl, 1, &gi, D, cols.data(), row.data(), INSERT_VALUES));
+      // Rows go to their block-cyclic owners through PETSc's stash, which keeps an index
+      // with every value: flush every kFlushRows rows so it stays small (the number of
+      // flushes is collective, hence the max over ranks).
+      constexpr PetscInt kFlushRows = 256;
+      PetscInt chunks = (nloc + kFlushRows - 1) / kFlushRows, max_chunks;
+      PetscCallMPI(MPI_Allreduce(&chunks, &max_chunks, 1, MPIU_INT, MPI_MAX, scomm));
+      for (PetscInt c = 0; c < max_chunks; ++c) {
+        for (PetscInt i = c * kFlushRows; i < std::min(nloc, (c + 1) * kFlushRows); ++i) {
+          const PetscInt gi = r0 + i;
+          for (PetscInt j = 0; j < D; ++j) row[j] = av[std::size_t(j) * lda + i];
+          PetscCall(MatSetValues(Asl, 1, &gi, D, cols.data(), row.data(), INSERT_VALUES));
+        }
+        PetscCall(MatAssemblyBegin(Asl, MAT_FLUSH_ASSEMBLY));
+        PetscCall(MatAssemblyEnd(Asl, MAT_FLUSH_ASSEMBLY));
       }
       PetscCall(MatDenseRestoreArrayRead(A, &av));
       PetscCall(MatAssemblyBegin(Asl, MAT_FINAL_ASSEMBLY));
       PetscCall(MatAssemblyEnd(Asl, MAT_FINAL_ASSEMBLY));
+      if (shift != 0.0) PetscCall(MatShift(Asl, shift));
       PetscCall(MatSetOption(Asl, MAT_SYMMETRIC, PETSC_TRUE));
       PetscCall(KSPSetOperators(ksp, Asl, Asl));
+    } else if (shift != 0.0) {  // other solvers use A itself: a shifted copy leaves the caller's A alone
+      PetscCall(MatDuplicate(A, MAT_COPY_VALUES, Ashift.address()));
+      PetscCall(MatShift(Ashift, shift));
+      PetscCall(MatSetOption(Ashift, MAT_SYMMETRIC, PETSC_TRUE));
+      PetscCall(MatSetOption(Ashift, MAT_SPD, PETSC_TRUE));
+      PetscCall(KSPSetOperators(ksp, Ashift, Ashift));
     }
   }
   double t1 = MPI_Wtime();
@@ -187,7 +205,7 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
 
   PetscHandle<Vec, VecDestroy> b, x, r, xall;
   PetscHandle<VecScatter, VecScatterDestroy> toall;
-  Mat op = Asl.get() ? Asl.get() : A;
+  Mat op = Asl.get() ? Asl.get() : Ashift.get() ? Ashift.get() : A;
   PetscCall(MatCreateVecs(op, x.address(), b.address()));
   std::vector<PetscInt> idx(nloc);
   std::vector<PetscScalar> bcol(nloc);

@@ -81,8 +81,9 @@ PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Iso
                          const std::string& group_spec, const LocalData& data, const KrrOptions& opt, KrrSystem* sys,
                          KrrReport* rep);
 
-// Solves (K + λI) α = y; fills model (method, krr, group, manifold). keep = false lets the
-// solve shift K in place (no copy; the system cannot be solved again). Collective.
+// Solves (K + λI) α = y; fills model (method, krr, group, manifold). K itself is not
+// modified (λ goes onto ScaLAPACK's copy), so several λ can share it; keep = false frees
+// K after the solve. Collective.
 PetscErrorCode krr_solve(MPI_Comm comm, KrrSystem* sys, double lambda, bool keep, Model* model, KrrReport* rep);
 
 // `specavg train -method krr|krr-ga|krr-aug`: read topt.data (unit weights only), check,

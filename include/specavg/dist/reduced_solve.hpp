@@ -35,12 +35,13 @@ struct SolveReport {
 PetscErrorCode configure_reduced_ksp(MPI_Comm comm, KSP ksp);
 // The same defaults under another options prefix (e.g. "krr_"). Collective.
 PetscErrorCode configure_spd_ksp(MPI_Comm comm, KSP ksp, const char* prefix);
-// Solve A X = bscale·B for an assembled symmetric positive-definite MATDENSE A (rows
+// Solve (A + shift·I) X = bscale·B for an assembled symmetric MATDENSE A (rows
 // distributed on comm) with a KSP configured by configure_spd_ksp(prefix); B holds this
 // rank's rows (nloc × k, row-major). x_all receives the whole solution (N × k, row-major)
-// on every rank. One factorization serves all k columns. Collective.
+// on every rank. One factorization serves all k columns. A is not modified (the shift is
+// applied to ScaLAPACK's copy, or to a copy for the other solvers). Collective.
 PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const std::vector<double>& brows, int k,
-                               double bscale, std::vector<double>* x_all, SolveReport* report);
+                               double bscale, double shift, std::vector<double>* x_all, SolveReport* report);
 
 // `local` holds this rank's partial sums (assemble_local); coef receives the D_inv × k
 // coefficients (row-major) on every rank.
