@@ -14,6 +14,8 @@
 #include "specavg/dist/collective.hpp"
 #include "specavg/dist/distributed_basis.hpp"
 #include "specavg/dist/features.hpp"
+#include "specavg/dist/krr.hpp"
+#include "specavg/dist/synth.hpp"
 #include "specavg/estimate/kernel.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/util/petsc_util.hpp"
@@ -180,8 +182,7 @@ PetscErrorCode fit_specavg(Context& cx, bool spectral, std::vector<Candidate>* o
         if (!spectral && pen.name != "sobolev") c.variant += " " + pen.name + " lambda=" + num(pen.shown[ti]);
         c.D = (long long)basis.dtotal();
         c.dinv = basis.dinv();
-        double ps;
-        PetscCall(model_rmse(cx.comm, c.model, *cx.val, cfg.val_truth, &c.val, &ps));
+        PetscCall(model_rmse(cx.comm, c.model, *cx.val, cfg.val_truth, &c.val));
         out->push_back(std::move(c));
       }
   }
@@ -222,8 +223,7 @@ PetscErrorCode fit_krr(Context& cx, Method method, std::vector<Candidate>* out) 
       c.train_s = rep.t_group + rep.t_kernel + rep.t_factor + rep.t_solve;
       c.variant = "width=" + num(w) + " lambda=" + num(lam);
       c.D = sys.N;
-      double ps;
-      PetscCall(model_rmse(cx.comm, c.model, *cx.val, cfg.val_truth, &c.val, &ps));
+      PetscCall(model_rmse(cx.comm, c.model, *cx.val, cfg.val_truth, &c.val));
       out->push_back(std::move(c));
     }
   }
@@ -277,8 +277,9 @@ PetscErrorCode run_method(Context& cx, const std::string& mname, long long seed,
     r.val = c.val;
     r.mem = mem;
     EvalReport er;
-    PetscCall(model_rmse(cx.comm, c.model, *cx.test, true, &r.rmse, &r.predict_s));
     PetscCall(evaluate_model(cx.comm, c.model, *cx.test, cfg.id_points, 8, 6, &er));
+    r.rmse = er.rmse_truth;
+    r.predict_s = er.t_predict;
     r.id = er.id_rel;
     rows->push_back(r);
     PetscCall(PetscPrintf(cx.comm,

@@ -8,32 +8,9 @@
 #include <string>
 
 #include "specavg/dist/predict.hpp"
-#include "specavg/io/h5_parallel.hpp"
+#include "specavg/util/petsc_util.hpp"
 
 namespace specavg {
-
-PetscErrorCode synth_local(MPI_Comm comm, const Manifold& M, const TargetFunction& target, unsigned long long seed,
-                           long long n, double noise, LocalData* d) {
-  PetscFunctionBeginUser;
-  const int dim = M.dim;
-  *d = LocalData{};
-  d->n_global = PetscInt(n);
-  row_block(comm, PetscInt(n), &d->begin, &d->count);
-  d->dim = dim;
-  d->ntargets = 1;
-  d->has_truth = true;
-  d->points.resize(std::size_t(d->count) * dim);
-  d->values.resize(std::size_t(d->count));
-  d->truth.resize(std::size_t(d->count));
-  for (PetscInt i = 0; i < d->count; ++i) {
-    const unsigned long long gi = (unsigned long long)(d->begin + i);
-    double* x = &d->points[std::size_t(i) * dim];
-    synthetic_manifold_point(M, seed, gi, x);
-    d->truth[i] = target(x);
-    d->values[i] = d->truth[i] + noise * synthetic_noise(seed, gi);
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 void reset_peak_memory() {
   malloc_trim(0);  // hand freed heap back first, or the old peak stays resident
@@ -60,14 +37,10 @@ PetscErrorCode peak_memory_mib(MPI_Comm comm, double* mib) {
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode model_rmse(MPI_Comm comm, const Model& model, const LocalData& d, bool truth, double* rmse,
-                          double* seconds) {
+PetscErrorCode model_rmse(MPI_Comm comm, const Model& model, const LocalData& d, bool truth, double* rmse) {
   PetscFunctionBeginUser;
-  const double t = MPI_Wtime();
   std::vector<double> f;
   predict_points(model, d.points.data(), d.count, &f);
-  double tl = MPI_Wtime() - t;
-  PetscCallMPI(MPI_Allreduce(&tl, seconds, 1, MPI_DOUBLE, MPI_MAX, comm));
   const std::vector<double>& ref = truth ? d.truth : d.values;
   double s = 0, g = 0;
   for (std::size_t i = 0; i < f.size(); ++i) s += (f[i] - ref[i]) * (f[i] - ref[i]);

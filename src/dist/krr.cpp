@@ -232,7 +232,6 @@ PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Iso
   double tl = MPI_Wtime() - t;
   PetscCallMPI(MPI_Allreduce(&tl, &rep->t_kernel, 1, MPI_DOUBLE, MPI_MAX, comm));
   rep->kernel_evals = double(N) * double(N) * (averaged ? double(sys->elements.size()) : 1.0);
-  rep->matrix_bytes_per_rank = 8.0 * double(nloc) * double(N);
   if (opt.verbose)
     PetscCall(PetscPrintf(comm, "[specavg] kernel matrix: %.2e kernel evaluations in %.2f s (%.2e per s per rank)\n",
                           rep->kernel_evals, rep->t_kernel,

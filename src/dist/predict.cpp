@@ -52,9 +52,12 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
   PetscCheck(d.ntargets == k, comm, PETSC_ERR_USER_INPUT,
              "the data have %d target column(s) but the model was trained for %d: evaluate with data of the same shape",
              d.ntargets, k);
+  const double t0 = MPI_Wtime();
   Predictor predict(model);
   std::vector<double> f;
   predict(d.points.data(), d.count, &f);
+  const double t_local = MPI_Wtime() - t0;
+  PetscCallMPI(MPI_Allreduce(&t_local, &rep->t_predict, 1, MPI_DOUBLE, MPI_MAX, comm));
   double loc[4] = {0, 0, 0, 0};  // Σ err², Σ err_truth², max|f| (via separate max), count
   for (std::size_t i = 0; i < f.size(); ++i) {
     loc[0] += (f[i] - d.values[i]) * (f[i] - d.values[i]);

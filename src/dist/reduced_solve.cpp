@@ -127,19 +127,17 @@ PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, Estima
 PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const std::vector<double>& brows, int k,
                                double bscale, double shift, std::vector<double>* x_all, SolveReport* rep) {
   PetscFunctionBeginUser;
-  const MPI_Comm scomm = comm;
   PetscInt D, r0, r1, lda;
   PetscCall(MatGetSize(A, &D, nullptr));
   PetscCall(MatGetOwnershipRange(A, &r0, &r1));
   PetscCall(MatDenseGetLDA(A, &lda));
   const PetscInt nloc = r1 - r0;
-  std::vector<double>* coef = x_all;
-  coef->assign(std::size_t(D) * k, 0.0);
+  x_all->assign(std::size_t(D) * k, 0.0);
   PetscHandle<KSP, KSPDestroy> ksp;
   PetscHandle<Mat, MatDestroy> Asl, Ashift;
-  PetscCall(KSPCreate(scomm, ksp.address()));
+  PetscCall(KSPCreate(comm, ksp.address()));
   PetscCall(KSPSetOperators(ksp, A, A));
-  PetscCall(configure_spd_ksp(scomm, ksp, prefix));
+  PetscCall(configure_spd_ksp(comm, ksp, prefix));
   {
     // ScaLAPACK factors its own block-cyclic matrix type, whose row layout it chooses
     // itself (MatConvert would insist on ours, which it rejects for uneven splits):
@@ -151,7 +149,7 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
     PetscCall(PetscObjectTypeCompareAny((PetscObject)pc, &factor, PCCHOLESKY, PCLU, ""));
     if (factor) PetscCall(PCFactorGetMatSolverType(pc, &st));
     if (factor && st && std::string(st) == MATSOLVERSCALAPACK) {
-      PetscCall(MatCreateScaLAPACK(scomm, PETSC_DECIDE, PETSC_DECIDE, D, D, 0, 0, Asl.address()));
+      PetscCall(MatCreateScaLAPACK(comm, PETSC_DECIDE, PETSC_DECIDE, D, D, 0, 0, Asl.address()));
       const PetscScalar* av;
       PetscCall(MatDenseGetArrayRead(A, &av));
       std::vector<PetscInt> cols(D);
@@ -162,7 +160,7 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
       // flushes is collective, hence the max over ranks).
       constexpr PetscInt kFlushRows = 256;
       PetscInt chunks = (nloc + kFlushRows - 1) / kFlushRows, max_chunks;
-      PetscCallMPI(MPI_Allreduce(&chunks, &max_chunks, 1, MPIU_INT, MPI_MAX, scomm));
+      PetscCallMPI(MPI_Allreduce(&chunks, &max_chunks, 1, MPIU_INT, MPI_MAX, comm));
       for (PetscInt c = 0; c < max_chunks; ++c) {
         for (PetscInt i = c * kFlushRows; i < std::min(nloc, (c + 1) * kFlushRows); ++i) {
           const PetscInt gi = r0 + i;
@@ -226,7 +224,7 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
     PetscCall(KSPGetConvergedReason(ksp, &reason));
     PetscCall(KSPGetIterationNumber(ksp, &its));
     rep->iterations += its;
-    PetscCheck(reason >= 0, scomm, PETSC_ERR_NOT_CONVERGED,
+    PetscCheck(reason >= 0, comm, PETSC_ERR_NOT_CONVERGED,
                "the %ssystem (target %d) did not converge (%s): increase the regularization, or use the direct "
                "default (-%sksp_type preonly -%spc_type cholesky)",
                prefix, c, KSPConvergedReasons[reason], prefix, prefix);
@@ -240,7 +238,7 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
     PetscCall(VecScatterEnd(toall, x, xall, INSERT_VALUES, SCATTER_FORWARD));
     const PetscScalar* xv;
     PetscCall(VecGetArrayRead(xall, &xv));
-    for (int i = 0; i < D; ++i) (*coef)[std::size_t(i) * k + c] = xv[i];
+    for (int i = 0; i < D; ++i) (*x_all)[std::size_t(i) * k + c] = xv[i];
     PetscCall(VecRestoreArrayRead(xall, &xv));
   }
   rep->t_solve = MPI_Wtime() - t1;

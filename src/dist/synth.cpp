@@ -7,6 +7,29 @@
 
 namespace specavg {
 
+PetscErrorCode synth_local(MPI_Comm comm, const Manifold& M, const TargetFunction& target, unsigned long long seed,
+                           long long n, double noise, LocalData* d) {
+  PetscFunctionBeginUser;
+  const int dim = M.dim;
+  *d = LocalData{};
+  d->n_global = PetscInt(n);
+  row_block(comm, PetscInt(n), &d->begin, &d->count);
+  d->dim = dim;
+  d->ntargets = 1;
+  d->has_truth = true;
+  d->points.resize(std::size_t(d->count) * dim);
+  d->values.resize(std::size_t(d->count));
+  d->truth.resize(std::size_t(d->count));
+  for (PetscInt i = 0; i < d->count; ++i) {
+    const unsigned long long gi = (unsigned long long)(d->begin + i);
+    double* x = &d->points[std::size_t(i) * dim];
+    synthetic_manifold_point(M, seed, gi, x);
+    d->truth[i] = target(x);
+    d->values[i] = d->truth[i] + noise * synthetic_noise(seed, gi);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg, std::string* chosen) {
   PetscFunctionBeginUser;
   PetscCall(collective_check(comm, cfg.n > 0, "-n must be positive"));
@@ -16,24 +39,16 @@ PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg, std::string* ch
   SPECAVG_CALL_CXX(comm, target = make_target(cfg.target, cfg.manifold, cfg.generators, cfg.max_group_order, &name));
   if (chosen) *chosen = name;
   const int d = cfg.manifold.dim;
-  PetscInt begin, count;
-  row_block(comm, PetscInt(cfg.n), &begin, &count);
-  std::vector<double> pts(std::size_t(count) * d), vals(count), truth(count);
-  for (PetscInt i = 0; i < count; ++i) {
-    const unsigned long long gi = (unsigned long long)(begin + i);
-    double* x = &pts[std::size_t(i) * d];
-    synthetic_manifold_point(cfg.manifold, cfg.seed, gi, x);
-    truth[i] = (*target)(x);
-    vals[i] = truth[i] + cfg.noise * synthetic_noise(cfg.seed, gi);
-  }
+  LocalData data;
+  PetscCall(synth_local(comm, cfg.manifold, *target, cfg.seed, cfg.n, cfg.noise, &data));
   H5Writer w;
   PetscCall(w.create(comm, cfg.output));
   PetscCall(w.create_dataset("points", {hsize_t(cfg.n), hsize_t(d)}));
   PetscCall(w.create_dataset("values", {hsize_t(cfg.n)}));
   PetscCall(w.create_dataset("truth", {hsize_t(cfg.n)}));
-  PetscCall(w.write_rows("points", begin, count, pts.data()));
-  PetscCall(w.write_rows("values", begin, count, vals.data()));
-  PetscCall(w.write_rows("truth", begin, count, truth.data()));
+  PetscCall(w.write_rows("points", data.begin, data.count, data.points.data()));
+  PetscCall(w.write_rows("values", data.begin, data.count, data.values.data()));
+  PetscCall(w.write_rows("truth", data.begin, data.count, data.truth.data()));
   PetscCall(w.commit());
   PetscFunctionReturn(PETSC_SUCCESS);
 }

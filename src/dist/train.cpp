@@ -23,6 +23,14 @@ PetscErrorCode stage(const char* name, PetscLogStage* s) {
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+// The kernel of -penalty kernel (-krr_kernel / -krr_width, defaults of the manifold).
+KernelSpec penalty_kernel_spec(const Manifold& M, const TrainOptions& opt) {
+  KrrOptions ko;
+  ko.kernel = opt.penalty_kernel;
+  ko.width = opt.penalty_width;
+  return krr_kernel_spec(M, ko);
+}
+
 }  // namespace
 
 PetscErrorCode resolve_manifold(MPI_Comm comm, const std::string& name, int dim, const std::string& data, Manifold* M) {
@@ -52,10 +60,7 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   Manifold M;
   PetscCall(resolve_manifold(comm, opt.manifold, opt.dim, opt.data, &M));
   if (opt.penalty == "kernel" && opt.estimator == EstimatorKind::Ridge) {  // fail before the read
-    KrrOptions ko;
-    ko.kernel = opt.penalty_kernel;
-    ko.width = opt.penalty_width;
-    SPECAVG_CALL_CXX(comm, const Kernel kern(M, krr_kernel_spec(M, ko));
+    SPECAVG_CALL_CXX(comm, const Kernel kern(M, penalty_kernel_spec(M, opt));
                      (void)kern.space_eigenvalue(eigenspace_of(M, 0)));
   }
   Cutoff cutoff = opt.cutoff;
@@ -120,10 +125,7 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   PetscCall(PetscLogStagePush(s_solve));
   std::vector<double> weights;
   if (opt.penalty == "kernel") {
-    KrrOptions ko;
-    ko.kernel = opt.penalty_kernel;
-    ko.width = opt.penalty_width;
-    SPECAVG_CALL_CXX(comm, const Kernel kern(M, krr_kernel_spec(M, ko));
+    SPECAVG_CALL_CXX(comm, const Kernel kern(M, penalty_kernel_spec(M, opt));
                      weights = penalty_weights(model->basis, opt.sobolev_s, &kern);
                      model->penalty = "kernel " + kern.describe());
   } else {

@@ -45,7 +45,6 @@ struct KrrReport {
   long long order = 0;         // |G| when enumerated
   double t_group = 0, t_kernel = 0, t_factor = 0, t_solve = 0, t_total = 0;
   double kernel_evals = 0;  // K(x, y) evaluations for the matrix
-  double matrix_bytes_per_rank = 0;
   SolveReport solve;
 };
 

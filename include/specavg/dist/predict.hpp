@@ -22,6 +22,7 @@ struct EvalReport {
   double id_abs = 0.0, id_rel = 0.0;  // invariance discrepancy, absolute and / max|f|
   int id_words = 0;                   // words tested (generators + random words)
   long long id_points = 0;
+  double t_predict = 0.0;  // seconds to predict all rows (max over ranks), ID excluded
 };
 
 // Collective. RMSE over all rows; invariance discrepancy max |f(w x) − f(x)| over at most

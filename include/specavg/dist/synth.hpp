@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "specavg/basis/manifold.hpp"
+#include "specavg/dist/dataset.hpp"
+#include "specavg/estimate/synthetic_target.hpp"
 #include "specavg/group/isometry.hpp"
 
 namespace specavg {
@@ -24,6 +26,12 @@ struct SynthConfig {
   std::string output;
   std::size_t max_group_order = 100000;  // the bumps target needs the enumerated group
 };
+
+// This rank's block of the data set `seed` of n points: the rows synth would write
+// (uniform points, values = target + noise·N(0,1), truth = target). Data sets of one seed
+// are nested in n (the first rows agree), so learning curves reuse the same points.
+PetscErrorCode synth_local(MPI_Comm comm, const Manifold& M, const TargetFunction& target, unsigned long long seed,
+                           long long n, double noise, LocalData* data);
 
 // Collective. `chosen` (optional) receives the target actually used.
 PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg, std::string* chosen = nullptr);
