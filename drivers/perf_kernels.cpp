@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "specavg/basis/sphere_harmonics.hpp"
-#include "specavg/dist/features.hpp"
+#include "specavg/parallel/features.hpp"
 #include "specavg/estimate/synthetic_target.hpp"
 #include "specavg/basis/eigen_basis.hpp"
 #include "specavg/group/coordinate_groups.hpp"

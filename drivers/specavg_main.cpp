@@ -11,7 +11,7 @@
 #include "specavg/app/commands.hpp"
 #include "specavg/io/h5_parallel.hpp"
 #include "specavg/util/dense_linalg.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "specavg/dist/predict.hpp"
+#include "specavg/parallel/predict.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {

@@ -10,15 +10,15 @@
 #include "app_internal.hpp"
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
-#include "specavg/dist/bench_support.hpp"
-#include "specavg/dist/collective.hpp"
-#include "specavg/dist/distributed_basis.hpp"
-#include "specavg/dist/features.hpp"
-#include "specavg/dist/krr.hpp"
-#include "specavg/dist/synth.hpp"
+#include "specavg/parallel/bench_support.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/parallel/distributed_basis.hpp"
+#include "specavg/parallel/features.hpp"
+#include "specavg/parallel/krr.hpp"
+#include "specavg/parallel/synth.hpp"
 #include "specavg/estimate/kernel.hpp"
 #include "specavg/group/coordinate_groups.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 namespace {

@@ -1,10 +1,10 @@
 #include "app_internal.hpp"
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
-#include "specavg/dist/collective.hpp"
-#include "specavg/dist/predict.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/parallel/predict.hpp"
 #include "specavg/io/model_file.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

@@ -5,12 +5,12 @@
 #include "app_internal.hpp"
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
-#include "specavg/dist/collective.hpp"
-#include "specavg/dist/distributed_basis.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/estimate/kernel.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/io/model_file.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 namespace {

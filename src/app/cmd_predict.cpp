@@ -1,12 +1,12 @@
 #include "app_internal.hpp"
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
-#include "specavg/dist/collective.hpp"
-#include "specavg/dist/dataset.hpp"
-#include "specavg/dist/predict.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/parallel/dataset.hpp"
+#include "specavg/parallel/predict.hpp"
 #include "specavg/io/h5_parallel.hpp"
 #include "specavg/io/model_file.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

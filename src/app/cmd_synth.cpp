@@ -1,10 +1,10 @@
 #include "app_internal.hpp"
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
-#include "specavg/dist/collective.hpp"
-#include "specavg/dist/distributed_basis.hpp"
-#include "specavg/dist/synth.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/parallel/distributed_basis.hpp"
+#include "specavg/parallel/synth.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

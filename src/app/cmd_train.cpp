@@ -5,10 +5,10 @@
 #include "app_internal.hpp"
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
-#include "specavg/dist/collective.hpp"
-#include "specavg/dist/reduced_solve.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/parallel/reduced_solve.hpp"
 #include "specavg/io/model_file.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

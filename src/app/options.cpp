@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

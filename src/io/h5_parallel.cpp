@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "specavg/dist/collective.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 namespace {

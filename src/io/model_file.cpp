@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "specavg/dist/collective.hpp"
+#include "specavg/comm/collective.hpp"
 #include "specavg/io/h5_parallel.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "specavg/dist/collective.hpp"
+#include "specavg/comm/collective.hpp"
 
 namespace {
 

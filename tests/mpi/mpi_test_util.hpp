@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "specavg/dist/synth.hpp"
+#include "specavg/parallel/synth.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 
 namespace specavg::test {
@@ -34,7 +34,7 @@ inline int world_rank() {
   return r;
 }
 
-// Synthesizes a data file (dist/synth.hpp) named by scratch(name); returns its path.
+// Synthesizes a data file (parallel/synth.hpp) named by scratch(name); returns its path.
 inline std::string synth(const std::string& name, const std::string& manifold, int dim, const std::string& group,
                          const std::string& target, long long n, double noise, unsigned long long seed) {
   SynthConfig c;

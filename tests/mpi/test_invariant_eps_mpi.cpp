@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "mpi_test_util.hpp"
-#include "specavg/dist/invariant_eps.hpp"
+#include "specavg/parallel/invariant_eps.hpp"
 #include "specavg/util/counter_rng.hpp"
 #include "specavg/util/dense_linalg.hpp"
 

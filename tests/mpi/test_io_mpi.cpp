@@ -5,10 +5,10 @@
 #include <cmath>
 
 #include "mpi_test_util.hpp"
-#include "specavg/dist/collective.hpp"
-#include "specavg/dist/predict.hpp"
-#include "specavg/dist/synth.hpp"
-#include "specavg/dist/train.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/parallel/predict.hpp"
+#include "specavg/parallel/synth.hpp"
+#include "specavg/parallel/train.hpp"
 #include "specavg/estimate/synthetic_target.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/io/h5_parallel.hpp"

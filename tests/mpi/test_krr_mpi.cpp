@@ -1,4 +1,4 @@
-// Kernel-ridge baselines (dist/krr.hpp): rank-count independence on the redundant and the
+// Kernel-ridge baselines (parallel/krr.hpp): rank-count independence on the redundant and the
 // distributed (ScaLAPACK) path, exact invariance of krr-ga, recovery of a known target,
 // the model file round trip, krr-aug (size, relation to krr-ga, iterative solve) and the
 // refusal of infeasible jobs.
@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "mpi_test_util.hpp"
-#include "specavg/dist/krr.hpp"
-#include "specavg/dist/predict.hpp"
-#include "specavg/dist/synth.hpp"
+#include "specavg/parallel/krr.hpp"
+#include "specavg/parallel/predict.hpp"
+#include "specavg/parallel/synth.hpp"
 #include "specavg/estimate/synthetic_target.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/io/model_file.hpp"

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "specavg/dist/krr.hpp"
-#include "specavg/dist/train.hpp"
+#include "specavg/parallel/krr.hpp"
+#include "specavg/parallel/train.hpp"
 
 namespace specavg {
 

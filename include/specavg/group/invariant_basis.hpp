@@ -1,6 +1,6 @@
 #pragma once
 // Invariant subspaces of Laplace–Beltrami eigenspaces under a group given by generators
-// (Spectral Averaging, DESIGN.md §1). Plain C++ (the SLEPc path is dist/invariant_eps.hpp).
+// (Spectral Averaging, DESIGN.md §1). Plain C++ (the SLEPc path is parallel/invariant_eps.hpp).
 //
 // Conventions
 //  * D(g) is defined by φ_λ(g x) = D(g) φ_λ(x) (basis of the manifold's header).
@@ -63,7 +63,7 @@ SpaceInvariants invariant_space_dense(const Manifold& M, const Eigenspace& e, co
 // General path. Torus actions are sparse, and C is block diagonal over the connected
 // components of the generators' sparsity pattern (orbits of modes): each component is
 // solved on its own. A block (on spheres: the whole eigenspace) of size ≤ dense_max goes
-// to the dense solver, a larger one to `large` (the SLEPc path of dist/invariant_eps.hpp;
+// to the dense solver, a larger one to `large` (the SLEPc path of parallel/invariant_eps.hpp;
 // may be empty when dense_max is large enough). `method` reports "dense", "slepc" or
 // "trivial"; the residual is measured with the full action.
 // On spheres, when every generator is a signed permutation, eigenspaces above dense_max

@@ -8,7 +8,7 @@
 #include <functional>
 #include <vector>
 
-#include "specavg/dist/dataset.hpp"
+#include "specavg/parallel/dataset.hpp"
 #include "specavg/estimate/invariant_features.hpp"
 #include "specavg/estimate/model.hpp"
 

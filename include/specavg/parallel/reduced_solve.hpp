@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "specavg/dist/features.hpp"
+#include "specavg/parallel/features.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {

@@ -1,15 +1,15 @@
-#include "specavg/dist/distributed_basis.hpp"
+#include "specavg/parallel/distributed_basis.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
 #include <stdexcept>
 
-#include "specavg/dist/collective.hpp"
+#include "specavg/comm/collective.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/group/monomial_invariants.hpp"
 #include "specavg/io/model_file.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 namespace {

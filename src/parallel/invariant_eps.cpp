@@ -1,7 +1,7 @@
 // ker C of a large eigenspace with SLEPc (see invariant_eps.hpp). C is a MATSHELL over
 // apply_constraint; multi-vector products reach it as one block call (MatProduct AB with
 // dense matrices, used by SLEPc's BVMatMult), so collocation actions run as BLAS-3.
-#include "specavg/dist/invariant_eps.hpp"
+#include "specavg/parallel/invariant_eps.hpp"
 
 #include <petscmat.h>
 #include <slepceps.h>
@@ -14,7 +14,7 @@
 
 #include "specavg/util/counter_rng.hpp"
 #include "specavg/util/dense_linalg.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 namespace {

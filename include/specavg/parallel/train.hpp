@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "specavg/dist/distributed_basis.hpp"
-#include "specavg/dist/reduced_solve.hpp"
+#include "specavg/parallel/distributed_basis.hpp"
+#include "specavg/parallel/reduced_solve.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {

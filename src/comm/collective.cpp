@@ -1,10 +1,10 @@
-#include "specavg/dist/collective.hpp"
+#include "specavg/comm/collective.hpp"
 
 #include <cstdio>
 #include <sys/stat.h>
 #include <vector>
 
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

@@ -1,11 +1,11 @@
 #pragma once
 // Building blocks of `specavg bench` (app/cmd_bench.cpp): a per-phase peak-memory probe
-// and the RMSE of a model on row-distributed data (the data come from dist/synth.hpp).
+// and the RMSE of a model on row-distributed data (the data come from parallel/synth.hpp).
 // Collective on comm unless stated.
 #include <mpi.h>
 #include <petscsys.h>
 
-#include "specavg/dist/dataset.hpp"
+#include "specavg/parallel/dataset.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {

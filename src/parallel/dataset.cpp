@@ -1,11 +1,11 @@
-#include "specavg/dist/dataset.hpp"
+#include "specavg/parallel/dataset.hpp"
 
 #include <cmath>
 #include <sstream>
 
-#include "specavg/dist/collective.hpp"
+#include "specavg/comm/collective.hpp"
 #include "specavg/io/h5_parallel.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 namespace {

@@ -1,11 +1,11 @@
-#include "specavg/dist/features.hpp"
+#include "specavg/parallel/features.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "specavg/estimate/invariant_features.hpp"
 #include "specavg/util/dense_linalg.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

@@ -1,13 +1,13 @@
-#include "specavg/dist/predict.hpp"
+#include "specavg/parallel/predict.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <memory>
 
-#include "specavg/dist/features.hpp"
+#include "specavg/parallel/features.hpp"
 #include "specavg/estimate/invariant_features.hpp"
 #include "specavg/util/counter_rng.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

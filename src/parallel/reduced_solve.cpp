@@ -1,4 +1,4 @@
-#include "specavg/dist/reduced_solve.hpp"
+#include "specavg/parallel/reduced_solve.hpp"
 
 #include <petscksp.h>
 
@@ -6,8 +6,8 @@
 #include <cmath>
 #include <string>
 
-#include "specavg/dist/collective.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 namespace {

@@ -19,11 +19,11 @@
 #include <string>
 #include <vector>
 
-#include "specavg/dist/dataset.hpp"
-#include "specavg/dist/reduced_solve.hpp"
-#include "specavg/dist/train.hpp"
+#include "specavg/parallel/dataset.hpp"
+#include "specavg/parallel/reduced_solve.hpp"
+#include "specavg/parallel/train.hpp"
 #include "specavg/estimate/model.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "specavg/dist/invariant_eps.hpp"
+#include "specavg/parallel/invariant_eps.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {

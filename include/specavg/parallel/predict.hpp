@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "specavg/dist/dataset.hpp"
+#include "specavg/parallel/dataset.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {

@@ -1,9 +1,9 @@
-#include "specavg/dist/synth.hpp"
+#include "specavg/parallel/synth.hpp"
 
-#include "specavg/dist/collective.hpp"
+#include "specavg/comm/collective.hpp"
 #include "specavg/estimate/synthetic_target.hpp"
 #include "specavg/io/h5_parallel.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "specavg/basis/manifold.hpp"
-#include "specavg/dist/dataset.hpp"
+#include "specavg/parallel/dataset.hpp"
 #include "specavg/estimate/synthetic_target.hpp"
 #include "specavg/group/isometry.hpp"
 

@@ -1,4 +1,4 @@
-#include "specavg/dist/bench_support.hpp"
+#include "specavg/parallel/bench_support.hpp"
 
 #include <malloc.h>
 #include <sys/resource.h>
@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
-#include "specavg/dist/predict.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/parallel/predict.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 

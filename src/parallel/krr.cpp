@@ -1,12 +1,12 @@
-#include "specavg/dist/krr.hpp"
+#include "specavg/parallel/krr.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
-#include "specavg/dist/collective.hpp"
-#include "specavg/dist/distributed_basis.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 
 namespace specavg {

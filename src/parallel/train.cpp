@@ -1,16 +1,16 @@
-#include "specavg/dist/train.hpp"
+#include "specavg/parallel/train.hpp"
 
 #include <petsclog.h>
 
 #include <cstdio>
 
-#include "specavg/dist/collective.hpp"
-#include "specavg/dist/dataset.hpp"
-#include "specavg/dist/distributed_basis.hpp"
-#include "specavg/dist/features.hpp"
-#include "specavg/dist/krr.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/parallel/dataset.hpp"
+#include "specavg/parallel/distributed_basis.hpp"
+#include "specavg/parallel/features.hpp"
+#include "specavg/parallel/krr.hpp"
 #include "specavg/estimate/kernel.hpp"
-#include "specavg/util/petsc_util.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 namespace {
