@@ -4,8 +4,9 @@
 
 #include <string>
 
-#include "specavg/parallel/predict.hpp"
 #include "specavg/estimate/model.hpp"
+#include "specavg/io/row_sink.hpp"
+#include "specavg/parallel/predict.hpp"
 
 namespace specavg {
 
@@ -16,7 +17,13 @@ struct EvalOptions {
 std::string timestamp_utc();
 PetscErrorCode options_eval(PetscOptionItems* PetscOptionsObject, EvalOptions* o);
 PetscErrorCode print_eval(MPI_Comm comm, const EvalReport& r);
+// Attributes of a prediction file: the model (path and SHA-256 of its file), group,
+// cutoff, manifold and basis conventions.
+PetscErrorCode prediction_attributes(MPI_Comm comm, const Model& model, const std::string& model_path,
+                                     Attributes* attrs);
+// Predict on the points of `points_path`, block by block, and write `values` (n × k) with
+// `attrs` to `output`.
 PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path,
-                            const std::string& output, double* seconds);
+                            const std::string& output, const Attributes& attrs, double* seconds);
 
 }  // namespace specavg

@@ -19,6 +19,7 @@
 #include "specavg/estimate/kernel.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/io/output_path.hpp"
 
 namespace specavg {
 namespace {
@@ -416,7 +417,7 @@ PetscErrorCode cmd_bench(MPI_Comm comm) {
         cfg.widths = {M.dim / 2.0 + 1, double(M.dim), 2.0 * M.dim};
         break;
     }
-  PetscCall(check_output_writable(comm, cfg.output, "-bench_output"));
+  PetscCall(check_output_path(comm, {"-bench_output", cfg.output}, {}));
   int rank, size;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));

@@ -86,10 +86,12 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   const double t_write = MPI_Wtime() - t;
 
   double t_predict;
-  PetscCall(predict_file(comm, model, test, pred, &t_predict));
+  Attributes attrs;
+  PetscCall(prediction_attributes(comm, model, model_path, &attrs));
+  PetscCall(predict_file(comm, model, test, pred, attrs, &t_predict));
   t = MPI_Wtime();
   LocalData data;
-  PetscCall(read_local_data(comm, test, "-data", ValuesNeed::Required, model.manifold(), &data));
+  PetscCall(load_rows(comm, test, {"-data", ValuesNeed::Required, &model.manifold()}, &data));
   EvalReport er;
   PetscCall(evaluate_model(comm, model, data, eo.id_points, int(eo.id_words), int(eo.id_word_length), &er));
   const double t_eval = MPI_Wtime() - t;

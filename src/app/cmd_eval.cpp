@@ -22,8 +22,12 @@ PetscErrorCode options_eval(PetscOptionItems* PetscOptionsObject, EvalOptions* o
 PetscErrorCode print_eval(MPI_Comm comm, const EvalReport& r) {
   PetscFunctionBeginUser;
   PetscCall(PetscPrintf(comm, "[specavg] test points                  %lld\n", r.n));
-  PetscCall(PetscPrintf(comm, "[specavg] test RMSE (vs values)        %.6e\n", r.rmse_values));
-  if (r.rmse_truth >= 0) PetscCall(PetscPrintf(comm, "[specavg] test RMSE (vs noise-free truth) %.6e\n", r.rmse_truth));
+  if (r.weighted)
+    PetscCall(PetscPrintf(comm, "[specavg] RMSE weighted by the data's weights (sum of weights %.6g)\n", r.weight_sum));
+  const char* kind = r.weighted ? "weighted RMSE" : "RMSE";
+  PetscCall(PetscPrintf(comm, "[specavg] test %s (vs values)        %.6e\n", kind, r.rmse_values));
+  if (r.rmse_truth >= 0)
+    PetscCall(PetscPrintf(comm, "[specavg] test %s (vs noise-free truth) %.6e\n", kind, r.rmse_truth));
   PetscCall(PetscPrintf(
       comm, "[specavg] invariance discrepancy       %.3e relative (%.3e absolute; %d words x %lld points)\n", r.id_rel,
       r.id_abs, r.id_words, r.id_points));
@@ -45,7 +49,7 @@ PetscErrorCode cmd_eval(MPI_Comm comm) {
   Model model;
   PetscCall(read_model(comm, model_path, &model));
   LocalData data;
-  PetscCall(read_local_data(comm, data_path, "-data", ValuesNeed::Required, model.manifold(), &data));
+  PetscCall(load_rows(comm, data_path, {"-data", ValuesNeed::Required, &model.manifold()}, &data));
   EvalReport rep;
   PetscCall(evaluate_model(comm, model, data, eo.id_points, int(eo.id_words), int(eo.id_word_length), &rep));
   PetscCall(print_eval(comm, rep));

@@ -2,31 +2,76 @@
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
 #include "specavg/comm/collective.hpp"
-#include "specavg/parallel/dataset.hpp"
-#include "specavg/parallel/predict.hpp"
-#include "specavg/io/h5_parallel.hpp"
-#include "specavg/io/model_file.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/io/model_file.hpp"
+#include "specavg/io/output_path.hpp"
+#include "specavg/io/row_sink.hpp"
+#include "specavg/io/row_source.hpp"
+#include "specavg/parallel/predict.hpp"
+#include "specavg/util/sha256.hpp"
 
 namespace specavg {
 
-// Predict on the points of `points_path` and write `values` (n × k) to `output`.
+PetscErrorCode prediction_attributes(MPI_Comm comm, const Model& model, const std::string& model_path,
+                                     Attributes* a) {
+  PetscFunctionBeginUser;
+  int rank;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  std::string hash, msg;
+  if (rank == 0) try {
+      hash = sha256_file_hex(model_path);
+    } catch (const std::exception& e) {
+      msg = e.what();
+    }
+  PetscCall(collective_check(comm, rank != 0 || msg.empty(), msg));
+  int len = int(hash.size());
+  PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
+  hash.resize(std::size_t(len));
+  PetscCallMPI(MPI_Bcast(hash.data(), len, MPI_CHAR, 0, comm));
+  *a = Attributes{};
+  a->set("content", "specavg predictions: dataset values (n x k), row i predicts row i of the points");
+  a->set("specavg_version", SPECAVG_VERSION);
+  a->set("created", timestamp_utc());
+  a->set("model", model_path);
+  a->set("model_sha256", hash);
+  a->set("group", model.group_spec);
+  a->set("cutoff", model.basis.cutoff);
+  a->set("ntargets", double(model.ntargets));
+  add_basis_conventions(model.manifold(), a);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path,
-                            const std::string& output, double* seconds) {
+                            const std::string& output, const Attributes& attrs, double* seconds) {
   PetscFunctionBeginUser;
   const double t0 = MPI_Wtime();
-  LocalData pts;
-  PetscCall(read_local_data(comm, points_path, "-points", ValuesNeed::None, model.manifold(), &pts));
-  std::vector<double> f;
-  predict_points(model, pts.points.data(), pts.count, &f);
-  H5Writer w;
-  PetscCall(w.create(comm, output));
-  PetscCall(w.create_dataset("values", {hsize_t(pts.n_global), hsize_t(model.ntargets)}));
-  PetscCall(w.write_rows("values", pts.begin, pts.count, f.data()));
-  PetscCall(w.commit());
+  std::unique_ptr<RowSource> src;
+  PetscCall(open_row_source(comm, points_path, {"-points", ValuesNeed::None, &model.manifold()}, &src));
+  const int k = model.ntargets;
+  std::unique_ptr<RowSink> sink;
+  PetscCall(create_row_sink(comm, output, "-output", src->rows_total(), {{"values", k}}, &sink));
+  // Every failure inside is agreed by all ranks, so all of them drop the output together.
+  auto stream = [&]() -> PetscErrorCode {
+    PetscFunctionBeginUser;
+    RowBlock b;
+    std::vector<double> f;
+    for (bool done = false;;) {
+      PetscCall(src->next_block(kGatherBlockRows, &b, &done));
+      if (done) break;
+      predict_points(model, b.points.data(), b.count, &f);
+      PetscCall(sink->write_rows("values", b.offset, b.count, f.data()));
+    }
+    PetscCall(src->close());
+    PetscCall(sink->set_attributes(attrs));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  };
+  const PetscErrorCode ierr = stream();
+  if (ierr) (void)sink->abandon();
+  PetscCall(ierr);
+  PetscCall(sink->commit());
   *seconds = MPI_Wtime() - t0;
-  PetscCall(PetscPrintf(comm, "[specavg] predicted %lld points × %d target(s) -> %s: %.2f s\n", (long long)pts.n_global,
-                        model.ntargets, output.c_str(), *seconds));
+  PetscCall(PetscPrintf(comm, "[specavg] predicted %lld points × %d target(s) -> %s: %.2f s\n",
+                        (long long)src->rows_total(), k, output.c_str(), *seconds));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -37,16 +82,21 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
   PetscCall(option_string(PetscOptionsObject, "-points",
                           "HDF5 file with dataset points (n x dim), on the model's manifold", &points));
-  PetscCall(option_string(PetscOptionsObject, "-output", "Output HDF5 file: dataset values (n x k)", &output));
+  PetscCall(option_string(PetscOptionsObject, "-output",
+                          "Output HDF5 file: dataset values (n x k), attributes naming the model (path, SHA-256), "
+                          "group, cutoff and basis conventions",
+                          &output));
   PetscOptionsEnd();
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !points.empty(), "no points given: pass -points <points.h5>"));
   PetscCall(collective_check(comm, !output.empty(), "no output file given: pass -output <pred.h5>"));
-  PetscCall(check_output_writable(comm, output, "-output"));
+  PetscCall(check_output_path(comm, {"-output", output}, {{"-model", model_path}, {"-points", points}}));
   Model model;
   PetscCall(read_model(comm, model_path, &model));
+  Attributes attrs;
+  PetscCall(prediction_attributes(comm, model, model_path, &attrs));
   double t;
-  PetscCall(predict_file(comm, model, points, output, &t));
+  PetscCall(predict_file(comm, model, points, output, attrs, &t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

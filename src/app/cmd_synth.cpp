@@ -5,6 +5,7 @@
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/synth.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/io/output_path.hpp"
 
 namespace specavg {
 
@@ -38,7 +39,8 @@ PetscErrorCode cmd_synth(MPI_Comm comm) {
   PetscCall(resolve_manifold(comm, manifold, dim, "", &cfg.manifold));
   std::string label;
   PetscCall(resolve_group(comm, cfg.manifold, spec, file, &cfg.generators, &label));
-  PetscCall(check_output_writable(comm, cfg.output, "-output"));
+  PetscCall(check_output_path(comm, {"-output", cfg.output}, {{"-group_file", file}}));
+  cfg.group = label;
   cfg.n = n;
   cfg.seed = (unsigned long long)seed;
   cfg.max_group_order = std::size_t(cap);

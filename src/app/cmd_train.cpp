@@ -8,6 +8,7 @@
 #include "specavg/comm/collective.hpp"
 #include "specavg/parallel/reduced_solve.hpp"
 #include "specavg/io/model_file.hpp"
+#include "specavg/io/output_path.hpp"
 #include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
@@ -50,7 +51,7 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   }
   PetscCall(collective_check(comm, !opt.data.empty(), "no training data given: pass -data <train.h5>"));
   PetscCall(collective_check(comm, !model_path.empty(), "no output model given: pass -model <model.h5>"));
-  PetscCall(check_output_writable(comm, model_path, "-model"));
+  PetscCall(check_output_path(comm, {"-model", model_path}, {{"-data", opt.data}, {"-group_file", opt.group_file}}));
 
   Model model;
   TrainReport rep;

@@ -131,6 +131,35 @@ double manifold_defect(const Manifold& M, const double* x) {
   return std::isfinite(s) ? std::fabs(std::sqrt(s) - 1.0) : std::numeric_limits<double>::infinity();
 }
 
+BasisConventions basis_conventions(const Manifold& M) {
+  switch (M.kind) {
+    case ManifoldKind::S2:
+      return {"eigenspaces by degree l ascending; within degree l, order m = -l..l ascending (index l^2 + l + m)",
+              "orthonormal for the normalized surface measure dsigma/(4 pi) (4pi-normalized, Y_00 = 1)",
+              "real harmonics without the Condon-Shortley factor (-1)^m: m > 0 cos(m phi), m < 0 sin(|m| phi)"};
+    case ManifoldKind::Sphere:
+      return {"eigenspaces by degree k ascending; within a degree, Gelfand-Tsetlin chains (j_{d-1}, ..., j_2) "
+              "lexicographic ascending, cos before sin",
+              "orthonormal for the normalized surface measure (Y_0 = 1)",
+              "Gegenbauer-chain products with positive normalizing constants times Re/Im (x_1 + i x_2)^{j_2}"};
+    case ManifoldKind::Torus:
+      break;
+  }
+  return {"shells n = |kappa|^2 ascending (empty shells skipped); within a shell kappa >= 0 lexicographic ascending "
+          "(kappa_0 most significant), then the sine mask ascending",
+          "orthonormal for the normalized measure dx / 2^d (phi_0 = 1)",
+          "products of sqrt(2) cos(pi kappa_i x_i) or sqrt(2) sin(pi kappa_i x_i), no sign factors"};
+}
+
+void project_to_manifold(const Manifold& M, double* x) {
+  if (M.kind == ManifoldKind::Torus) return;
+  double s = 0.0;
+  for (int i = 0; i < M.dim; ++i) s += x[i] * x[i];
+  if (!(s > 0)) return;
+  const double inv = 1.0 / std::sqrt(s);
+  for (int i = 0; i < M.dim; ++i) x[i] *= inv;
+}
+
 void map_point(const Manifold& M, const Isometry& g, const double* x, double* y) {
   isometry_apply(g, x, y);
   if (M.kind == ManifoldKind::Torus) {

@@ -5,21 +5,15 @@
 
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/io/file_format.hpp"
 
 namespace specavg {
 namespace {
 
-// Open an existing dataset, or fail collectively with a message naming file and dataset.
-PetscErrorCode open_dataset(MPI_Comm comm, hid_t file, const std::string& path, const std::string& name, hid_t* ds) {
-  PetscFunctionBeginUser;
-  *ds = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
-  PetscCall(collective_check(comm, *ds >= 0, "cannot open dataset '" + name + "' in " + path));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode select_rows(hid_t ds, PetscInt begin, PetscInt count, hid_t* fspace, hid_t* mspace) {
-  PetscFunctionBeginUser;
-  *fspace = H5Dget_space(ds);
+// File space of `ds` with rows [begin, begin+count) selected, and a matching 1-D memory
+// space (both empty selections when count == 0).
+void select_rows(hid_t ds, PetscInt begin, PetscInt count, H5Space* fspace, H5Space* mspace) {
+  fspace->reset(H5Dget_space(ds));
   const int nd = H5Sget_simple_extent_ndims(*fspace);
   std::vector<hsize_t> dims(std::max(nd, 1), 1), start(dims.size(), 0), cnt;
   H5Sget_simple_extent_dims(*fspace, dims.data(), nullptr);
@@ -33,36 +27,39 @@ PetscErrorCode select_rows(hid_t ds, PetscInt begin, PetscInt count, hid_t* fspa
   else
     H5Sselect_none(*fspace);
   hsize_t mdims[1] = {std::max<hsize_t>(total, 1)};
-  *mspace = H5Screate_simple(1, mdims, nullptr);
+  mspace->reset(H5Screate_simple(1, mdims, nullptr));
   if (count == 0) H5Sselect_none(*mspace);
-  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-hid_t collective_xfer() {
-  hid_t x = H5Pcreate(H5P_DATASET_XFER);
-  H5Pset_dxpl_mpio(x, H5FD_MPIO_COLLECTIVE);
-  return x;
-}
-
-// Collective read (into rbuf) or write (from wbuf) of rows [begin, begin+count). The flag,
-// not the pointers, selects the direction: an empty block may come with null pointers.
-PetscErrorCode transfer_rows(MPI_Comm comm, hid_t file, const std::string& path, const std::string& name,
-                             PetscInt begin, PetscInt count, bool read, double* rbuf, const double* wbuf) {
-  PetscFunctionBeginUser;
-  hid_t ds, fspace, mspace;
-  PetscCall(open_dataset(comm, file, path, name, &ds));
-  PetscCall(select_rows(ds, begin, count, &fspace, &mspace));
-  hid_t xfer = collective_xfer();
+// Collective read (into rbuf) or write (from wbuf) of rows [begin, begin+count); returns
+// false on failure (to be agreed by the caller). An empty block may pass null pointers.
+bool transfer_rows(hid_t file, const std::string& name, PetscInt begin, PetscInt count, bool read, double* rbuf,
+                   const double* wbuf) {
+  H5Dataset ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+  if (!ds.valid()) return false;
+  H5Space fspace, mspace;
+  select_rows(ds, begin, count, &fspace, &mspace);
+  H5Plist xfer(H5Pcreate(H5P_DATASET_XFER));
+  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
   const herr_t st = read ? H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, xfer, rbuf)
                          : H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, xfer, wbuf);
-  H5Pclose(xfer);
-  H5Sclose(mspace);
-  H5Sclose(fspace);
-  H5Dclose(ds);
-  PetscCall(collective_check(comm, st >= 0,
-                             std::string(read ? "reading" : "writing") + " dataset '" + name + "' " +
-                                 (read ? "from " : "to ") + path + " failed"));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return st >= 0;
+}
+
+bool write_string_attribute(hid_t obj, const std::string& name, const std::string& v) {
+  H5Type t(H5Tcopy(H5T_C_S1));
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  H5Space sp(H5Screate(H5S_SCALAR));
+  H5Attr a(H5Acreate2(obj, name.c_str(), t, sp, H5P_DEFAULT, H5P_DEFAULT));
+  const char* p = v.c_str();
+  return a.valid() && H5Awrite(a, t, &p) >= 0;
+}
+
+bool write_number_attribute(hid_t obj, const std::string& name, double v) {
+  H5Space sp(H5Screate(H5S_SCALAR));
+  H5Attr a(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT));
+  return a.valid() && H5Awrite(a, H5T_NATIVE_DOUBLE, &v) >= 0;
 }
 
 }  // namespace
@@ -80,29 +77,35 @@ void h5_silence_errors() {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
-H5Reader::~H5Reader() {
-  if (file_ >= 0) H5Fclose(file_);
+PetscErrorCode H5Reader::agree(bool ok, const std::string& message) {
+  const PetscErrorCode ierr = collective_check(comm_, ok, message);
+  if (ierr) file_.close();  // every rank took this branch
+  return ierr;
+}
+
+PetscErrorCode H5Reader::close() {
+  PetscFunctionBeginUser;
+  const herr_t st = file_.close();
+  PetscCall(collective_check(comm_, st >= 0, "closing " + role_ + " file '" + path_ + "' failed"));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode H5Reader::open(MPI_Comm comm, const std::string& path, const std::string& role) {
   PetscFunctionBeginUser;
+  PetscCheck(!file_.is_open(), comm, PETSC_ERR_ARG_WRONGSTATE, "H5Reader::open on an open reader");
   comm_ = comm;
   path_ = path;
   role_ = role;
   h5_silence_errors();
   PetscCall(collective_check(comm, !path.empty(), "no file given for " + role + ": pass " + role + " <file.h5>"));
-  int rank;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  int state = 0;  // 0 ok, 1 missing, 2 not HDF5
-  if (rank == 0) state = !file_exists(path) ? 1 : (H5Fis_hdf5(path.c_str()) > 0 ? 0 : 2);
-  PetscCallMPI(MPI_Bcast(&state, 1, MPI_INT, 0, comm));
-  PetscCall(collective_check(comm, state != 1, role + " file '" + path + "' does not exist"));
-  PetscCall(collective_check(comm, state != 2, role + " file '" + path + "' is not an HDF5 file"));
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  FileFormat format;
+  PetscCall(agree_file_format(comm, path, &format));
+  const std::string bad = unusable_input_message(format, role, path);
+  PetscCall(collective_check(comm, bad.empty(), bad));
+  H5Plist fapl(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-  file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
-  H5Pclose(fapl);
-  PetscCall(collective_check(comm, file_ >= 0, "cannot open " + role + " file '" + path + "' with parallel HDF5"));
+  file_.adopt(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl));
+  PetscCall(agree(file_.is_open(), unusable_input_message(FileFormat::Unknown, role, path)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -120,74 +123,105 @@ PetscErrorCode H5Reader::shape(const std::string& name, std::vector<hsize_t>* di
     *exists = present;
     if (!present) PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(collective_check(comm_, present, role_ + " file '" + path_ + "' has no dataset '" + name + "'"));
-  hid_t ds;
-  PetscCall(open_dataset(comm_, file_, path_, name, &ds));
-  hid_t type = H5Dget_type(ds);
-  const bool is_float = H5Tget_class(type) == H5T_FLOAT;
-  H5Tclose(type);
-  hid_t space = H5Dget_space(ds);
-  const int nd = H5Sget_simple_extent_ndims(space);
-  dims->assign(nd > 0 ? nd : 0, 0);
-  if (nd > 0) H5Sget_simple_extent_dims(space, dims->data(), nullptr);
-  H5Sclose(space);
-  H5Dclose(ds);
-  PetscCall(
-      collective_check(comm_, is_float, "dataset '" + name + "' in " + path_ + " must be floating point (float64)"));
+  PetscCall(agree(present, role_ + " file '" + path_ + "' has no dataset '" + name + "'"));
+  H5Dataset ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT));
+  bool is_float = false;
+  dims->clear();
+  if (ds.valid()) {
+    H5Type type(H5Dget_type(ds));
+    is_float = H5Tget_class(type) == H5T_FLOAT;
+    H5Space space(H5Dget_space(ds));
+    const int nd = H5Sget_simple_extent_ndims(space);
+    dims->assign(nd > 0 ? nd : 0, 0);
+    if (nd > 0) H5Sget_simple_extent_dims(space, dims->data(), nullptr);
+  }
+  PetscCall(agree(ds.valid(), "cannot open dataset '" + name + "' in " + role_ + " file '" + path_ + "'"));
+  PetscCall(agree(is_float, "dataset '" + name + "' in " + role_ + " file '" + path_ +
+                                "' must be floating point (float64 or float32)"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode H5Reader::read_rows(const std::string& name, PetscInt begin, PetscInt count, double* buf) {
-  return transfer_rows(comm_, file_, path_, name, begin, count, true, buf, nullptr);
+  PetscFunctionBeginUser;
+  const bool ok = transfer_rows(file_, name, begin, count, true, buf, nullptr);
+  PetscCall(agree(ok, "reading dataset '" + name + "' from " + role_ + " file '" + path_ +
+                          "' failed: the file may be truncated"));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 H5Writer::~H5Writer() {
-  abandon();
+  if (!file_.is_open()) return;
+  // Error path: no collective close here (see the header); the temporary must not stay.
+  int rank = 1, finalized = 1;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Comm_rank(comm_, &rank);
+  if (rank == 0) std::remove(tmp_.c_str());
 }
 
-void H5Writer::abandon() {
-  if (file_ >= 0) {
-    H5Fclose(file_);
-    file_ = -1;
+PetscErrorCode H5Writer::agree(bool ok, const std::string& message) {
+  PetscErrorCode ierr = collective_check(comm_, ok, message);
+  if (ierr) {  // every rank took this branch
+    file_.close();
     remove_file_on_root(comm_, tmp_);
   }
+  return ierr;
 }
 
-PetscErrorCode H5Writer::create(MPI_Comm comm, const std::string& path) {
+PetscErrorCode H5Writer::create(MPI_Comm comm, const std::string& path, const std::string& option) {
   PetscFunctionBeginUser;
+  PetscCheck(!file_.is_open(), comm, PETSC_ERR_ARG_WRONGSTATE, "H5Writer::create on an open writer");
   comm_ = comm;
   path_ = path;
   tmp_ = path + ".tmp";
   h5_silence_errors();
-  PetscCall(collective_check(comm, !path.empty(), "no output file given: pass -output <file.h5>"));
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  PetscCall(collective_check(comm, !path.empty(), "no output file given: pass " + option + " <file.h5>"));
+  H5Plist fapl(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-  file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  H5Pclose(fapl);
-  PetscCall(collective_check(
-      comm, file_ >= 0, "cannot create output file '" + tmp_ + "': check that the directory exists and is writable"));
+  file_.adopt(H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
+  PetscCall(collective_check(comm, file_.is_open(),
+                             "cannot create " + option + " file '" + tmp_ +
+                                 "': check that the directory exists and is writable"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode H5Writer::create_dataset(const std::string& name, const std::vector<hsize_t>& dims) {
   PetscFunctionBeginUser;
-  hid_t space = H5Screate_simple(int(dims.size()), dims.data(), nullptr);
-  hid_t ds = H5Dcreate2(file_, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  H5Sclose(space);
-  PetscCall(collective_check(comm_, ds >= 0, "cannot create dataset '" + name + "' in " + tmp_));
-  H5Dclose(ds);
+  H5Space space(H5Screate_simple(int(dims.size()), dims.data(), nullptr));
+  H5Dataset ds(H5Dcreate2(file_, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  PetscCall(agree(ds.valid(), "cannot create dataset '" + name + "' in " + tmp_));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode H5Writer::write_rows(const std::string& name, PetscInt begin, PetscInt count, const double* buf) {
-  return transfer_rows(comm_, file_, tmp_, name, begin, count, false, nullptr, buf);
+  PetscFunctionBeginUser;
+  const bool ok = transfer_rows(file_, name, begin, count, false, nullptr, buf);
+  PetscCall(agree(ok, "writing dataset '" + name + "' to " + tmp_ + " failed (disk full?)"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode H5Writer::write_attributes(const Attributes& attrs) {
+  PetscFunctionBeginUser;
+  bool ok = true;
+  for (const auto& [k, v] : attrs.strings) ok = write_string_attribute(file_, k, v) && ok;
+  for (const auto& [k, v] : attrs.numbers) ok = write_number_attribute(file_, k, v) && ok;
+  PetscCall(agree(ok, "writing attributes to " + tmp_ + " failed"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode H5Writer::abandon() {
+  PetscFunctionBeginUser;
+  if (file_.is_open()) {
+    file_.close();
+    remove_file_on_root(comm_, tmp_);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode H5Writer::commit() {
   PetscFunctionBeginUser;
-  const herr_t st = H5Fclose(file_);
-  file_ = -1;
+  const herr_t st = file_.close();
   int rank, ok = st >= 0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, comm_));
   PetscCallMPI(MPI_Comm_rank(comm_, &rank));
   if (rank == 0 && ok) ok = std::rename(tmp_.c_str(), path_.c_str()) == 0;
   PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm_));

@@ -7,6 +7,8 @@
 #include <stdexcept>
 
 #include "specavg/comm/collective.hpp"
+#include "specavg/io/file_format.hpp"
+#include "specavg/io/h5_handle.hpp"
 #include "specavg/io/h5_parallel.hpp"
 #include "specavg/comm/petsc_util.hpp"
 
@@ -22,24 +24,21 @@ void check(herr_t st, const std::string& what) {
 
 // Variable-length UTF-8 strings: h5py returns them as str.
 void attr_string(hid_t obj, const char* name, const std::string& v) {
-  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Type t(H5Tcopy(H5T_C_S1));
   H5Tset_size(t, H5T_VARIABLE);
   H5Tset_cset(t, H5T_CSET_UTF8);
-  hid_t sp = H5Screate(H5S_SCALAR);
-  hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+  H5Space sp(H5Screate(H5S_SCALAR));
+  H5Attr a(H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT));
   const char* p = v.c_str();
   check(H5Awrite(a, t, &p), std::string("writing attribute ") + name);
-  H5Aclose(a);
-  H5Sclose(sp);
-  H5Tclose(t);
 }
 
 template <typename T>
 void attr_number(hid_t obj, const char* name, T v) {
   const hid_t mt = std::is_integral<T>::value ? H5T_NATIVE_LLONG : H5T_NATIVE_DOUBLE;
   const hid_t ft = std::is_integral<T>::value ? H5T_STD_I64LE : H5T_IEEE_F64LE;
-  hid_t sp = H5Screate(H5S_SCALAR);
-  hid_t a = H5Acreate2(obj, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT);
+  H5Space sp(H5Screate(H5S_SCALAR));
+  H5Attr a(H5Acreate2(obj, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT));
   if (std::is_integral<T>::value) {
     long long x = (long long)v;
     check(H5Awrite(a, mt, &x), std::string("writing attribute ") + name);
@@ -47,32 +46,32 @@ void attr_number(hid_t obj, const char* name, T v) {
     double x = double(v);
     check(H5Awrite(a, mt, &x), std::string("writing attribute ") + name);
   }
-  H5Aclose(a);
-  H5Sclose(sp);
 }
 
 void dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const double* data) {
-  hid_t sp = H5Screate_simple(int(dims.size()), dims.data(), nullptr);
-  hid_t d = H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (d < 0) throw std::runtime_error("cannot create dataset " + name);
+  H5Space sp(H5Screate_simple(int(dims.size()), dims.data(), nullptr));
+  H5Dataset d(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!d.valid()) throw std::runtime_error("cannot create dataset " + name);
   check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing " + name);
-  H5Dclose(d);
-  H5Sclose(sp);
 }
 
 void dataset_int(hid_t loc, const std::string& name, const std::vector<long long>& v) {
   hsize_t n = v.size();
-  hid_t sp = H5Screate_simple(1, &n, nullptr);
-  hid_t d = H5Dcreate2(loc, name.c_str(), H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (d < 0) throw std::runtime_error("cannot create dataset " + name);
+  H5Space sp(H5Screate_simple(1, &n, nullptr));
+  H5Dataset d(H5Dcreate2(loc, name.c_str(), H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!d.valid()) throw std::runtime_error("cannot create dataset " + name);
   check(H5Dwrite(d, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "writing " + name);
-  H5Dclose(d);
-  H5Sclose(sp);
+}
+
+H5Group create_group(hid_t loc, const char* name, hid_t gcpl = H5P_DEFAULT) {
+  H5Group g(H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT));
+  if (!g.valid()) throw std::runtime_error(std::string("cannot create group ") + name);
+  return g;
 }
 
 void write_basis(hid_t f, const Model& m) {
   const int D = m.basis.dinv();
-  hid_t b = H5Gcreate2(f, "basis", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const H5Group b = create_group(f, "basis");
   std::vector<long long> labels, mult, counts;
   std::vector<double> lambdas, residuals;
   for (const auto& sp : m.basis.spaces) {
@@ -87,11 +86,9 @@ void write_basis(hid_t f, const Model& m) {
   dataset_int(b, "multiplicities", mult);
   dataset_int(b, "invariant_counts", counts);
   dataset(b, "residuals", {hsize_t(residuals.size())}, residuals.data());
-  hid_t q = H5Gcreate2(b, "Q", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const H5Group q = create_group(b, "Q");
   for (const auto& sp : m.basis.spaces)
     if (sp.k > 0) dataset(q, std::to_string(sp.label), {hsize_t(sp.k), hsize_t(sp.m)}, sp.Q.data());
-  H5Gclose(q);
-  H5Gclose(b);
 
   dataset(f, "coefficients", {hsize_t(D), hsize_t(m.ntargets)}, m.coef.data());
   std::vector<long long> lab;
@@ -104,7 +101,7 @@ void write_basis(hid_t f, const Model& m) {
 void write_krr(hid_t f, const Model& m) {
   const KrrModel& k = m.krr;
   const std::size_t d = std::size_t(m.manifold().dim), N = std::size_t(k.ncenters(m.manifold().dim));
-  hid_t g = H5Gcreate2(f, "krr", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const H5Group g = create_group(f, "krr");
   attr_string(g, "kernel", kernel_name(k.kernel.kind));
   attr_number(g, "width", k.kernel.width);
   attr_number(g, "lambda", k.lambda);
@@ -121,12 +118,11 @@ void write_krr(hid_t f, const Model& m) {
     dataset(g, "elements", {hsize_t(k.elements.size()), hsize_t(d), hsize_t(d)}, P.data());
     dataset(g, "element_shifts", {hsize_t(k.elements.size()), hsize_t(d)}, t.data());
   }
-  H5Gclose(g);
 }
 
 void write_file(const Model& m, const std::string& tmp) {
-  hid_t f = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (f < 0) throw std::runtime_error("cannot create '" + tmp + "': check that the directory exists and is writable");
+  H5File f(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+  if (!f.valid()) throw std::runtime_error("cannot create '" + tmp + "': check that the directory exists and is writable");
   const int D = m.basis.dinv();
   attr_string(f, "format", "specavg-model");
   attr_number(f, "format_version", kFormatVersion);
@@ -144,8 +140,12 @@ void write_file(const Model& m, const std::string& tmp) {
   attr_number(f, "dinv", D);
   attr_number(f, "dtotal", (long long)m.basis.dtotal());
   attr_string(f, "method", method_name(m.method));
+  const BasisConventions conv = basis_conventions(M);
+  attr_string(f, "basis_ordering", conv.ordering);
+  attr_string(f, "basis_normalization", conv.normalization);
+  attr_string(f, "basis_phase", conv.phase);
 
-  hid_t g = H5Gcreate2(f, "group", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Group g = create_group(f, "group");
   std::vector<double> P, shifts;
   for (const auto& x : m.generators) {
     P.insert(P.end(), x.P.begin(), x.P.end());
@@ -154,86 +154,72 @@ void write_file(const Model& m, const std::string& tmp) {
   }
   dataset(g, "generators", {hsize_t(r), hsize_t(d), hsize_t(d)}, P.data());
   if (M.is_torus()) dataset(g, "shifts", {hsize_t(r), hsize_t(d)}, shifts.data());
-  H5Gclose(g);
+  g.reset();
 
   if (m.method == Method::SpecAvg)
     write_basis(f, m);
   else
     write_krr(f, m);
 
-  hid_t p = H5Gcreate2(f, "provenance", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const H5Group p = create_group(f, "provenance");
   attr_string(p, "version", m.prov.version);
   attr_string(p, "options", m.prov.options);
   attr_string(p, "created", m.prov.created);
   attr_number(p, "nranks", m.prov.nranks);
   attr_number(p, "n_train", m.prov.n_train);
   attr_number(p, "weight_sum", m.prov.weight_sum);
-  hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);  // keep the phases in pipeline order
+  const H5Plist gcpl(H5Pcreate(H5P_GROUP_CREATE));  // keep the phases in pipeline order
   H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-  hid_t t = H5Gcreate2(p, "timings", H5P_DEFAULT, gcpl, H5P_DEFAULT);
-  H5Pclose(gcpl);
-  for (const auto& [name, sec] : m.prov.timings) attr_number(t, name.c_str(), sec);
-  H5Gclose(t);
-  H5Gclose(p);
-  check(H5Fclose(f), "closing " + tmp);
+  {
+    const H5Group t = create_group(p, "timings", gcpl);
+    for (const auto& [name, sec] : m.prov.timings) attr_number(t, name.c_str(), sec);
+  }
+  check(f.reset(), "closing " + tmp);
 }
 
 std::string read_attr_string(hid_t obj, const char* name) {
-  hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-  if (a < 0) throw std::runtime_error(std::string("missing attribute '") + name + "'");
-  hid_t t = H5Aget_type(a);
+  const H5Attr a(H5Aopen(obj, name, H5P_DEFAULT));
+  if (!a.valid()) throw std::runtime_error(std::string("missing attribute '") + name + "'");
+  const H5Type t(H5Aget_type(a));
   std::string s;
-  if (H5Tget_class(t) != H5T_STRING) {
-    H5Tclose(t);
-    H5Aclose(a);
-    throw std::runtime_error(std::string("attribute '") + name + "' is not a string");
-  }
+  if (H5Tget_class(t) != H5T_STRING) throw std::runtime_error(std::string("attribute '") + name + "' is not a string");
   if (H5Tis_variable_str(t) > 0) {
     char* p = nullptr;
-    hid_t mt = H5Tcopy(H5T_C_S1);
+    const H5Type mt(H5Tcopy(H5T_C_S1));
     H5Tset_size(mt, H5T_VARIABLE);
     H5Tset_cset(mt, H5Tget_cset(t));
     const herr_t st = H5Aread(a, mt, &p);
-    H5Tclose(mt);
     if (st >= 0 && p) s = p;
     if (p) H5free_memory(p);
     check(st, std::string("reading attribute ") + name);
   } else {  // fixed length (e.g. written by other tools)
     s.assign(H5Tget_size(t) + 1, '\0');
-    hid_t mt = H5Tcopy(H5T_C_S1);
+    const H5Type mt(H5Tcopy(H5T_C_S1));
     H5Tset_size(mt, s.size());
     check(H5Aread(a, mt, s.data()), std::string("reading attribute ") + name);
-    H5Tclose(mt);
     s.resize(s.find('\0') == std::string::npos ? s.size() : s.find('\0'));
   }
-  H5Tclose(t);
-  H5Aclose(a);
   return s;
 }
 
 double read_attr_double(hid_t obj, const char* name) {
-  hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-  if (a < 0) throw std::runtime_error(std::string("missing attribute '") + name + "'");
+  const H5Attr a(H5Aopen(obj, name, H5P_DEFAULT));
+  if (!a.valid()) throw std::runtime_error(std::string("missing attribute '") + name + "'");
   double v = 0;
   check(H5Aread(a, H5T_NATIVE_DOUBLE, &v), std::string("reading attribute ") + name);
-  H5Aclose(a);
   return v;
 }
 
 std::vector<double> read_dataset(hid_t loc, const std::string& name, std::size_t expect) {
-  hid_t d = H5Dopen2(loc, name.c_str(), H5P_DEFAULT);
-  if (d < 0) throw std::runtime_error("missing dataset '" + name + "'");
-  hid_t sp = H5Dget_space(d);
-  const hssize_t n = H5Sget_simple_extent_npoints(sp);
-  H5Sclose(sp);
+  const H5Dataset d(H5Dopen2(loc, name.c_str(), H5P_DEFAULT));
+  if (!d.valid()) throw std::runtime_error("missing dataset '" + name + "'");
+  const hssize_t n = H5Sget_simple_extent_npoints(H5Space(H5Dget_space(d)));
   if (std::size_t(n) != expect) {
-    H5Dclose(d);
     throw std::runtime_error("dataset '" + name + "' has " + std::to_string(n) + " entries, expected " +
                              std::to_string(expect));
   }
   std::vector<double> v(expect);
   if (expect) check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "reading " + name);
-  H5Dclose(d);
   return v;
 }
 
@@ -243,21 +229,19 @@ herr_t collect_attr_name(hid_t, const char* name, const H5A_info_t*, void* out) 
 }
 
 std::size_t dataset_rows(hid_t loc, const std::string& name, int* ndims) {
-  hid_t ds = H5Dopen2(loc, name.c_str(), H5P_DEFAULT);
-  if (ds < 0) throw std::runtime_error("missing dataset '" + name + "'");
-  hid_t sp = H5Dget_space(ds);
+  const H5Dataset ds(H5Dopen2(loc, name.c_str(), H5P_DEFAULT));
+  if (!ds.valid()) throw std::runtime_error("missing dataset '" + name + "'");
+  const H5Space sp(H5Dget_space(ds));
   hsize_t dims[4] = {0, 0, 0, 0};
   *ndims = H5Sget_simple_extent_ndims(sp);
   if (*ndims >= 1 && *ndims <= 4) H5Sget_simple_extent_dims(sp, dims, nullptr);
-  H5Sclose(sp);
-  H5Dclose(ds);
   return std::size_t(dims[0]);
 }
 
 void read_krr(hid_t f, const Manifold& M, int ntargets, KrrModel* k) {
-  hid_t g = H5Gopen2(f, "krr", H5P_DEFAULT);
-  if (g < 0) throw std::runtime_error("missing group 'krr' of a kernel-ridge model");
-  try {
+  const H5Group g(H5Gopen2(f, "krr", H5P_DEFAULT));
+  if (!g.valid()) throw std::runtime_error("missing group 'krr' of a kernel-ridge model");
+  {
     k->kernel.kind = parse_kernel(read_attr_string(g, "kernel"));
     k->kernel.width = read_attr_double(g, "width");
     k->lambda = read_attr_double(g, "lambda");
@@ -279,11 +263,7 @@ void read_krr(hid_t f, const Manifold& M, int ntargets, KrrModel* k) {
         k->elements.push_back(std::move(iso));
       }
     }
-  } catch (...) {
-    H5Gclose(g);
-    throw;
   }
-  H5Gclose(g);
 }
 
 void read_basis(hid_t f, int version, const Manifold& M, Model* m) {
@@ -294,12 +274,8 @@ void read_basis(hid_t f, int version, const Manifold& M, Model* m) {
     m->basis.cutoff = "lmax " + std::to_string(lmax);
   } else {
     m->basis.cutoff = read_attr_string(f, "cutoff");
-    hid_t ld = H5Dopen2(f, "basis/labels", H5P_DEFAULT);
-    if (ld < 0) throw std::runtime_error("missing dataset 'basis/labels'");
-    hid_t ls = H5Dget_space(ld);
-    const hssize_t ns = H5Sget_simple_extent_npoints(ls);
-    H5Sclose(ls);
-    H5Dclose(ld);
+    int nd;
+    const std::size_t ns = dataset_rows(f, "basis/labels", &nd);
     for (double v : read_dataset(f, "basis/labels", std::size_t(ns))) labels.push_back(int(v));
   }
   const auto counts = read_dataset(f, "basis/invariant_counts", labels.size());
@@ -322,9 +298,9 @@ void read_basis(hid_t f, int version, const Manifold& M, Model* m) {
 }
 
 void read_file(const std::string& path, Model* m) {
-  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) throw std::runtime_error("cannot open");
-  try {
+  const H5File f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!f.valid()) throw std::runtime_error("not an HDF5 file or truncated");
+  {
     if (read_attr_string(f, "format") != "specavg-model")
       throw std::runtime_error("not a specavg model (attribute format)");
     const int fv = int(read_attr_double(f, "format_version"));
@@ -345,22 +321,24 @@ void read_file(const std::string& path, Model* m) {
     m->penalty = H5Aexists(f, "penalty") > 0 ? read_attr_string(f, "penalty") : "sobolev";
     m->ntargets = int(read_attr_double(f, "ntargets"));
 
-    hid_t g = H5Gopen2(f, "group", H5P_DEFAULT);
-    if (g < 0) throw std::runtime_error("missing group 'group'");
-    hid_t gd = H5Dopen2(g, "generators", H5P_DEFAULT);
-    hid_t sp = H5Dget_space(gd);
+    H5Group g(H5Gopen2(f, "group", H5P_DEFAULT));
+    if (!g.valid()) throw std::runtime_error("missing group 'group'");
     hsize_t gdims[3] = {0, 0, 0};
-    const int grank = H5Sget_simple_extent_ndims(sp);
-    H5Sget_simple_extent_dims(sp, gdims, nullptr);
-    H5Sclose(sp);
-    H5Dclose(gd);
+    int grank = 0;
+    {
+      const H5Dataset gd(H5Dopen2(g, "generators", H5P_DEFAULT));
+      if (!gd.valid()) throw std::runtime_error("missing dataset 'group/generators'");
+      const H5Space sp(H5Dget_space(gd));
+      grank = H5Sget_simple_extent_ndims(sp);
+      if (grank == 3) H5Sget_simple_extent_dims(sp, gdims, nullptr);
+    }
     const std::size_t r = gdims[0], d = std::size_t(dim);
     if (grank != 3 || gdims[1] != d || gdims[2] != d)
       throw std::runtime_error("dataset 'group/generators' must have shape (r, dim, dim)");
     const auto P = read_dataset(g, "generators", r * d * d);
     std::vector<double> t(r * d, 0.0);
     if (M.is_torus() && H5Lexists(g, "shifts", H5P_DEFAULT) > 0) t = read_dataset(g, "shifts", r * d);
-    H5Gclose(g);
+    g.reset();
     m->generators.clear();
     for (std::size_t j = 0; j < r; ++j) {
       Isometry iso = isometry_identity(dim);
@@ -377,17 +355,17 @@ void read_file(const std::string& path, Model* m) {
     } else {
       read_basis(f, version, M, m);
     }
-    hid_t p = H5Gopen2(f, "provenance", H5P_DEFAULT);
-    if (p >= 0) {
+    const H5Group p(H5Gopen2(f, "provenance", H5P_DEFAULT));
+    if (p.valid()) {
       m->prov.version = read_attr_string(p, "version");
       m->prov.options = read_attr_string(p, "options");
       m->prov.created = read_attr_string(p, "created");
       m->prov.nranks = int(read_attr_double(p, "nranks"));
       m->prov.n_train = (long long)read_attr_double(p, "n_train");
       m->prov.weight_sum = read_attr_double(p, "weight_sum");
-      hid_t t = H5Gopen2(p, "timings", H5P_DEFAULT);
+      const H5Group t(H5Gopen2(p, "timings", H5P_DEFAULT));
       m->prov.timings.clear();
-      if (t >= 0) {
+      if (t.valid()) {
         std::vector<std::string> names;
         hsize_t idx = 0;
         if (H5Aiterate2(t, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect_attr_name, &names) < 0) {
@@ -397,14 +375,8 @@ void read_file(const std::string& path, Model* m) {
         }
         for (const auto& nm : names) m->prov.timings.emplace_back(nm, read_attr_double(t, nm.c_str()));
       }
-      if (t >= 0) H5Gclose(t);
-      H5Gclose(p);
     }
-  } catch (...) {
-    H5Fclose(f);
-    throw;
   }
-  H5Fclose(f);
 }
 
 }  // namespace
@@ -434,7 +406,10 @@ PetscErrorCode read_model(MPI_Comm comm, const std::string& path, Model* model) 
   PetscFunctionBeginUser;
   h5_silence_errors();
   PetscCall(collective_check(comm, !path.empty(), "no model file given: pass -model <model.h5>"));
-  PetscCall(collective_check(comm, file_exists(path), "-model file '" + path + "' does not exist"));
+  FileFormat format;
+  PetscCall(agree_file_format(comm, path, &format));
+  const std::string bad = unusable_input_message(format, "-model", path);
+  PetscCall(collective_check(comm, bad.empty(), bad));
   std::string msg;
   try {
     read_file(path, model);
@@ -453,24 +428,27 @@ PetscErrorCode read_generator_file(MPI_Comm comm, const std::string& path, const
   std::vector<hsize_t> dims;
   PetscCall(r.shape("generators", &dims));
   const hsize_t d = hsize_t(M.dim);
-  PetscCall(collective_check(comm, dims.size() == 3 && dims[1] == d && dims[2] == d,
+  PetscCall(r.agree(dims.size() == 3 && dims[1] == d && dims[2] == d,
                              "dataset 'generators' in -group_file '" + path + "' must have shape (m, " +
                                  std::to_string(d) + ", " + std::to_string(d) + ") for " + M.describe()));
+  PetscCall(r.agree(dims[0] > 0, "dataset 'generators' in -group_file '" + path +
+                                     "' is empty (0 generators): give at least one generator, or use -group"));
   std::vector<double> P(dims[0] * d * d), t(dims[0] * d, 0.0);
   PetscCall(r.read_rows("generators", 0, PetscInt(dims[0]), P.data()));
   std::vector<hsize_t> sd;
   bool has_shifts = false;
   PetscCall(r.shape("shifts", &sd, &has_shifts));
   if (has_shifts) {
-    PetscCall(collective_check(comm, M.is_torus(),
+    PetscCall(r.agree(M.is_torus(),
                                "-group_file '" + path +
                                    "' has a 'shifts' dataset, but shifts x -> Px + t are isometries of the torus only: "
                                    "remove it or use -manifold torus"));
-    PetscCall(collective_check(comm, sd.size() == 2 && sd[0] == dims[0] && sd[1] == d,
+    PetscCall(r.agree(sd.size() == 2 && sd[0] == dims[0] && sd[1] == d,
                                "dataset 'shifts' in -group_file '" + path + "' must have shape (m, " +
                                    std::to_string(d) + ") like 'generators'"));
     PetscCall(r.read_rows("shifts", 0, PetscInt(dims[0]), t.data()));
   }
+  PetscCall(r.close());
   gens->clear();
   for (std::size_t j = 0; j < dims[0]; ++j) {
     Isometry iso = isometry_identity(M.dim);

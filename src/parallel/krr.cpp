@@ -299,7 +299,7 @@ PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptio
   }
   double t = MPI_Wtime();
   LocalData data;
-  PetscCall(read_local_data(comm, topt.data, "-data", ValuesNeed::Required, M, &data));
+  PetscCall(load_rows(comm, topt.data, {"-data", ValuesNeed::Required, &M}, &data));
   const double t_read = MPI_Wtime() - t;
   KrrSystem sys;
   PetscCall(krr_build(comm, M, gens, label, data, kopt, &sys, rep));

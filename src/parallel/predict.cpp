@@ -58,17 +58,28 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
   predict(d.points.data(), d.count, &f);
   const double t_local = MPI_Wtime() - t0;
   PetscCallMPI(MPI_Allreduce(&t_local, &rep->t_predict, 1, MPI_DOUBLE, MPI_MAX, comm));
-  double loc[4] = {0, 0, 0, 0};  // Σ err², Σ err_truth², max|f| (via separate max), count
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    loc[0] += (f[i] - d.values[i]) * (f[i] - d.values[i]);
-    if (d.has_truth) loc[1] += (f[i] - d.truth[i]) * (f[i] - d.truth[i]);
+  // Weighted like training: Σ_i w_i Σ_j err_ij² / (k Σ_i w_i); w ≡ 1 without weights.
+  double loc[3] = {0, 0, 0}, glob[3];  // Σ w err², Σ w err_truth², Σ w
+  for (PetscInt i = 0; i < d.count; ++i) {
+    const double w = d.weights.empty() ? 1.0 : d.weights[std::size_t(i)];
+    for (int j = 0; j < k; ++j) {
+      const std::size_t ij = std::size_t(i) * k + j;
+      loc[0] += w * (f[ij] - d.values[ij]) * (f[ij] - d.values[ij]);
+      if (d.has_truth) loc[1] += w * (f[ij] - d.truth[ij]) * (f[ij] - d.truth[ij]);
+    }
+    loc[2] += w;
   }
-  double glob[2];
-  PetscCallMPI(MPI_Allreduce(loc, glob, 2, MPI_DOUBLE, MPI_SUM, comm));
+  PetscCallMPI(MPI_Allreduce(loc, glob, 3, MPI_DOUBLE, MPI_SUM, comm));
+  int weighted = !d.weights.empty(), any_weighted = 0;
+  PetscCallMPI(MPI_Allreduce(&weighted, &any_weighted, 1, MPI_INT, MPI_MAX, comm));
+  PetscCheck(glob[2] > 0, comm, PETSC_ERR_USER_INPUT,
+             "the test data's weights sum to 0: give at least one row a positive weight");
   rep->n = (long long)d.n_global;
-  const double nvals = double(d.n_global) * k;
-  rep->rmse_values = std::sqrt(glob[0] / nvals);
-  rep->rmse_truth = d.has_truth ? std::sqrt(glob[1] / nvals) : -1.0;
+  rep->weighted = any_weighted != 0;
+  rep->weight_sum = glob[2];
+  const double denom = glob[2] * k;
+  rep->rmse_values = std::sqrt(glob[0] / denom);
+  rep->rmse_truth = d.has_truth ? std::sqrt(glob[1] / denom) : -1.0;
 
   // Invariance discrepancy on a proportional share of this rank's rows.
   const PetscInt m =

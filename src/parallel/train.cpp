@@ -76,7 +76,7 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   PetscCall(PetscLogStagePush(s_read));
   double t = MPI_Wtime();
   LocalData data;
-  PetscCall(read_local_data(comm, opt.data, "-data", ValuesNeed::Required, M, &data));
+  PetscCall(load_rows(comm, opt.data, {"-data", ValuesNeed::Required, &M}, &data));
   rep->t_read = MPI_Wtime() - t;
   PetscCall(PetscLogStagePop());
   if (opt.verbose)

@@ -49,4 +49,10 @@ inline std::string synth(const std::string& name, const std::string& manifold, i
   return c.output;
 }
 
+// All of this rank's rows of a data file, through the row source (parallel/dataset.hpp).
+inline PetscErrorCode read_rows(const std::string& path, const std::string& role, ValuesNeed need, const Manifold& M,
+                                LocalData* d) {
+  return load_rows(PETSC_COMM_WORLD, path, RowRequest{role, need, &M}, d);
+}
+
 }  // namespace specavg::test

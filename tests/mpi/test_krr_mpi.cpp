@@ -76,7 +76,7 @@ double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) 
 
 EvalReport evaluate(const Model& m, const std::string& data, PetscInt id_points = 400) {
   LocalData d;
-  EXPECT_EQ(read_local_data(PETSC_COMM_WORLD, data, "-data", ValuesNeed::Required, m.manifold(), &d), 0);
+  EXPECT_EQ(test::read_rows(data, "-data", ValuesNeed::Required, m.manifold(), &d), 0);
   EvalReport r;
   EXPECT_EQ(evaluate_model(PETSC_COMM_WORLD, m, d, id_points, 8, 6, &r), 0);
   return r;
@@ -108,7 +108,7 @@ TEST_F(KrrMPI, PredictionsIndependentOfRankCount) {
   const std::string small = synth("krr_ih_100.h5", "s2", 3, "Ih", "bumps", 100, 0.1, 202);
   for (const auto& [file, n] : {std::pair<std::string, int>{big, 400}, {small, 100}}) {  // the path taken
     LocalData d;
-    ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, file, "-data", ValuesNeed::Required, make_manifold("s2", 3), &d), 0);
+    ASSERT_EQ(test::read_rows(file, "-data", ValuesNeed::Required, make_manifold("s2", 3), &d), 0);
     KrrSystem sys;
     KrrReport rep;
     ASSERT_EQ(
@@ -192,7 +192,7 @@ TEST_F(KrrMPI, ModelFileRoundTrip) {
 std::pair<double, double> cg_vs_direct(const std::string& data, double lambda, long long expect_rows) {
   LocalData d;
   const Manifold S2 = make_manifold("s2", 3);
-  EXPECT_EQ(read_local_data(PETSC_COMM_WORLD, data, "-data", ValuesNeed::Required, S2, &d), 0);
+  EXPECT_EQ(test::read_rows(data, "-data", ValuesNeed::Required, S2, &d), 0);
   KrrSystem sys;
   KrrReport br;
   const KrrOptions k = krr_options(Method::KrrAugmented, lambda);

@@ -76,7 +76,7 @@ double rank_deviation(const std::string& data, const std::string& manifold, cons
 
 EvalReport evaluate(const Model& m, const std::string& data) {
   LocalData d;
-  EXPECT_EQ(read_local_data(PETSC_COMM_WORLD, data, "-data", ValuesNeed::Required, m.manifold(), &d), 0);
+  EXPECT_EQ(test::read_rows(data, "-data", ValuesNeed::Required, m.manifold(), &d), 0);
   EvalReport r;
   EXPECT_EQ(evaluate_model(PETSC_COMM_WORLD, m, d, 2000, 16, 6, &r), 0);
   return r;
@@ -90,7 +90,7 @@ TEST(ManifoldsMPI, SphereDim3PredictsLikeS2) {
     const Model b = train(PETSC_COMM_WORLD, data, "sphere", "Oh", cut);
     EXPECT_EQ(a.basis.dinv(), b.basis.dinv());
     LocalData d;
-    ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, test, "-data", ValuesNeed::Required, a.manifold(), &d), 0);
+    ASSERT_EQ(test::read_rows(test, "-data", ValuesNeed::Required, a.manifold(), &d), 0);
     std::vector<double> fa, fb;
     predict_points(a, d.points.data(), d.count, &fa);
     predict_points(b, d.points.data(), d.count, &fb);

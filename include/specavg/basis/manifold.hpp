@@ -57,6 +57,19 @@ std::vector<Eigenspace> eigenspaces_within(const Manifold& M, const Cutoff& c, s
 // excess of a coordinate outside [−1, 1]. Non-finite input gives +inf.
 double manifold_defect(const Manifold& M, const double* x);
 
+// The conventions of M's eigenbasis, as written into model and output files so that a
+// coefficient file can be read without this code: the order of the functions, their
+// normalization and their sign/phase choice (details in the basis headers).
+struct BasisConventions {
+  std::string ordering, normalization, phase;
+};
+BasisConventions basis_conventions(const Manifold& M);
+
+// Moves a validated point (small defect) exactly onto M in double precision: spheres
+// x / |x|; the torus leaves points unchanged (coordinates within tolerance of [-1, 1]
+// are already valid, the basis being periodic).
+void project_to_manifold(const Manifold& M, double* x);
+
 // y = g·x on the manifold: spheres re-normalize (generators are orthogonal to ~1e-9),
 // the torus wraps every coordinate to [−1, 1). y may alias x.
 void map_point(const Manifold& M, const Isometry& g, const double* x, double* y);

@@ -1,20 +1,28 @@
 #pragma once
-// Parallel HDF5 (MPI-IO) access to row-distributed 1-D/2-D float64 datasets.
+// Parallel HDF5 (MPI-IO) access to row-distributed float64 datasets.
 //
 // Conventions
-//  * Datasets are row-major as h5py writes them: shape (n) or (n, cols).
+//  * Datasets are row-major as h5py writes them: shape (n) or (n, cols, ...).
 //  * Rows are split in contiguous blocks, rank r owning [begin, begin+count) as given by
 //    row_block(); no rank ever reads or holds other ranks' rows.
 //  * Every member function is collective on the communicator the file was opened with;
 //    errors are agreed on across ranks (collective_check) and name the file/dataset.
-//  * H5Writer writes to "<path>.tmp" and renames on commit(); a writer destroyed without
-//    commit() removes the temporary, so failures never leave a partial output file.
+//    After an agreed error the file is already closed on every rank.
+//  * Closing is collective and explicit (close(), commit(), abandon()): destructors make
+//    no collective call (io/h5_handle.hpp). A reader or writer destroyed while still
+//    open leaves its id to HDF5's shutdown in MPI_Finalize; a writer destroyed without
+//    commit() also removes its temporary on rank 0.
+//  * H5Writer writes to "<path>.tmp" and renames on commit(), so failures never leave a
+//    partial output file.
 #include <hdf5.h>
 #include <mpi.h>
 #include <petscsys.h>
 
 #include <string>
 #include <vector>
+
+#include "specavg/io/h5_handle.hpp"
+#include "specavg/io/row_sink.hpp"
 
 namespace specavg {
 
@@ -29,19 +37,25 @@ class H5Reader {
   H5Reader() = default;
   H5Reader(const H5Reader&) = delete;
   H5Reader& operator=(const H5Reader&) = delete;
-  ~H5Reader();
-  // role names the option the file came from (e.g. "-data") for error messages.
+  // role names the option the file came from (e.g. "-data") for error messages. A
+  // missing, empty, truncated or non-HDF5 file is refused with a message saying which.
   PetscErrorCode open(MPI_Comm comm, const std::string& path, const std::string& role);
   PetscErrorCode has(const std::string& name, bool* exists);
-  // dims of a float64 dataset; errors if missing (unless `exists` is non-null) or not float.
+  // dims of a floating-point dataset; errors if missing (unless `exists` is non-null) or
+  // not floating point (float32 is read as float64).
   PetscErrorCode shape(const std::string& name, std::vector<hsize_t>* dims, bool* exists = nullptr);
-  // Rows [begin, begin+count) (first index) of an N-D dataset into buf (row-major), collective.
+  // Rows [begin, begin+count) (first index) of an N-D dataset into buf (row-major).
   PetscErrorCode read_rows(const std::string& name, PetscInt begin, PetscInt count, double* buf);
+  // Collective: fail every rank with `message` unless every rank passes ok; on failure
+  // the file is closed first.
+  PetscErrorCode agree(bool ok, const std::string& message);
+  PetscErrorCode close();
   const std::string& path() const { return path_; }
+  const std::string& role() const { return role_; }
 
  private:
   MPI_Comm comm_ = MPI_COMM_NULL;
-  hid_t file_ = -1;
+  ParallelH5File file_;
   std::string path_, role_;
 };
 
@@ -51,17 +65,22 @@ class H5Writer {
   H5Writer(const H5Writer&) = delete;
   H5Writer& operator=(const H5Writer&) = delete;
   ~H5Writer();
-  PetscErrorCode create(MPI_Comm comm, const std::string& path);
+  // `option` names the option the path came from, for messages.
+  PetscErrorCode create(MPI_Comm comm, const std::string& path, const std::string& option = "-output");
   // Create a float64 dataset of the given dims (1-D or 2-D).
   PetscErrorCode create_dataset(const std::string& name, const std::vector<hsize_t>& dims);
   PetscErrorCode write_rows(const std::string& name, PetscInt begin, PetscInt count, const double* buf);
+  // Root attributes (strings as variable-length UTF-8, numbers as float64).
+  PetscErrorCode write_attributes(const Attributes& attrs);
   // Close and atomically rename the temporary to the final path.
   PetscErrorCode commit();
+  // Close and remove the temporary (after an agreed error).
+  PetscErrorCode abandon();
 
  private:
-  void abandon();
+  PetscErrorCode agree(bool ok, const std::string& message);
   MPI_Comm comm_ = MPI_COMM_NULL;
-  hid_t file_ = -1;
+  ParallelH5File file_;
   std::string path_, tmp_;
 };
 

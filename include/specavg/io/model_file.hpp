@@ -3,7 +3,9 @@
 //   /                attrs: format="specavg-model", format_version, manifold (s2|sphere|torus),
 //                           dim, cutoff, group_spec, estimator, tau, sobolev_s, ntargets,
 //                           dinv, dtotal (basis functions within the cutoff),
-//                           method (specavg|krr|krr-ga|krr-aug)
+//                           method (specavg|krr|krr-ga|krr-aug),
+//                           basis_ordering, basis_normalization, basis_phase: the
+//                           conventions of the manifold's eigenbasis (basis/manifold.hpp)
 //   /group/generators            (r, dim, dim)  row-major matrices P of x -> P x + t
 //   /group/shifts                (r, dim)       t (torus only)
 //   /basis/labels                (ns) int64  eigenspace labels (degree, or |k|^2 on the torus)

@@ -1,6 +1,8 @@
 #pragma once
-// A rank's block of a point data set (DESIGN.md §3): rows [begin, begin+count) of
-// `points` (n × dim), `values` (n or n × k) and optional `weights` (n), validated.
+// A rank's rows of a point data set held in memory (DESIGN.md §3): rows
+// [begin, begin+count) of `points` (n × dim), `values` (n or n × k) and optional
+// `weights` (n), gathered block by block from a row source (io/row_source.hpp), which
+// validates them and projects the points onto the manifold.
 #include <mpi.h>
 #include <petscsys.h>
 
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "specavg/basis/manifold.hpp"
+#include "specavg/io/row_source.hpp"
 
 namespace specavg {
 
@@ -22,21 +25,20 @@ struct LocalData {
   std::vector<double> truth;  // count × ntargets: noise-free target, when present
 };
 
-enum class ValuesNeed { None, Required, Optional };
+// Rows per block when gathering a whole source.
+constexpr PetscInt kGatherBlockRows = 65536;
 
-// Collective. Reads and validates this rank's rows: shapes (dim = M.dim columns), finite
-// entries, points on M (spheres: | |x| − 1 | ≤ 1e-6; torus: every coordinate in
-// [−1 − 1e-9, 1 + 1e-9]), non-negative weights. `role` is the option the file came from
-// (e.g. "-data"), used in messages.
-PetscErrorCode read_local_data(MPI_Comm comm, const std::string& path, const std::string& role, ValuesNeed need,
-                               const Manifold& M, LocalData* data);
+// Collective. Reads all of this rank's rows of `source` (from the first) in blocks of
+// block_rows, then closes the source.
+PetscErrorCode gather_rows(RowSource& source, PetscInt block_rows, LocalData* data);
+
+// Collective. Opens `path` (open_row_source with `req`) and gathers this rank's rows.
+PetscErrorCode load_rows(MPI_Comm comm, const std::string& path, const RowRequest& req, LocalData* data);
 
 // Collective. Number of columns of `points` in the file (to default -dim); fails clearly
 // when the file or dataset is missing or not two-dimensional.
 PetscErrorCode peek_point_dim(MPI_Comm comm, const std::string& path, const std::string& role, int* dim);
 // Collective. Rows n of `points` (to refuse infeasible jobs before reading), same checks.
 PetscErrorCode peek_rows(MPI_Comm comm, const std::string& path, const std::string& role, PetscInt* rows);
-PetscErrorCode peek_points_shape(MPI_Comm comm, const std::string& path, const std::string& role, PetscInt* rows,
-                                 int* dim);
 
 }  // namespace specavg

@@ -16,6 +16,8 @@ void predict_points(const Model& model, const double* x, PetscInt count, std::ve
 
 struct EvalReport {
   long long n = 0;
+  bool weighted = false;              // the data had weights: both RMSEs are weighted
+  double weight_sum = 0.0;            // Σ w_i (n without weights)
   double rmse_values = 0.0;           // against the (noisy) `values`, all targets
   double rmse_truth = -1.0;           // against `truth` when the file has it, else −1
   double max_abs_f = 0.0;             // max |f| over the evaluated points
@@ -25,7 +27,8 @@ struct EvalReport {
   double t_predict = 0.0;  // seconds to predict all rows (max over ranks), ID excluded
 };
 
-// Collective. RMSE over all rows; invariance discrepancy max |f(w x) − f(x)| over at most
+// Collective. RMSE over all rows, weighted by the data's weights when it has them
+// (sqrt(Σ_i w_i Σ_j (f_ij − y_ij)² / (k Σ_i w_i)), as training weights the rows); invariance discrepancy max |f(w x) − f(x)| over at most
 // `id_points` rows (spread over ranks proportionally), every generator, and `nwords`
 // random words of length `wordlen` in the generators (fixed seed, identical on all ranks).
 PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData& data, PetscInt id_points, int nwords,

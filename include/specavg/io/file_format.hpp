@@ -1,0 +1,22 @@
+#pragma once
+// Recognizing input files by content, so that commands open any supported format by
+// path and refuse everything else with a message that says what is wrong.
+#include <mpi.h>
+#include <petscsys.h>
+
+#include <string>
+
+namespace specavg {
+
+enum class FileFormat { Missing, Directory, Empty, HDF5, NetCDF3, FITS, Unknown };
+
+// Local. Looks at the file's first bytes (HDF5's signature may also sit at 512, 1024, ...).
+FileFormat sniff_file_format(const std::string& path);
+
+// Collective: rank 0 sniffs, every rank gets the same answer.
+PetscErrorCode agree_file_format(MPI_Comm comm, const std::string& path, FileFormat* format);
+
+// Message for an input that cannot be read as `expected` (empty when format is fine).
+std::string unusable_input_message(FileFormat format, const std::string& role, const std::string& path);
+
+}  // namespace specavg

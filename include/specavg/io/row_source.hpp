@@ -1,0 +1,108 @@
+#pragma once
+// Row sources: where the rows of a point data set come from (a file today; streams and
+// other formats later), handed to each rank in blocks.
+//
+// Data model
+//  * A data set has rows_total() rows. Row i holds a point (dim() coordinates, float64,
+//    row-major), ntargets() values (0 when values were not requested or are absent),
+//    optionally a weight (>= 0; all ones when absent) and optionally the noise-free
+//    `truth` (ntargets() columns).
+//  * Rank r of P owns the contiguous rows [local_begin(), local_begin() + local_count())
+//    given by row_block() (first rows_total() % P ranks get one more). A rank reads
+//    only its own rows; nothing depends on the block size, and a row's global index
+//    (RowBlock::offset + i) is the same whatever the rank count.
+//  * Every block is validated before it is returned: finite entries, points on the
+//    manifold (spheres | |x| - 1 | <= 1e-6, torus coordinates within 1e-9 of [-1, 1]),
+//    |values| < 1e15 (larger magnitudes are unmasked fill values), weights >= 0. Points
+//    that pass are then projected onto the manifold in double precision (spheres:
+//    x / |x|), so float32 input is renormalized before any basis sees it.
+//
+// Collectivity
+//  * open_row_source(), next_block(), rewind() and close() are collective on the
+//    communicator given at opening, and must be called with the same max_rows on every
+//    rank. next_block() returns an empty block (count 0) on a rank that has run out of
+//    rows while others have not, and sets *done on all ranks at once; a validation error
+//    on any rank fails all ranks with one message (the first offending global row of the
+//    round).
+//  * The queries (rows_total, dim, ...) are local and agree on every rank.
+//  * close() is explicit (see io/h5_handle.hpp for why it is not in the destructor);
+//    the source closes itself after any agreed error. A loop reads until *done:
+//      for (bool done = false;;) { PetscCall(src->next_block(nb, &b, &done)); if (done) break; ... }
+#include <mpi.h>
+#include <petscsys.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "specavg/basis/manifold.hpp"
+
+namespace specavg {
+
+// Values are refused at or above this magnitude: typical fill values (1e20, 9.97e36,
+// FLT_MAX) must be masked, not fitted.
+constexpr double kFillValueThreshold = 1e15;
+
+enum class ValuesNeed { None, Required, Optional };
+
+// What a command asks of a source.
+struct RowRequest {
+  std::string role = "-data";  // option the path came from, for messages
+  ValuesNeed values = ValuesNeed::Required;
+  const Manifold* manifold = nullptr;  // points are validated against it (dim must match)
+};
+
+struct RowBlock {
+  PetscInt offset = 0;  // global index of the first row
+  PetscInt count = 0;
+  std::vector<double> points;   // count × dim
+  std::vector<double> values;   // count × ntargets (empty when ntargets == 0)
+  std::vector<double> weights;  // count, empty when the source has no weights
+  std::vector<double> truth;    // count × ntargets, empty when the source has no truth
+};
+
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  virtual PetscInt rows_total() const = 0;
+  virtual int dim() const = 0;
+  virtual int ntargets() const = 0;
+  virtual bool has_weights() const = 0;
+  virtual bool has_truth() const = 0;
+  virtual PetscInt local_begin() const = 0;
+  virtual PetscInt local_count() const = 0;
+  // Human-readable origin, e.g. "-data file 'train.h5'".
+  virtual std::string describe() const = 0;
+
+  // Collective: the next at most max_rows (> 0) of this rank's rows. *done is true (on
+  // every rank, with an empty block) once every rank has had all its rows.
+  virtual PetscErrorCode next_block(PetscInt max_rows, RowBlock* block, bool* done) = 0;
+  // Collective: start again from this rank's first row.
+  virtual PetscErrorCode rewind() = 0;
+  // Collective: release the underlying file (idempotent).
+  virtual PetscErrorCode close() = 0;
+};
+
+// Collective. Opens `path` with the implementation its content (or, for formats without
+// a signature, its extension) calls for. Missing, empty, truncated and unknown files get
+// one message naming req.role and the path. The source checks the shapes (points n × dim
+// with dim = manifold->dim and n > 0; values n or n × k; weights n) before returning.
+PetscErrorCode open_row_source(MPI_Comm comm, const std::string& path, const RowRequest& req,
+                               std::unique_ptr<RowSource>* source);
+
+// Collective. Shape of `points` (rows, columns) without reading or validating rows, to
+// default -dim or size a job before the read. Same messages as open_row_source.
+PetscErrorCode peek_points_shape(MPI_Comm comm, const std::string& path, const std::string& role, PetscInt* rows,
+                                 int* dim);
+
+// Local. Validates and normalizes one block in place (the rules above); returns the
+// first offending row as a message naming `where` (e.g. "-data file 'x.h5'"), and its
+// global row in *bad_row, or an empty string. Shared by every implementation.
+std::string validate_block(const Manifold& M, int ntargets, const std::string& where, RowBlock* block,
+                           PetscInt* bad_row);
+
+// Collective. Agree on the lowest-numbered offending row of a round of blocks: every
+// rank fails with the message of the rank owning the smallest bad_row (or none fails).
+PetscErrorCode agree_first_bad_row(MPI_Comm comm, PetscInt bad_row, const std::string& message);
+
+}  // namespace specavg

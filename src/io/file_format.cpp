@@ -1,0 +1,66 @@
+#include "specavg/io/file_format.hpp"
+
+#include <hdf5.h>
+#include <sys/stat.h>
+
+#include <cstring>
+#include <fstream>
+
+#include "specavg/comm/petsc_util.hpp"
+
+namespace specavg {
+
+FileFormat sniff_file_format(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return FileFormat::Missing;
+  if (S_ISDIR(st.st_mode)) return FileFormat::Directory;
+  if (st.st_size == 0) return FileFormat::Empty;
+  std::ifstream f(path, std::ios::binary);
+  char head[9] = {};
+  f.read(head, 8);
+  if (std::memcmp(head, "CDF\x01", 4) == 0 || std::memcmp(head, "CDF\x02", 4) == 0 ||
+      std::memcmp(head, "CDF\x05", 4) == 0)
+    return FileFormat::NetCDF3;
+  if (std::memcmp(head, "SIMPLE  ", 8) == 0) return FileFormat::FITS;
+  // HDF5 (and netCDF-4, which is HDF5): the signature, and a superblock HDF5 can open.
+  H5E_auto2_t fn;
+  void* data;
+  H5Eget_auto2(H5E_DEFAULT, &fn, &data);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const htri_t is = H5Fis_hdf5(path.c_str());
+  H5Eset_auto2(H5E_DEFAULT, fn, data);
+  return is > 0 ? FileFormat::HDF5 : FileFormat::Unknown;
+}
+
+PetscErrorCode agree_file_format(MPI_Comm comm, const std::string& path, FileFormat* format) {
+  PetscFunctionBeginUser;
+  int rank, f = 0;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) f = int(sniff_file_format(path));
+  PetscCallMPI(MPI_Bcast(&f, 1, MPI_INT, 0, comm));
+  *format = FileFormat(f);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+std::string unusable_input_message(FileFormat format, const std::string& role, const std::string& path) {
+  const std::string what = role + " file '" + path + "'";
+  switch (format) {
+    case FileFormat::HDF5:
+      return {};
+    case FileFormat::Missing:
+      return what + " does not exist";
+    case FileFormat::Directory:
+      return what + " is a directory: pass a file";
+    case FileFormat::Empty:
+      return what + " is empty (0 bytes): regenerate it";
+    case FileFormat::NetCDF3:
+      return what + " is a classic netCDF file, which this build does not read yet: convert it to HDF5 or netCDF-4";
+    case FileFormat::FITS:
+      return what + " is a FITS file, which this build does not read yet: convert it to HDF5";
+    case FileFormat::Unknown:
+      break;
+  }
+  return what + " is not an HDF5 file or truncated: check the path, or regenerate the file";
+}
+
+}  // namespace specavg

@@ -1,0 +1,19 @@
+#pragma once
+// The implementations behind open_row_source() and create_row_sink() (internal). A new
+// format adds its pair of functions here and one branch in the two factories.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "specavg/io/row_sink.hpp"
+#include "specavg/io/row_source.hpp"
+
+namespace specavg {
+
+PetscErrorCode open_h5_row_source(MPI_Comm comm, const std::string& path, const RowRequest& req,
+                                  std::unique_ptr<RowSource>* source);
+PetscErrorCode create_h5_row_sink(MPI_Comm comm, const std::string& path, const std::string& option,
+                                  PetscInt rows_total, const std::vector<SinkArray>& arrays,
+                                  std::unique_ptr<RowSink>* sink);
+
+}  // namespace specavg
