@@ -47,52 +47,83 @@ PetscErrorCode peek_points_shape(MPI_Comm comm, const std::string& path, const s
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+namespace {
+
+// The problem with row i of the block (column c, value x), as a message; called only for
+// the first offending row, so the common path builds no strings.
+enum class Defect { None, PointNonFinite, OffManifold, ValueNonFinite, FillValue, WeightNonFinite, NegativeWeight };
+
+std::string describe_defect(Defect what, const Manifold& M, const std::string& where, PetscInt row, int c, double x,
+                            double tol) {
+  std::ostringstream os;
+  const int dim = M.dim;
+  switch (what) {
+    case Defect::PointNonFinite:
+      os << "dataset 'points' in " << where << " has a non-finite value (" << x << ") at row " << row
+         << ": remove or repair NaN/Inf entries";
+      break;
+    case Defect::OffManifold:
+      os << "point at row " << row << " of " << where << " ";
+      if (M.is_torus())
+        os << "is outside the torus [-1, 1]^" << dim << " (a coordinate lies " << x
+           << " beyond it): map coordinates into [-1, 1) (period 2)";
+      else
+        os << "is off the unit sphere in R^" << dim << " (| |x| - 1 | = " << x << ", tolerance " << tol
+           << "): normalize the points to unit length";
+      break;
+    case Defect::ValueNonFinite:
+      os << "dataset 'values' in " << where << " has a non-finite value (" << x << ") at row " << row
+         << ": remove or repair NaN/Inf entries";
+      break;
+    case Defect::FillValue:
+      os << "dataset 'values' in " << where << " has |value| = " << std::fabs(x) << " >= " << kFillValueThreshold
+         << " at row " << row << " (column " << c
+         << "): this looks like an unmasked fill value; remove those rows or mask them before fitting";
+      break;
+    case Defect::WeightNonFinite:
+      os << "dataset 'weights' in " << where << " has a non-finite value (" << x << ") at row " << row
+         << ": remove or repair NaN/Inf entries";
+      break;
+    case Defect::NegativeWeight:
+      os << "dataset 'weights' in " << where << " has a negative weight at row " << row << ": weights must be >= 0";
+      break;
+    case Defect::None:
+      break;
+  }
+  return os.str();
+}
+
+}  // namespace
+
 std::string validate_block(const Manifold& M, int ntargets, const std::string& where, RowBlock* b,
                            PetscInt* bad_row) {
   const int dim = M.dim;
   const double tol = M.is_torus() ? kTorusTol : kSphereTol;
   for (PetscInt i = 0; i < b->count; ++i) {
-    const PetscInt row = b->offset + i;
-    std::ostringstream os;
-    double* x = &b->points[std::size_t(i) * dim];
-    for (int c = 0; c < dim && os.tellp() == 0; ++c)
-      if (!std::isfinite(x[c]))
-        os << "dataset 'points' in " << where << " has a non-finite value (" << x[c] << ") at row " << row
-           << ": remove or repair NaN/Inf entries";
-    if (os.tellp() == 0) {
-      const double defect = manifold_defect(M, x);
-      if (defect > tol) {
-        os << "point at row " << row << " of " << where << " ";
-        if (M.is_torus())
-          os << "is outside the torus [-1, 1]^" << dim << " (a coordinate lies " << defect
-             << " beyond it): map coordinates into [-1, 1) (period 2)";
-        else
-          os << "is off the unit sphere in R^" << dim << " (| |x| - 1 | = " << defect << ", tolerance " << tol
-             << "): normalize the points to unit length";
-      }
-    }
+    Defect what = Defect::None;
+    int col = 0;
+    double x = 0;
+    const double* p = &b->points[std::size_t(i) * dim];
+    for (int c = 0; c < dim && what == Defect::None; ++c)
+      if (!std::isfinite(p[c])) what = Defect::PointNonFinite, x = p[c];
+    if (what == Defect::None && (x = manifold_defect(M, p)) > tol) what = Defect::OffManifold;
     const double* v = b->values.empty() ? nullptr : &b->values[std::size_t(i) * ntargets];
-    for (int c = 0; v && c < ntargets && os.tellp() == 0; ++c) {
+    for (int c = 0; v && c < ntargets && what == Defect::None; ++c) {
       if (!std::isfinite(v[c]))
-        os << "dataset 'values' in " << where << " has a non-finite value (" << v[c] << ") at row " << row
-           << ": remove or repair NaN/Inf entries";
+        what = Defect::ValueNonFinite, x = v[c];
       else if (std::fabs(v[c]) >= kFillValueThreshold)
-        os << "dataset 'values' in " << where << " has |value| = " << std::fabs(v[c]) << " >= " << kFillValueThreshold
-           << " at row " << row << " (column " << c
-           << "): this looks like an unmasked fill value; remove those rows or mask them before fitting";
+        what = Defect::FillValue, x = v[c], col = c;
     }
-    if (!b->weights.empty() && os.tellp() == 0) {
-      const double w = b->weights[std::size_t(i)];
-      if (!std::isfinite(w))
-        os << "dataset 'weights' in " << where << " has a non-finite value (" << w << ") at row " << row
-           << ": remove or repair NaN/Inf entries";
-      else if (w < 0)
-        os << "dataset 'weights' in " << where << " has a negative weight at row " << row
-           << ": weights must be >= 0";
+    if (what == Defect::None && !b->weights.empty()) {
+      x = b->weights[std::size_t(i)];
+      if (!std::isfinite(x))
+        what = Defect::WeightNonFinite;
+      else if (x < 0)
+        what = Defect::NegativeWeight;
     }
-    if (os.tellp() != 0) {
-      *bad_row = row;
-      return os.str();
+    if (what != Defect::None) {
+      *bad_row = b->offset + i;
+      return describe_defect(what, M, where, *bad_row, col, x, tol);
     }
   }
   // Validated: project onto the manifold in double precision (renormalizes float32 input).

@@ -156,6 +156,8 @@ TEST_F(CliDataIO, TruncatedEmptyAndForeignFilesAreNamed) {
   put(trunc, bytes.substr(0, bytes.size() / 2));
   put(empty, "");
   put(text, "points,values\n0,0,1,0.5\n");
+  put("cli_d_classic.nc", std::string("CDF\x01\0\0\0\0", 8) + std::string(100, '\0'));
+  put("cli_d_map.fits", "SIMPLE  =                    T" + std::string(2850, ' '));
   const std::string out = "cli_d_out_model.h5";
   struct Case {
     std::string args, message;
@@ -166,6 +168,8 @@ TEST_F(CliDataIO, TruncatedEmptyAndForeignFilesAreNamed) {
       {"predict -points " + kData + " -output " + out + " -model " + empty, "is empty (0 bytes)"},
       {"predict -points " + kData + " -output " + out + " -model " + text, "not an HDF5 file or truncated"},
       {"train -data " + kData + " -lmax 4 -model " + out + " -group_file " + trunc, "not an HDF5 file or truncated"},
+      {"train -group Oh -lmax 4 -model " + out + " -data cli_d_classic.nc", "classic netCDF file"},
+      {"predict -model " + kModel + " -output " + out + " -points cli_d_map.fits", "is a FITS file"},
   };
   for (const Case& c : cases) {
     std::remove(out.c_str());
