@@ -7,6 +7,8 @@
 #include "specavg/app/options.hpp"
 #include "specavg/comm/collective.hpp"
 #include "specavg/parallel/distributed_basis.hpp"
+#include "specavg/parallel/resource_estimate.hpp"
+#include "specavg/parallel/train.hpp"
 #include "specavg/estimate/kernel.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/io/model_file.hpp"
@@ -104,7 +106,8 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
   std::string model_path, spec, file, manifold = "s2";
   int dim = -1;
   PetscBool order = PETSC_FALSE;
-  PetscInt cap = 100000;
+  PetscInt cap = 100000, n_est = 10000;
+  double max_gib = 0, max_basis_seconds = 60;
   Cutoff cutoff;
   BasisOptions bo;
   PetscOptionsBegin(comm, nullptr, "specavg info: describe a model, or a group and its invariant subspaces", "specavg");
@@ -116,6 +119,11 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
   PetscCall(
       PetscOptionsBool("-order", "Compute the group order by closure of the generators", "", order, &order, nullptr));
   PetscCall(PetscOptionsInt("-max_group_order", "Cap on the closure used by -order", "", cap, &cap, nullptr));
+  PetscCall(PetscOptionsInt("-n", "Training points assumed by the resource estimates", "", n_est, &n_est, nullptr));
+  PetscCall(PetscOptionsReal("-max_memory_gib", "Memory per rank in GiB for the estimates (default: MemAvailable)",
+                             "", max_gib, &max_gib, nullptr));
+  PetscCall(PetscOptionsReal("-max_basis_seconds", "Describe the invariant subspaces only if the estimated basis time "
+                             "is below this", "", max_basis_seconds, &max_basis_seconds, nullptr));
   PetscOptionsEnd();
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !model_path.empty() || !spec.empty() || !file.empty(),
@@ -137,6 +145,31 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
     PetscCall(resolve_group(comm, M, spec, file, &gens, &label));
     PetscCall(PetscPrintf(comm, "manifold     %s\n", M.describe().c_str()));
     PetscCall(print_group(comm, M, label, gens, order, cap));
+    std::vector<Eigenspace> spaces;
+    SPECAVG_CALL_CXX(comm, spaces = eigenspaces_within(M, cutoff));
+    ResourceEstimate e;
+    EstimateInput in;
+    PetscCall(estimate_job(comm, M, spaces, gens, label, bo, (long long)n_est, true, nullptr, &e, &in));
+    double avail;
+    std::string source;
+    PetscCall(memory_available_per_rank(comm, max_gib, &avail, &source));
+    PetscCall(PetscPrintf(comm,
+                          "estimate     training on %lld points (-n), %d rank(s): peak %s per rank (%s available: %s); "
+                          "invariant basis ~%s at %.2g GFLOP/s per rank\n             %s\n",
+                          (long long)n_est, in.nranks, format_bytes(e.peak_bytes).c_str(), format_bytes(avail).c_str(),
+                          source.c_str(), format_seconds(e.basis_seconds).c_str(), in.flop_rate * 1e-9,
+                          e.what.c_str()));
+    if (e.peak_bytes > avail)
+      PetscCall(PetscPrintf(comm, "             does not fit: it would with %s\n",
+                            training_remedies(in, avail, cutoff.lmax >= 0).c_str()));
+    if (e.basis_bytes > avail || e.basis_seconds > max_basis_seconds) {
+      PetscCall(PetscPrintf(comm,
+                            "basis        not computed: estimated %s and %s per rank (limits: -max_basis_seconds %g, "
+                            "%s available)\n",
+                            format_seconds(e.basis_seconds).c_str(), format_bytes(e.basis_bytes).c_str(),
+                            max_basis_seconds, format_bytes(avail).c_str()));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
     InvariantBasis b;
     const double t = MPI_Wtime();
     PetscCall(build_invariant_basis_distributed(comm, M, cutoff, gens, bo, &b));

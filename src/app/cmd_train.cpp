@@ -1,5 +1,6 @@
 #include <petscksp.h>
 
+#include <cmath>
 #include <ctime>
 
 #include "app_internal.hpp"
@@ -37,7 +38,15 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   SPECAVG_CALL_CXX(comm, kopt.method = parse_method(method));
   PetscCall(options_train(PetscOptionsObject, &opt));
   PetscCall(options_krr(PetscOptionsObject, &kopt));
+  PetscCall(option_string(PetscOptionsObject, "-basis_from",
+                          "Reuse the invariant basis of this specavg model (same manifold, group and cutoff)",
+                          &opt.basis_from));
+  PetscCall(PetscOptionsReal("-max_memory_gib",
+                             "Memory per rank in GiB the job may use (default: MemAvailable / ranks on the node)", "",
+                             opt.max_memory_gib, &opt.max_memory_gib, nullptr));
   PetscOptionsEnd();
+  PetscCall(collective_check(comm, std::isfinite(opt.max_memory_gib) && opt.max_memory_gib >= 0,
+                             "-max_memory_gib must be a finite number >= 0 (0: MemAvailable / ranks on the node)"));
   opt.penalty_kernel = kopt.kernel;
   opt.penalty_width = kopt.width;
   if (help_requested()) {  // also list the reduced solver's KSP/PC options

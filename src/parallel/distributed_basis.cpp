@@ -22,19 +22,6 @@ bool use_slepc(const BasisOptions& opt, std::size_t m, std::size_t r) {
   return m > std::size_t(opt.dense_max);
 }
 
-// Relative cost of one eigenspace (for load balancing only).
-double estimated_cost(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens, std::size_t m,
-                      std::size_t r) {
-  const double mm = double(m), rr = double(std::max<std::size_t>(r, 1));
-  if (r == 0) return mm;
-  if (!M.is_torus() && opt.method != "dense" && opt.method != "slepc" && all_signed_permutations(gens) &&
-      (opt.method == "monomial" || m > std::size_t(opt.dense_max)))
-    return 500.0 * mm * mm;  // monomial route: CGLS on a 3m × m collocation matrix
-  const double colloc = M.is_torus() ? 0.0 : 3.3 * mm * mm * mm;  // QR of Φ(X)
-  if (use_slepc(opt, m, r)) return colloc + 400.0 * mm * mm * rr;
-  return colloc + (M.is_torus() ? 0.0 : 8.0 * rr * mm * mm * mm) + 9.0 * mm * mm * mm;
-}
-
 // One eigenspace on this rank; failures are returned as a message (agreed on later).
 std::string compute_space(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
                           const BasisOptions& opt, SpaceInvariants* out) {
@@ -72,6 +59,18 @@ std::string compute_space(const Manifold& M, const Eigenspace& e, const std::vec
 }
 
 }  // namespace
+
+double basis_space_cost(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens, std::size_t m,
+                      std::size_t r) {
+  const double mm = double(m), rr = double(std::max<std::size_t>(r, 1));
+  if (r == 0) return mm;
+  if (!M.is_torus() && opt.method != "dense" && opt.method != "slepc" && all_signed_permutations(gens) &&
+      (opt.method == "monomial" || m > std::size_t(opt.dense_max)))
+    return 500.0 * mm * mm;  // monomial route: CGLS on a 3m × m collocation matrix
+  const double colloc = M.is_torus() ? 0.0 : 3.3 * mm * mm * mm;  // QR of Φ(X)
+  if (use_slepc(opt, m, r)) return colloc + 400.0 * mm * mm * rr;
+  return colloc + (M.is_torus() ? 0.0 : 8.0 * rr * mm * mm * mm) + 9.0 * mm * mm * mm;
+}
 
 PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string& spec, const std::string& group_file,
                              std::vector<Isometry>* gens, std::string* label) {
@@ -113,7 +112,7 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
   std::vector<int> owner(ns);
   std::iota(order.begin(), order.end(), 0);
   std::vector<double> cost(ns);
-  for (std::size_t s = 0; s < ns; ++s) cost[s] = estimated_cost(M, opt, gens, spaces[s].m, r);
+  for (std::size_t s = 0; s < ns; ++s) cost[s] = basis_space_cost(M, opt, gens, spaces[s].m, r);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
   std::vector<double> load(size, 0.0);
   for (std::size_t s : order) {

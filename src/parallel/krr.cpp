@@ -7,6 +7,7 @@
 
 #include "specavg/comm/collective.hpp"
 #include "specavg/parallel/distributed_basis.hpp"
+#include "specavg/parallel/resource_estimate.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 
 namespace specavg {
@@ -248,6 +249,12 @@ PetscErrorCode krr_solve(MPI_Comm comm, KrrSystem* sys, double lambda, bool keep
   std::vector<double> alpha;
   rep->solve = SolveReport{};
   PetscCall(solve_dense_spd(scomm, sys->K, "krr_", sys->y, sys->ntargets, 1.0, lambda, &alpha, &rep->solve));
+  char why[400];
+  std::snprintf(why, sizeof why,
+                "ill-posed kernel-ridge fit: the Cholesky factorization of K + lambda I failed (-krr_lambda %g, %lld "
+                "x %lld kernel matrix). Use a larger -krr_lambda",
+                lambda, (long long)sys->N, (long long)sys->N);
+  PetscCall(collective_check(comm, !rep->solve.factor_failed, why));
   if (!keep) sys->K.reset();
   rep->t_factor = rep->solve.t_setup;
   rep->t_solve = rep->solve.t_solve;
@@ -296,6 +303,28 @@ PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptio
     long long order;
     SPECAVG_CALL_CXX(comm, Kernel check(M, krr_kernel_spec(M, kopt)));
     PetscCall(krr_check_feasible(comm, M, kopt.method, gens, label, n, kopt, &el, &order));
+    int size;
+    PetscCallMPI(MPI_Comm_size(comm, &size));
+    const long long N = n * (kopt.method == Method::KrrAugmented ? order : 1);
+    const ResourceEstimate e = estimate_krr(N, M.dim, 1, n, size);
+    double avail;
+    std::string source;
+    PetscCall(memory_available_per_rank(comm, topt.max_memory_gib, &avail, &source));
+    if (kopt.verbose)
+      PetscCall(PetscPrintf(comm, "[specavg] estimate: peak %s per rank (%s available: %s); %s\n",
+                            format_bytes(e.peak_bytes).c_str(), format_bytes(avail).c_str(), source.c_str(),
+                            e.what.c_str()));
+    long long fit_n = 0;  // the most points that would fit, by bisection on the same model
+    for (long long lo = 1, hi = n; lo <= hi;) {
+      const long long mid = (lo + hi) / 2;
+      const long long Nm = mid * (kopt.method == Method::KrrAugmented ? order : 1);
+      if (estimate_krr(Nm, M.dim, 1, mid, size).peak_bytes <= avail)
+        fit_n = mid, lo = mid + 1;
+      else
+        hi = mid - 1;
+    }
+    PetscCall(check_memory_fits(comm, e, avail, source,
+                                "at most " + std::to_string(fit_n) + " training points, or -method specavg"));
   }
   double t = MPI_Wtime();
   LocalData data;

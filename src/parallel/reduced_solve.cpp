@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "specavg/comm/collective.hpp"
@@ -28,6 +29,66 @@ PetscErrorCode reduce_scatter_rows(MPI_Comm comm, const double* full, const Pets
   for (int p = 0; p < size; ++p) counts[p] = int((ranges[p + 1] - ranges[p]) * width);
   mine->resize(counts[rank]);
   PetscCallMPI(MPI_Reduce_scatter(full, mine->data(), counts.data(), MPI_DOUBLE, MPI_SUM, comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// Condition number of the Jacobi-scaled matrix S = D^{-1/2} A D^{-1/2} (D = diag A), which
+// is what limits a Cholesky solve (a huge penalty on some features only scales their
+// rows): λ_max(S) from three power iterations, λ_min(S) from three inverse iterations with
+// the factor, O(n²) each, from a fixed start vector (a function of the global index, so
+// the same on any rank count). A singular matrix whose factorization went through on
+// rounding shows κ ≳ 1/ε; a non-positive diagonal gives +inf.
+PetscErrorCode estimate_condition(KSP ksp, Mat op, Vec b, Vec x, double* cond) {
+  PetscFunctionBeginUser;
+  PetscHandle<Vec, VecDestroy> s, y;
+  PetscCall(VecDuplicate(b, s.address()));
+  PetscCall(VecDuplicate(b, y.address()));
+  PetscCall(MatGetDiagonal(op, s));
+  PetscReal dmin;
+  PetscCall(VecMin(s, nullptr, &dmin));
+  if (!(dmin > 0)) {
+    *cond = HUGE_VAL;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(VecSqrtAbs(s));
+  PetscCall(VecReciprocal(s));  // s = D^{-1/2}
+  auto start = [&](Vec v) -> PetscErrorCode {
+    PetscFunctionBeginUser;
+    PetscInt r0, r1;
+    PetscCall(VecGetOwnershipRange(v, &r0, &r1));
+    PetscScalar* a;
+    PetscCall(VecGetArrayWrite(v, &a));
+    for (PetscInt i = r0; i < r1; ++i) a[i - r0] = 1.0 + 0.5 * std::sin(1.0 + 0.7 * double(i));
+    PetscCall(VecRestoreArrayWrite(v, &a));
+    PetscReal nv;
+    PetscCall(VecNorm(v, NORM_2, &nv));
+    PetscCall(VecScale(v, 1.0 / nv));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  };
+  PetscReal lmax = 0, inv = 0;
+  PetscCall(start(y));
+  for (int it = 0; it < 3; ++it) {  // y ← S y / ||S y||
+    PetscCall(VecPointwiseMult(b, s, y));
+    PetscCall(MatMult(op, b, x));
+    PetscCall(VecPointwiseMult(y, s, x));
+    PetscCall(VecNorm(y, NORM_2, &lmax));
+    if (!(lmax > 0 && std::isfinite(double(lmax)))) break;
+    PetscCall(VecScale(y, 1.0 / lmax));
+  }
+  PetscCall(start(y));
+  for (int it = 0; it < 3; ++it) {  // y ← S⁻¹ y / ||S⁻¹ y||
+    PetscCall(VecPointwiseMult(b, s, y));
+    PetscCall(KSPSolve(ksp, b, x));
+    PetscCall(VecPointwiseMult(y, s, x));
+    PetscCall(VecNorm(y, NORM_2, &inv));
+    if (!(inv > 0 && std::isfinite(double(inv)))) {
+      inv = HUGE_VAL;
+      break;
+    }
+    PetscCall(VecScale(y, 1.0 / inv));
+  }
+  *cond = double(lmax) * double(inv);
+  if (!std::isfinite(*cond)) *cond = HUGE_VAL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -56,71 +117,158 @@ PetscErrorCode configure_spd_ksp(MPI_Comm comm, KSP ksp, const char* prefix) {
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+double singular_condition(PetscInt n) {
+  return 1.0 / (double(std::max<PetscInt>(n, 1)) * 2.220446049250313e-16);
+}
+
+std::string ill_posed_message(const std::string& why, double tau, long long n_positive, int dinv) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "ill-posed fit: %s (-tau %g; %lld point(s) with positive weight for D_inv = %d invariant features, "
+                "ratio n/D_inv = %.3g). Use -tau > 0 (e.g. -tau 1e-6), more points, or a lower cutoff (-lmax, "
+                "-lambda_max or -nbasis)",
+                why.c_str(), tau, n_positive, dinv, dinv > 0 ? double(n_positive) / dinv : 0.0);
+  return buf;
+}
+
+PetscErrorCode reduce_normal_equations(MPI_Comm comm, NormalEquations* local, ReducedSystem* sys) {
+  PetscFunctionBeginUser;
+  finish_normal_equations(local);
+  const int D = local->dinv, k = local->ntargets;
+  const double t0 = MPI_Wtime();
+  *sys = ReducedSystem{};
+  sys->dinv = D;
+  sys->ntargets = k;
+  sys->with_gram = local->with_gram;
+  double ws[3] = {local->wsum, double(local->n), double(local->n_positive)}, wg[3];
+  PetscCallMPI(MPI_Allreduce(ws, wg, 3, MPI_DOUBLE, MPI_SUM, comm));
+  sys->wsum = wg[0];
+  sys->n = (long long)wg[1];
+  sys->n_positive = (long long)wg[2];
+  PetscCall(
+      collective_check(comm, wg[0] > 0, "the weights sum to zero: at least one data point needs a positive weight"));
+  int size, rank;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  // Small systems are solved redundantly on every rank (identical results everywhere);
+  // larger ones live distributed by rows on comm.
+  const PetscInt per_rank = (D + size - 1) / size;  // ScaLAPACK's row split: equal but the last
+  sys->redundant = !sys->with_gram || size == 1 || D < kDistributeFrom * size || D - (size - 1) * per_rank < 0;
+  if (sys->redundant) {
+    sys->row_begin = 0;
+    sys->row_count = D;
+    if (sys->with_gram) {
+      PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, local->gram.data(), int(local->gram.size()), MPI_DOUBLE, MPI_SUM, comm));
+      sys->gram_rows = std::move(local->gram);
+    }
+    sys->rhs_rows.resize(local->rhs.size());
+    PetscCallMPI(
+        MPI_Allreduce(local->rhs.data(), sys->rhs_rows.data(), int(local->rhs.size()), MPI_DOUBLE, MPI_SUM, comm));
+  } else {
+    std::vector<PetscInt> ranges(size + 1, 0);  // PETSc's default split (PETSC_DECIDE)
+    for (int p = 0; p < size; ++p) ranges[p + 1] = ranges[p] + D / size + (p < D % size ? 1 : 0);
+    sys->row_begin = ranges[rank];
+    sys->row_count = ranges[rank + 1] - ranges[rank];
+    PetscCall(reduce_scatter_rows(comm, local->gram.data(), ranges.data(), D, &sys->gram_rows));
+    PetscCall(reduce_scatter_rows(comm, local->rhs.data(), ranges.data(), k, &sys->rhs_rows));
+    std::vector<double>().swap(local->gram);
+  }
+  sys->t_reduce = MPI_Wtime() - t0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void spectral_coefficients(const ReducedSystem& sys, std::vector<double>* coef) {
+  *coef = sys.rhs_rows;
+  for (double& c : *coef) c /= sys.wsum;
+}
+
+PetscErrorCode solve_ridge(MPI_Comm comm, ReducedSystem* sys, double tau, const std::vector<double>& penalty,
+                           bool release, std::vector<double>* coef, SolveReport* rep) {
+  PetscFunctionBeginUser;
+  const int D = sys->dinv, k = sys->ntargets;
+  PetscCheck(sys->with_gram, comm, PETSC_ERR_ARG_WRONGSTATE, "solve_ridge: the reduced system has no Gram matrix");
+  rep->wsum = sys->wsum;
+  rep->n = sys->n;
+  rep->t_reduce = sys->t_reduce;
+  bool penalized = false;  // τ·w > 0 on every feature makes the matrix positive definite
+  for (double w : penalty) penalized = penalized || tau * w > 0;
+  PetscCall(collective_check(comm, penalized || sys->n_positive >= D,
+                             ill_posed_message("no regularization and fewer points than invariant features, so the "
+                                               "reduced matrix is singular",
+                                               tau, sys->n_positive, D)));
+  int size;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  const MPI_Comm scomm = sys->redundant ? PETSC_COMM_SELF : comm;
+  // Redundant and released: the matrix is built in place in the reduced Gram (symmetric,
+  // so its row-major rows are the column-major columns), saving a D_inv² copy.
+  const bool in_place = sys->redundant && release;
+  {
+    PetscHandle<Mat, MatDestroy> A;
+    PetscCall(MatCreateDense(scomm, sys->row_count, sys->redundant ? D : PETSC_DECIDE, D, D,
+                             in_place ? sys->gram_rows.data() : nullptr, A.address()));
+    PetscInt r0, r1;
+    PetscCall(MatGetOwnershipRange(A, &r0, &r1));
+    PetscCheck(r0 == sys->row_begin && r1 - r0 == sys->row_count, comm, PETSC_ERR_PLIB, "reduced system: row layout");
+    const PetscInt nloc = r1 - r0;
+    const double W = sys->wsum;
+    PetscScalar* a;
+    PetscInt lda;
+    PetscCall(MatDenseGetLDA(A, &lda));
+    PetscCall(MatDenseGetArrayWrite(A, &a));
+    if (in_place) {
+      for (std::size_t i = 0; i < std::size_t(D) * D; ++i) a[i] /= W;
+      for (PetscInt j = 0; j < D; ++j) a[std::size_t(j) * lda + j] += tau * penalty[j];
+    } else {
+      for (PetscInt i = 0; i < nloc; ++i)
+        for (PetscInt j = 0; j < D; ++j) {
+          double v = sys->gram_rows[std::size_t(i) * D + j] / W;
+          if (r0 + i == j) v += tau * penalty[j];
+          a[std::size_t(j) * lda + i] = v;
+        }
+    }
+    PetscCall(MatDenseRestoreArrayWrite(A, &a));
+    if (release && !in_place) std::vector<double>().swap(sys->gram_rows);
+    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE));
+    PetscCall(MatSetOption(A, MAT_SPD, PETSC_TRUE));
+    PetscCall(solve_dense_spd(scomm, A, "reduced_", sys->rhs_rows, k, 1.0 / W, 0.0, coef, rep));
+  }
+  if (in_place) std::vector<double>().swap(sys->gram_rows);  // A no longer refers to it
+  // One message whichever test trips (which one does may depend on rounding, hence on the
+  // rank count): rank 0's condition estimate, so the verdict is agreed.
+  double cond = rep->factor_failed ? HUGE_VAL : rep->condition;
+  PetscCallMPI(MPI_Bcast(&cond, 1, MPI_DOUBLE, 0, comm));
+  int failed = rep->factor_failed, any_failed;
+  PetscCallMPI(MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, comm));
+  char why[200];
+  std::snprintf(why, sizeof why,
+                "the reduced matrix is singular to working precision (its Cholesky factorization fails or its "
+                "condition estimate exceeds %.1e)",
+                singular_condition(D));
+  PetscCall(collective_check(comm, !any_failed && !(cond > singular_condition(D)),
+                             ill_posed_message(why, tau, sys->n_positive, D)));
+  if (sys->redundant && size > 1) rep->method += ", redundant on each rank";
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
                              const std::vector<double>& penalty, std::vector<double>* coef, SolveReport* rep) {
   PetscFunctionBeginUser;
-  const int D = local.dinv, k = local.ntargets;
-  double t0 = MPI_Wtime();
-  double ws[2] = {local.wsum, double(local.n)}, wg[2];
-  PetscCallMPI(MPI_Allreduce(ws, wg, 2, MPI_DOUBLE, MPI_SUM, comm));
-  rep->wsum = wg[0];
-  rep->n = (long long)wg[1];
-  PetscCall(
-      collective_check(comm, wg[0] > 0, "the weights sum to zero: at least one data point needs a positive weight"));
-  const double W = wg[0];
-  coef->assign(std::size_t(D) * k, 0.0);
-
+  NormalEquations copy = local;
+  copy.with_gram = copy.with_gram && estimator == EstimatorKind::Ridge;
+  if (!copy.with_gram) std::vector<double>().swap(copy.gram);
+  ReducedSystem sys;
+  PetscCall(reduce_normal_equations(comm, &copy, &sys));
   if (estimator == EstimatorKind::Spectral) {
-    PetscCallMPI(MPI_Allreduce(local.rhs.data(), coef->data(), D * k, MPI_DOUBLE, MPI_SUM, comm));
-    for (double& c : *coef) c /= W;
+    spectral_coefficients(sys, coef);
+    rep->wsum = sys.wsum;
+    rep->n = sys.n;
     rep->method = "spectral averaging (no solve)";
-    rep->t_reduce = MPI_Wtime() - t0;
+    rep->t_reduce = sys.t_reduce;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-
-  // Small systems are solved redundantly on every rank (identical results everywhere);
-  // larger ones live distributed by rows on comm.
-  int size;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  const PetscInt per_rank = (D + size - 1) / size;  // ScaLAPACK's row split: equal but the last
-  const bool redundant = size == 1 || D < kDistributeFrom * size || D - (size - 1) * per_rank < 0;
-  const MPI_Comm scomm = redundant ? PETSC_COMM_SELF : comm;
-  PetscHandle<Mat, MatDestroy> A;
-  PetscCall(MatCreateDense(scomm, PETSC_DECIDE, PETSC_DECIDE, D, D, nullptr, A.address()));
-  const PetscInt* ranges;
-  PetscInt r0, r1;
-  PetscCall(MatGetOwnershipRanges(A, &ranges));
-  PetscCall(MatGetOwnershipRange(A, &r0, &r1));
-  const PetscInt nloc = r1 - r0;
-  std::vector<double> arows, brows;
-  if (redundant) {
-    arows.resize(local.gram.size());
-    brows.resize(local.rhs.size());
-    PetscCallMPI(MPI_Allreduce(local.gram.data(), arows.data(), int(arows.size()), MPI_DOUBLE, MPI_SUM, comm));
-    PetscCallMPI(MPI_Allreduce(local.rhs.data(), brows.data(), int(brows.size()), MPI_DOUBLE, MPI_SUM, comm));
-  } else {
-    PetscCall(reduce_scatter_rows(comm, local.gram.data(), ranges, D, &arows));
-    PetscCall(reduce_scatter_rows(comm, local.rhs.data(), ranges, k, &brows));
-  }
-  rep->t_reduce = MPI_Wtime() - t0;
-
-  PetscScalar* a;
-  PetscInt lda;
-  PetscCall(MatDenseGetLDA(A, &lda));
-  PetscCall(MatDenseGetArrayWrite(A, &a));
-  for (PetscInt i = 0; i < nloc; ++i)
-    for (PetscInt j = 0; j < D; ++j) {
-      double v = arows[std::size_t(i) * D + j] / W;
-      if (r0 + i == j) v += tau * penalty[j];
-      a[std::size_t(j) * lda + i] = v;
-    }
-  PetscCall(MatDenseRestoreArrayWrite(A, &a));
-  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE));
-  PetscCall(MatSetOption(A, MAT_SPD, PETSC_TRUE));
-  PetscCall(solve_dense_spd(scomm, A, "reduced_", brows, k, 1.0 / W, 0.0, coef, rep));
-  if (redundant && size > 1) rep->method += ", redundant on each rank";
+  PetscCall(solve_ridge(comm, &sys, tau, penalty, true, coef, rep));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -185,8 +333,20 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
     }
   }
   double t1 = MPI_Wtime();
-  PetscCall(KSPSetUp(ksp));  // the factorization, shared by every target
+  {
+    // The factorization, shared by every target. A failure (not positive definite) is
+    // reported to the caller, which owns the message; PETSc's own printout is muted.
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, nullptr));
+    const PetscErrorCode ierr = KSPSetUp(ksp);
+    PetscCall(PetscPopErrorHandler());
+    PC pc;
+    PCFailedReason why = PC_NOERROR;
+    PetscCall(KSPGetPC(ksp, &pc));
+    if (!ierr) PetscCall(PCGetFailedReason(pc, &why));
+    rep->factor_failed = ierr != 0 || why != PC_NOERROR;
+  }
   rep->t_setup = MPI_Wtime() - t1;
+  if (rep->factor_failed) PetscFunctionReturn(PETSC_SUCCESS);
   {
     KSPType kt;
     PCType pt;
@@ -210,6 +370,9 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
   for (PetscInt i = 0; i < nloc; ++i) idx[i] = r0 + i;
   PetscCall(VecDuplicate(b, r.address()));
   PetscCall(VecScatterCreateToAll(x, toall.address(), xall.address()));
+  PetscBool direct;
+  PetscCall(PetscObjectTypeCompare((PetscObject)ksp.get(), KSPPREONLY, &direct));
+  if (direct) PetscCall(estimate_condition(ksp, op, b, x, &rep->condition));
   t1 = MPI_Wtime();
   for (int c = 0; c < k; ++c) {
     // Global indices: the operator's row layout may differ from A's (ScaLAPACK's does).

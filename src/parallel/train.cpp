@@ -1,7 +1,10 @@
 #include "specavg/parallel/train.hpp"
 
+#include <petscksp.h>
 #include <petsclog.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "specavg/comm/collective.hpp"
@@ -9,6 +12,8 @@
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/features.hpp"
 #include "specavg/parallel/krr.hpp"
+#include "specavg/io/model_file.hpp"
+#include "specavg/estimate/invariant_features.hpp"
 #include "specavg/estimate/kernel.hpp"
 #include "specavg/comm/petsc_util.hpp"
 
@@ -44,74 +49,220 @@ PetscErrorCode resolve_manifold(MPI_Comm comm, const std::string& name, int dim,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model, TrainReport* rep) {
+std::string basis_reuse_mismatch(const Model& model, const Manifold& M, const std::vector<Isometry>& gens,
+                                 const std::vector<Eigenspace>& spaces) {
+  std::vector<std::string> diff;
+  const Manifold& F = model.manifold();
+  if (F.name() != M.name() || F.dim != M.dim)
+    diff.push_back("the manifold (model: " + F.describe() + ", this job: " + M.describe() + ")");
+  bool same_group = model.generators.size() == gens.size();
+  for (std::size_t j = 0; same_group && j < gens.size(); ++j) {
+    const Isometry &a = model.generators[j], &b = gens[j];
+    same_group = a.dim == b.dim && a.P.size() == b.P.size();
+    for (std::size_t i = 0; same_group && i < a.P.size(); ++i) same_group = std::fabs(a.P[i] - b.P[i]) <= 1e-12;
+    for (std::size_t i = 0; same_group && i < std::max(a.t.size(), b.t.size()); ++i) {
+      const double ta = i < a.t.size() ? a.t[i] : 0.0, tb = i < b.t.size() ? b.t[i] : 0.0;
+      same_group = std::fabs(ta - tb) <= 1e-12;
+    }
+  }
+  if (!same_group)
+    diff.push_back("the group (model: " + model.group_spec + " with " + std::to_string(model.generators.size()) +
+                   " generator(s), this job: " + std::to_string(gens.size()) +
+                   " generator(s) that differ; generators must be equal to rounding, in the same order)");
+  bool same_cut = model.basis.spaces.size() == spaces.size();
+  for (std::size_t s = 0; same_cut && s < spaces.size(); ++s) same_cut = model.basis.spaces[s].label == spaces[s].label;
+  if (!same_cut) {
+    auto top = [](std::size_t n, int label) {
+      return std::to_string(n) + " eigenspaces" + (n ? " up to label " + std::to_string(label) : std::string());
+    };
+    diff.push_back("the cutoff (model: " + model.basis.cutoff + ", " +
+                   top(model.basis.spaces.size(), model.basis.spaces.empty() ? 0 : model.basis.spaces.back().label) +
+                   "; this job: " + top(spaces.size(), spaces.empty() ? 0 : spaces.back().label) + ")");
+  }
+  std::string s;
+  for (std::size_t i = 0; i < diff.size(); ++i) s += (i ? "; " : "") + diff[i];
+  return s;
+}
+
+PetscErrorCode estimate_job(MPI_Comm comm, const Manifold& M, const std::vector<Eigenspace>& spaces,
+                            const std::vector<Isometry>& gens, const std::string& group_label, const BasisOptions& bo,
+                            long long n, bool ridge, const InvariantBasis* exact, ResourceEstimate* e,
+                            EstimateInput* in) {
   PetscFunctionBeginUser;
-  PetscLogStage s_read, s_basis, s_assemble, s_solve;
-  PetscCall(stage("specavg: read", &s_read));
-  PetscCall(stage("specavg: basis", &s_basis));
-  PetscCall(stage("specavg: assemble", &s_assemble));
-  PetscCall(stage("specavg: solve", &s_solve));
-  const double t_start = MPI_Wtime();
-  int size;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
+  in->M = M;
+  in->spaces = spaces;
+  in->gens = gens;
+  in->basis = bo;
+  in->n = n;
+  in->ridge = ridge;
+  PetscCallMPI(MPI_Comm_size(comm, &in->nranks));
+  in->exact_k.clear();
+  if (exact)
+    for (const SpaceInvariants& s : exact->spaces) in->exact_k.push_back(s.k);
+  SPECAVG_CALL_CXX(comm, in->group_order = group_order_hint(group_label, gens, M));
+  char kt[64] = "";
+  PetscBool set = PETSC_FALSE;
+  PetscCall(PetscOptionsGetString(nullptr, "reduced_", "-ksp_type", kt, sizeof kt, &set));
+  in->iterative = set && std::string(kt) != KSPPREONLY;
+  PetscCall(calibrate_flop_rate(comm, &in->flop_rate));
+  *e = estimate_training(*in);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode train_resolve(MPI_Comm comm, const TrainOptions& opt, TrainState* st) {
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &st->nranks));
   PetscCall(collective_check(comm, opt.tau >= 0, "-tau must be >= 0"));
   PetscCall(collective_check(comm, opt.penalty == "sobolev" || opt.penalty == "kernel",
                              "unknown -penalty '" + opt.penalty + "': expected sobolev or kernel"));
-  Manifold M;
-  PetscCall(resolve_manifold(comm, opt.manifold, opt.dim, opt.data, &M));
+  PetscCall(resolve_manifold(comm, opt.manifold, opt.dim, opt.data, &st->manifold));
+  const Manifold& M = st->manifold;
   if (opt.penalty == "kernel" && opt.estimator == EstimatorKind::Ridge) {  // fail before the read
     SPECAVG_CALL_CXX(comm, const Kernel kern(M, penalty_kernel_spec(M, opt));
                      (void)kern.space_eigenvalue(eigenspace_of(M, 0)));
   }
-  Cutoff cutoff = opt.cutoff;
-  if (!cutoff.set()) cutoff.nbasis = kDefaultNbasis;
-
+  st->cutoff = opt.cutoff;
+  if (!st->cutoff.set()) st->cutoff.nbasis = kDefaultNbasis;
   // Group first: a bad -group should fail before any large read.
-  std::vector<Isometry> gens;
-  std::string label;
-  PetscCall(resolve_group(comm, M, opt.group, opt.group_file, &gens, &label));
-  std::vector<Eigenspace> spaces;  // also validates the cutoff before the read
-  SPECAVG_CALL_CXX(comm, spaces = eigenspaces_within(M, cutoff));
+  PetscCall(resolve_group(comm, M, opt.group, opt.group_file, &st->generators, &st->group_label));
+  SPECAVG_CALL_CXX(comm, st->spaces = eigenspaces_within(M, st->cutoff));  // also validates the cutoff
+  PetscInt rows = 0;
+  PetscCall(peek_rows(comm, opt.data, "-data", &rows));
+  st->n_rows = (long long)rows;
+  EstimateInput in;
+  const bool ridge = opt.estimator == EstimatorKind::Ridge;
+  PetscCall(estimate_job(comm, M, st->spaces, st->generators, st->group_label, opt.basis, st->n_rows, ridge, nullptr,
+                         &st->estimate, &in));
+  PetscCall(memory_available_per_rank(comm, opt.max_memory_gib, &st->memory_available, &st->memory_source));
+  if (opt.verbose)
+    PetscCall(PetscPrintf(comm,
+                          "[specavg] estimate: peak %s per rank (%s available: %s), invariant basis ~%s on %d "
+                          "rank(s); %s\n",
+                          format_bytes(st->estimate.peak_bytes).c_str(), format_bytes(st->memory_available).c_str(),
+                          st->memory_source.c_str(), format_seconds(st->estimate.basis_seconds).c_str(), st->nranks,
+                          st->estimate.what.c_str()));
+  if (st->estimate.peak_bytes > st->memory_available)  // the remedies cost a few estimates: only when needed
+    PetscCall(check_memory_fits(comm, st->estimate, st->memory_available, st->memory_source,
+                                training_remedies(in, st->memory_available, opt.cutoff.lmax >= 0)));
+  st->done = TrainStage::Resolved;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
+PetscErrorCode train_read(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep) {
+  PetscFunctionBeginUser;
+  PetscCheck(st->done == TrainStage::Resolved, comm, PETSC_ERR_ARG_WRONGSTATE, "train_read: resolve first");
+  PetscLogStage s_read;
+  PetscCall(stage("specavg: read", &s_read));
   PetscCall(PetscLogStagePush(s_read));
-  double t = MPI_Wtime();
-  LocalData data;
-  PetscCall(load_rows(comm, opt.data, {"-data", ValuesNeed::Required, &M}, &data));
+  const double t = MPI_Wtime();
+  PetscCall(open_row_source(comm, opt.data, {"-data", ValuesNeed::Required, &st->manifold}, &st->source));
+  st->n_global = (long long)st->source->rows_total();
+  st->ntargets = st->source->ntargets();
   rep->t_read = MPI_Wtime() - t;
   PetscCall(PetscLogStagePop());
   if (opt.verbose)
-    PetscCall(PetscPrintf(comm, "[specavg] read %lld points × %d target(s) on %s from %s on %d rank(s): %.2f s\n",
-                          (long long)data.n_global, data.ntargets, M.describe().c_str(), opt.data.c_str(), size,
-                          rep->t_read));
+    PetscCall(PetscPrintf(comm, "[specavg] %lld points × %d target(s) on %s in %s, read block by block on %d rank(s)\n",
+                          st->n_global, st->ntargets, st->manifold.describe().c_str(), st->source->describe().c_str(),
+                          st->nranks));
+  st->done = TrainStage::Read;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
+PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep) {
+  PetscFunctionBeginUser;
+  PetscCheck(st->done == TrainStage::Read, comm, PETSC_ERR_ARG_WRONGSTATE, "train_basis: read first");
+  PetscLogStage s_basis;
+  PetscCall(stage("specavg: basis", &s_basis));
   PetscCall(PetscLogStagePush(s_basis));
-  t = MPI_Wtime();
-  model->basis = InvariantBasis{};
-  BasisOptions bo = opt.basis;
-  bo.verbose = bo.verbose || opt.verbose;
-  if (opt.verbose)
-    PetscCall(PetscPrintf(comm, "[specavg] invariant subspaces of %zu eigenspaces (%s), %zu generator(s) ...\n",
-                          spaces.size(), cutoff.describe().c_str(), gens.size()));
-  PetscCall(build_invariant_basis_distributed(comm, M, cutoff, gens, bo, &model->basis));
+  const double t = MPI_Wtime();
+  st->basis = InvariantBasis{};
+  st->basis_reused = false;
+  if (!opt.basis_from.empty()) {
+    Model src;
+    PetscCall(read_model(comm, opt.basis_from, &src));
+    PetscCall(collective_check(comm, src.method == Method::SpecAvg,
+                               "-basis_from '" + opt.basis_from + "' is a " + method_name(src.method) +
+                                   " model without an invariant basis: give a specavg model"));
+    const std::string why = basis_reuse_mismatch(src, st->manifold, st->generators, st->spaces);
+    PetscCall(collective_check(comm, why.empty(),
+                               "-basis_from '" + opt.basis_from + "' cannot be reused: " + why +
+                                   ". Train with the same -manifold/-dim, -group and cutoff, or drop -basis_from"));
+    st->basis = std::move(src.basis);
+    st->basis.cutoff = st->cutoff.describe();
+    st->basis_reused = true;
+    if (opt.verbose)
+      PetscCall(PetscPrintf(comm, "[specavg] invariant basis of %s reused (same manifold, group and cutoff)\n",
+                            opt.basis_from.c_str()));
+  } else {
+    BasisOptions bo = opt.basis;
+    bo.verbose = bo.verbose || opt.verbose;
+    if (opt.verbose)
+      PetscCall(PetscPrintf(comm, "[specavg] invariant subspaces of %zu eigenspaces (%s), %zu generator(s) ...\n",
+                            st->spaces.size(), st->cutoff.describe().c_str(), st->generators.size()));
+    PetscCall(build_invariant_basis_distributed(comm, st->manifold, st->cutoff, st->generators, bo, &st->basis));
+  }
   rep->t_basis = MPI_Wtime() - t;
   PetscCall(PetscLogStagePop());
-  const int D = model->basis.dinv();
   if (opt.verbose)
     PetscCall(PetscPrintf(comm,
                           "[specavg] invariant basis for %s, %s: D = %zu basis functions -> D_inv = %d invariant "
                           "features: %.2f s\n",
-                          label.c_str(), cutoff.describe().c_str(), model->basis.dtotal(), D, rep->t_basis));
+                          st->group_label.c_str(), st->cutoff.describe().c_str(), st->basis.dtotal(),
+                          st->basis.dinv(), rep->t_basis));
+  // The exact D_inv is known now: check again before the Gram matrix is allocated.
+  EstimateInput in;
+  PetscCall(estimate_job(comm, st->manifold, st->spaces, st->generators, st->group_label, opt.basis,
+                         st->n_global, opt.estimator == EstimatorKind::Ridge, &st->basis,
+                         &st->estimate, &in));
+  in.ntargets = st->ntargets;
+  st->estimate = estimate_training(in);
+  if (st->estimate.peak_bytes > st->memory_available)
+    PetscCall(check_memory_fits(comm, st->estimate, st->memory_available, st->memory_source,
+                                training_remedies(in, st->memory_available, opt.cutoff.lmax >= 0)));
+  st->done = TrainStage::Basis;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
+PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep) {
+  PetscFunctionBeginUser;
+  PetscCheck(st->done == TrainStage::Basis, comm, PETSC_ERR_ARG_WRONGSTATE, "train_accumulate: basis first");
+  PetscLogStage s_assemble;
+  PetscCall(stage("specavg: assemble", &s_assemble));
   PetscCall(PetscLogStagePush(s_assemble));
-  NormalEquations ne;
   int rank;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  auto progress = [&](double f) {  // rank 0's own rows stand for all (equal blocks)
-    if (opt.verbose && rank == 0)
-      std::printf("[specavg]   features + assembly %3.0f%% done\n", 100 * f), std::fflush(stdout);
-  };
-  PetscCall(assemble_local(model->basis, data, opt.block_rows, opt.estimator == EstimatorKind::Ridge, &ne, progress));
+  RowSource& src = *st->source;
+  start_normal_equations(st->basis.dinv(), st->ntargets, opt.estimator == EstimatorKind::Ridge, &st->local);
+  st->rows_consumed = 0;
+  InvariantFeatures feats(st->basis);
+  const PetscInt nb = opt.block_rows > 0 ? opt.block_rows : default_block_rows(feats);
+  const double t_begin = MPI_Wtime(), mine = double(std::max<PetscInt>(src.local_count(), 1));
+  int quarter = 1;
+  PetscLogStage s_read;
+  PetscCall(stage("specavg: read", &s_read));
+  RowBlock block;
+  for (bool done = false;;) {  // block by block; rank 0's own rows stand for all (equal blocks)
+    PetscCall(PetscLogStagePush(s_read));
+    const double t = MPI_Wtime();
+    PetscCall(src.next_block(nb, &block, &done));
+    rep->t_read += MPI_Wtime() - t;
+    PetscCall(PetscLogStagePop());
+    if (done) break;
+    PetscCall(accumulate_rows(feats, block.points.data(), block.values.data(),
+                              block.weights.empty() ? nullptr : block.weights.data(), block.count, nb, &st->local));
+    st->rows_consumed += block.count;
+    const double frac = double(st->rows_consumed) / mine;
+    if (frac >= 0.25 * quarter && quarter < 4) {
+      if (opt.verbose && rank == 0 && MPI_Wtime() - t_begin > 2.0)
+        std::printf("[specavg]   read + features + assembly %3.0f%% done\n", 100 * frac), std::fflush(stdout);
+      while (quarter < 4 && frac >= 0.25 * quarter) ++quarter;
+    }
+  }
+  PetscCall(src.close());
+  st->source.reset();
+  finish_normal_equations(&st->local);
   PetscCall(PetscLogStagePop());
+  const NormalEquations& ne = st->local;
   double tl[2] = {ne.t_features, ne.t_assembly}, tg[2];
   PetscCallMPI(MPI_Allreduce(tl, tg, 2, MPI_DOUBLE, MPI_MAX, comm));
   rep->t_features = tg[0];
@@ -121,41 +272,95 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   if (opt.verbose)
     PetscCall(PetscPrintf(comm, "[specavg] features %.2f s, assembly %.2f s (%.2f GFLOP/s per rank)\n", rep->t_features,
                           rep->t_assembly, rep->gflops_assembly));
+  st->done = TrainStage::Accumulated;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
+PetscErrorCode train_reduce(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep) {
+  PetscFunctionBeginUser;
+  PetscCheck(st->done == TrainStage::Accumulated, comm, PETSC_ERR_ARG_WRONGSTATE, "train_reduce: accumulate first");
+  PetscLogStage s_solve;
+  PetscCall(stage("specavg: solve", &s_solve));
   PetscCall(PetscLogStagePush(s_solve));
-  std::vector<double> weights;
+  PetscCall(reduce_normal_equations(comm, &st->local, &st->reduced));
+  PetscCall(PetscLogStagePop());
+  rep->t_reduce = st->reduced.t_reduce;
+  st->done = TrainStage::Reduced;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep) {
+  PetscFunctionBeginUser;
+  PetscCheck(st->done == TrainStage::Reduced, comm, PETSC_ERR_ARG_WRONGSTATE, "train_solve: reduce first");
+  PetscLogStage s_solve;
+  PetscCall(stage("specavg: solve", &s_solve));
+  PetscCall(PetscLogStagePush(s_solve));
+  const Manifold& M = st->manifold;
   if (opt.penalty == "kernel") {
     SPECAVG_CALL_CXX(comm, const Kernel kern(M, penalty_kernel_spec(M, opt));
-                     weights = penalty_weights(model->basis, opt.sobolev_s, &kern);
-                     model->penalty = "kernel " + kern.describe());
+                     st->penalty = penalty_weights(st->basis, opt.sobolev_s, &kern);
+                     st->penalty_desc = "kernel " + kern.describe());
   } else {
-    weights = penalty_weights(model->basis, opt.sobolev_s);
-    model->penalty = "sobolev, s = " + std::to_string(opt.sobolev_s);
+    st->penalty = penalty_weights(st->basis, opt.sobolev_s);
+    st->penalty_desc = "sobolev, s = " + std::to_string(opt.sobolev_s);
   }
-  PetscCall(solve_reduced(comm, ne, opt.estimator, opt.tau, weights, &model->coef, &rep->solve));
+  rep->solve = SolveReport{};
+  if (opt.estimator == EstimatorKind::Spectral) {
+    spectral_coefficients(st->reduced, &st->coef);
+    rep->solve.method = "spectral averaging (no solve)";
+    rep->solve.wsum = st->reduced.wsum;
+    rep->solve.n = st->reduced.n;
+    rep->solve.t_reduce = st->reduced.t_reduce;
+  } else {
+    PetscCall(solve_ridge(comm, &st->reduced, opt.tau, st->penalty, true, &st->coef, &rep->solve));
+  }
   PetscCall(PetscLogStagePop());
-  rep->t_reduce = rep->solve.t_reduce;
   rep->t_setup = rep->solve.t_setup;
   rep->t_solve = rep->solve.t_solve;
   if (opt.verbose)
     PetscCall(
         PetscPrintf(comm, "[specavg] reduced %s: reduce %.3f s, factor %.3f s, solve %.3f s, max rel. residual %.1e\n",
                     rep->solve.method.c_str(), rep->t_reduce, rep->t_setup, rep->t_solve, rep->solve.max_rel_residual));
+  st->done = TrainStage::Solved;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
-  model->group_spec = label;
-  model->generators = gens;
+PetscErrorCode train_write(MPI_Comm comm, const TrainOptions& opt, const TrainState& st, TrainReport* rep,
+                           Model* model) {
+  PetscFunctionBeginUser;
+  PetscCheck(st.done == TrainStage::Solved, comm, PETSC_ERR_ARG_WRONGSTATE, "train_write: solve first");
+  model->method = Method::SpecAvg;
+  model->basis = st.basis;
+  model->coef = st.coef;
+  model->penalty = st.penalty_desc;
+  model->group_spec = st.group_label;
+  model->generators = st.generators;
   model->estimator = opt.estimator;
   model->tau = opt.tau;
   model->sobolev_s = opt.sobolev_s;
-  model->ntargets = data.ntargets;
+  model->ntargets = st.ntargets;
   model->prov.version = SPECAVG_VERSION;
-  model->prov.nranks = size;
-  model->prov.n_train = rep->solve.n;
-  model->prov.weight_sum = rep->solve.wsum;
-  rep->t_total = MPI_Wtime() - t_start;
+  model->prov.nranks = st.nranks;
+  model->prov.n_train = st.reduced.n;
+  model->prov.weight_sum = st.reduced.wsum;
   model->prov.timings = {{"read", rep->t_read},         {"basis", rep->t_basis},   {"features", rep->t_features},
                          {"assembly", rep->t_assembly}, {"reduce", rep->t_reduce}, {"factor", rep->t_setup},
                          {"solve", rep->t_solve},       {"total", rep->t_total}};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model, TrainReport* rep) {
+  PetscFunctionBeginUser;
+  const double t_start = MPI_Wtime();
+  TrainState st;
+  PetscCall(train_resolve(comm, opt, &st));
+  PetscCall(train_read(comm, opt, &st, rep));
+  PetscCall(train_basis(comm, opt, &st, rep));
+  PetscCall(train_accumulate(comm, opt, &st, rep));
+  PetscCall(train_reduce(comm, opt, &st, rep));
+  PetscCall(train_solve(comm, opt, &st, rep));
+  rep->t_total = MPI_Wtime() - t_start;
+  PetscCall(train_write(comm, opt, st, rep, model));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

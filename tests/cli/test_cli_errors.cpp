@@ -4,6 +4,7 @@
 #include <hdf5.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -210,6 +211,53 @@ TEST_F(CliErrors, KernelRidgeInfeasibleOrInvalid) {
                   kModel, "vonmises");
   expect_rejected("train -method krr -data cli_good.h5 -group Ih -krr_kernel gauss -model " + kModel, kModel,
                   "unknown -krr_kernel");
+}
+
+double seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Jobs whose estimated peak memory exceeds what is available are refused within seconds,
+// before the basis or the Gram matrix is allocated (issue 10: C1 at lmax 400 needs a
+// 160801² Gram matrix; Oh at lmax 2000 ~83000² after minutes of basis work).
+TEST_F(CliErrors, DoomedJobsAreRefusedBeforeTheWork) {
+  write_h5("cli_50.h5", {points(50), values(50)});
+  for (const std::string job : {"-group C1 -lmax 400", "-group Oh -lmax 2000", "-group Ih -lmax 30 -max_memory_gib 1e-4"}) {
+    const double t0 = seconds();
+    expect_rejected("train -data cli_50.h5 " + job + " -model " + kModel, kModel, "would need about");
+    EXPECT_LT(seconds() - t0, 30.0) << job;
+  }
+  expect_rejected("train -data cli_50.h5 -group C1 -lmax 400 -model " + kModel, kModel, "-lmax");
+  expect_rejected("train -data cli_50.h5 -group Ih -lmax 30 -max_memory_gib 1e-4 -model " + kModel, kModel,
+                  "-max_memory_gib");
+  // info reports the estimate and does not start the doomed basis.
+  const double t0 = seconds();
+  const RunResult r = run("info -group Oh -lmax 2000 -n 50");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_LT(seconds() - t0, 30.0);
+  EXPECT_NE(r.output.find("estimate"), std::string::npos) << r.output;
+}
+
+TEST_F(CliErrors, IllPosedFitIsRefused) {
+  // C1 at lmax 16: D_inv = 289 features for 200 points, no regularization.
+  expect_rejected("train -data cli_good.h5 -group C1 -lmax 16 -tau 0 -model " + kModel, kModel, "ill-posed fit");
+  expect_rejected("train -data cli_good.h5 -group C1 -lmax 16 -tau 0 -model " + kModel, kModel, "n/D_inv = 0.692");
+}
+
+TEST_F(CliErrors, BasisFromMustMatch) {
+  const std::string base = "cli_basis_model.h5";
+  std::remove(base.c_str());
+  RunResult r = run("train -data cli_good.h5 -group Oh -lmax 8 -model " + base);
+  ASSERT_EQ(r.code, 0) << r.output;
+  r = run("train -data cli_good.h5 -group Oh -lmax 8 -basis_from " + base + " -model " + kModel);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(specavg::file_exists(kModel));
+  std::remove(kModel.c_str());
+  expect_rejected("train -data cli_good.h5 -group Ih -lmax 8 -basis_from " + base + " -model " + kModel, kModel,
+                  "the group");
+  expect_rejected("train -data cli_good.h5 -group Oh -lmax 9 -basis_from " + base + " -model " + kModel, kModel,
+                  "the cutoff");
+  std::remove(base.c_str());
 }
 
 }  // namespace

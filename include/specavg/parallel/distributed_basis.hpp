@@ -26,6 +26,12 @@ struct BasisOptions {
   bool verbose = false;         // per-eigenspace progress lines for large eigenspaces
 };
 
+// Estimated flops of the invariant subspace of one eigenspace of multiplicity m under r
+// generators on the route `opt` picks (load balancing, and the time estimate of
+// parallel/resource_estimate.hpp).
+double basis_space_cost(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens, std::size_t m,
+                        std::size_t r);
+
 // Collective. Invariant subspaces of every eigenspace within the cutoff: eigenspaces are
 // assigned to ranks by estimated cost (longest-processing-time first), computed there
 // (dense eigensolver, or SLEPc on PETSC_COMM_SELF for m_λ > dense_max), then broadcast.

@@ -19,7 +19,10 @@ struct NormalEquations {
   std::vector<double> gram;  // dinv × dinv, full symmetric: Σ_i w_i ψ_i ψ_iᵀ (this rank's rows)
   std::vector<double> rhs;   // dinv × ntargets, row-major: Σ_i w_i ψ_i y_iᵀ
   double wsum = 0.0;         // Σ_i w_i
-  long long n = 0;
+  long long n = 0;           // rows accumulated (this rank)
+  long long n_positive = 0;  // of which with a positive weight (the rank of gram is at most this)
+  bool with_gram = true;
+  bool finished = false;     // gram mirrored to full symmetric (finish_normal_equations)
   double t_features = 0.0, t_assembly = 0.0;  // seconds on this rank
   double flops_features = 0.0, flops_assembly = 0.0;
   double values_per_point = 0.0;  // basis functions evaluated per point
@@ -28,7 +31,16 @@ struct NormalEquations {
 // Rows per block when the user does not choose: Φ + Ψ block ≈ 16 MiB.
 PetscInt default_block_rows(const InvariantFeatures& feats);
 
-// Local (not collective) accumulation over this rank's rows.
+// Staged accumulation (local, not collective): start, then any number of blocks of rows
+// (points count × dim, values count × ntargets, weights count or null for ones), then
+// finish (mirrors the Gram's upper triangle). The sums do not depend on how the rows
+// are split into blocks beyond rounding. `feats` must be built from the same basis.
+void start_normal_equations(int dinv, int ntargets, bool with_gram, NormalEquations* ne);
+PetscErrorCode accumulate_rows(InvariantFeatures& feats, const double* points, const double* values,
+                               const double* weights, PetscInt count, PetscInt block_rows, NormalEquations* ne);
+void finish_normal_equations(NormalEquations* ne);
+
+// Local (not collective) accumulation over this rank's rows (start + one pass + finish).
 // with_gram = false skips ΨᵀWΨ (the spectral estimator needs only the right-hand side).
 // progress, if set, is called with the fraction of rows done at each further quarter
 // once the phase has run for more than two seconds.

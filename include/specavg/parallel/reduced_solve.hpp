@@ -25,6 +25,12 @@ struct SolveReport {
   std::string method;             // e.g. "preonly/cholesky (scalapack)"
   PetscInt iterations = 0;        // summed over targets
   double max_rel_residual = 0.0;  // max over targets of ||A a − b|| / ||b||
+  // Well-posedness (direct factorizations): the factorization failed (not positive
+  // definite), or the estimate ||A||₁·||A⁻¹|| of the condition number from a few inverse
+  // iterations with the factor (−1 when not computed). solve_dense_spd returns without
+  // solving when the factorization failed; callers turn either into their message.
+  bool factor_failed = false;
+  double condition = -1.0;
   double t_reduce = 0.0, t_setup = 0.0, t_solve = 0.0;
   double wsum = 0.0;
   long long n = 0;
@@ -43,8 +49,43 @@ PetscErrorCode configure_spd_ksp(MPI_Comm comm, KSP ksp, const char* prefix);
 PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const std::vector<double>& brows, int k,
                                double bscale, double shift, std::vector<double>* x_all, SolveReport* report);
 
-// `local` holds this rank's partial sums (assemble_local); coef receives the D_inv × k
-// coefficients (row-major) on every rank.
+// Condition numbers from which a system counts as numerically singular: 1/(n·ε).
+double singular_condition(PetscInt n);
+
+// The reduced system after the MPI reduction (the pipeline's reduce stage): the global
+// sums ΨᵀWΨ and ΨᵀWY (not yet divided by W), either whole on every rank (redundant) or
+// by rows [row_begin, row_begin + row_count) on each rank (distributed, D_inv ≥ 64·P).
+// The spectral estimator needs only rhs (always whole).
+struct ReducedSystem {
+  int dinv = 0, ntargets = 0;
+  bool with_gram = true, redundant = true;
+  PetscInt row_begin = 0, row_count = 0;
+  std::vector<double> gram_rows;  // row_count × dinv, row-major
+  std::vector<double> rhs_rows;   // row_count × ntargets (spectral: dinv × ntargets)
+  double wsum = 0.0;              // W = Σ w_i over all ranks
+  long long n = 0, n_positive = 0;
+  double t_reduce = 0.0;
+};
+
+// Reduces the ranks' partial sums; `local` is consumed (its Gram is reduced in place and
+// moved). Collective.
+PetscErrorCode reduce_normal_equations(MPI_Comm comm, NormalEquations* local, ReducedSystem* sys);
+
+// The agreed message of an ill-posed ridge fit: names τ, n/D_inv and the remedies.
+std::string ill_posed_message(const std::string& why, double tau, long long n_positive, int dinv);
+
+// Spectral averaging: coef = ΨᵀWY / W. Local (the reduction is done).
+void spectral_coefficients(const ReducedSystem& sys, std::vector<double>* coef);
+
+// Ridge: (ΨᵀWΨ/W + τ diag(penalty)) coef = ΨᵀWY/W on every rank. Refuses ill-posed fits
+// (τ = 0 with fewer positively weighted points than features, a failed factorization,
+// or a condition number above singular_condition) with ill_posed_message on every rank.
+// release = true frees sys->gram_rows once the matrix is built. Collective.
+PetscErrorCode solve_ridge(MPI_Comm comm, ReducedSystem* sys, double tau, const std::vector<double>& penalty,
+                           bool release, std::vector<double>* coef, SolveReport* report);
+
+// Reduce + solve of a copy of `local` (several τ on one assembly, e.g. bench): coef
+// receives the D_inv × k coefficients (row-major) on every rank.
 PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
                              const std::vector<double>& penalty, std::vector<double>* coef, SolveReport* report);
 

@@ -1,15 +1,29 @@
 #pragma once
-// The training pipeline (DESIGN.md §2): read → invariant basis → local features and
-// assembly → reduced solve. Collective on comm; the coefficients do not depend on the
-// number of ranks beyond rounding (canonical Q, same sums in a different order).
+// The training pipeline of the invariant (specavg) estimators, in stages
+//   resolve → read → basis → accumulate → reduce → solve → write
+// with every result kept in a TrainState between them, so that a checkpoint can save
+// the state after any stage and a restart resume with the next. Each stage is
+// collective on comm; the coefficients do not depend on the number of ranks beyond
+// rounding (canonical Q, same sums in a different order).
+//  resolve     options → manifold, group, cutoff and its eigenspaces; the resource
+//              estimate, refusing a job that cannot fit before anything large is allocated
+//  read        opens the row source (io/row_source.hpp): shape, targets, this rank's rows
+//  basis       the invariant basis (or the one of -basis_from, when it matches)
+//  accumulate  reads this rank's rows block by block into its partial normal
+//              equations (rows_consumed counts them; only one block is in memory)
+//  reduce      the global reduced system (redundant or distributed by rows)
+//  solve       the coefficients (ridge: refusing ill-posed systems; spectral: no solve)
+//  write       the Model (the caller writes it to the file)
 #include <mpi.h>
 #include <petscsys.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/reduced_solve.hpp"
+#include "specavg/parallel/resource_estimate.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {
@@ -28,6 +42,8 @@ struct TrainOptions {
   std::string penalty_kernel;       // -krr_kernel ("" = the manifold's default) for -penalty kernel
   double penalty_width = -1;        // -krr_width (≤ 0: the kernel's default)
   PetscInt block_rows = 0;          // -block_rows (0: automatic)
+  std::string basis_from;           // -basis_from: reuse the invariant basis of this model file
+  double max_memory_gib = 0;        // -max_memory_gib per rank (0: MemAvailable / ranks on the node)
   bool verbose = true;              // phase progress on rank 0
 };
 
@@ -41,7 +57,64 @@ struct TrainReport {
 // Default cutoff when none is given: 625 basis functions (= lmax 24 on S²).
 constexpr long long kDefaultNbasis = 625;
 
+enum class TrainStage { None, Resolved, Read, Basis, Accumulated, Reduced, Solved };
+
+struct TrainState {
+  TrainStage done = TrainStage::None;  // the last stage completed
+  // resolve
+  Manifold manifold;
+  Cutoff cutoff;                   // as given, or the default
+  std::vector<Eigenspace> spaces;  // within the cutoff, λ ascending
+  std::vector<Isometry> generators;
+  std::string group_label;
+  int nranks = 1;
+  long long n_rows = 0;  // rows of the data set
+  ResourceEstimate estimate;
+  double memory_available = 0;  // bytes per rank
+  std::string memory_source;
+  // read: the row source, consumed block by block by accumulate (then closed)
+  std::unique_ptr<RowSource> source;
+  long long n_global = 0;
+  int ntargets = 0;
+  // basis
+  InvariantBasis basis;
+  bool basis_reused = false;  // taken from -basis_from
+  // accumulate
+  NormalEquations local;        // this rank's partial sums
+  long long rows_consumed = 0;  // this rank's rows accumulated so far
+  // reduce
+  ReducedSystem reduced;
+  // solve
+  std::vector<double> penalty;  // per feature (ridge)
+  std::string penalty_desc;
+  std::vector<double> coef;  // D_inv × ntargets, row-major, on every rank
+};
+
+// The stages, in order; each requires the previous one done. Collective.
+PetscErrorCode train_resolve(MPI_Comm comm, const TrainOptions& opt, TrainState* st);
+PetscErrorCode train_read(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
+PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
+PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
+PetscErrorCode train_reduce(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
+PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
+// The model of a solved state (provenance without options and creation time).
+PetscErrorCode train_write(MPI_Comm comm, const TrainOptions& opt, const TrainState& st, TrainReport* rep,
+                           Model* model);
+
+// Every stage in turn.
 PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model, TrainReport* rep);
+
+// Why the invariant basis of `model` cannot serve a job on M with these generators and
+// eigenspaces (the manifold, the generators to rounding, or the eigenspaces of the cutoff
+// differ); empty when it can.
+std::string basis_reuse_mismatch(const Model& model, const Manifold& M, const std::vector<Isometry>& gens,
+                                 const std::vector<Eigenspace>& spaces);
+
+// The resource estimate of a specavg job (before the basis: D_inv from |G|). Collective.
+PetscErrorCode estimate_job(MPI_Comm comm, const Manifold& M, const std::vector<Eigenspace>& spaces,
+                            const std::vector<Isometry>& gens, const std::string& group_label, const BasisOptions& bo,
+                            long long n, bool ridge, const InvariantBasis* exact, ResourceEstimate* e,
+                            EstimateInput* in);
 
 // Collective. The manifold of the options (-dim defaulting to the columns of `data`).
 PetscErrorCode resolve_manifold(MPI_Comm comm, const std::string& name, int dim, const std::string& data, Manifold* M);
