@@ -58,6 +58,10 @@ std::string describe_isometry(const Isometry& g) {
 PetscErrorCode print_group(MPI_Comm comm, const Manifold& M, const std::string& label,
                            const std::vector<Isometry>& gens, bool order, PetscInt cap) {
   PetscFunctionBeginUser;
+  if (gens.empty() && label.empty()) {  // plain KRR trained without -group
+    PetscCall(PetscPrintf(comm, "group        none (the model was trained without a group)\n"));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(PetscPrintf(comm, "group        %s, %zu generator(s)\n", label.c_str(), gens.size()));
   for (std::size_t j = 0; j < gens.size(); ++j)
     PetscCall(PetscPrintf(comm, "  g%-2zu %s\n", j, describe_isometry(gens[j]).c_str()));

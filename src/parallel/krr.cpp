@@ -293,7 +293,10 @@ PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptio
   PetscCall(resolve_manifold(comm, topt.manifold, topt.dim, topt.data, &M));
   std::vector<Isometry> gens;
   std::string label;
-  PetscCall(resolve_group(comm, M, topt.group, topt.group_file, &gens, &label));
+  // Plain KRR does not use the group: it is optional (kept in the model when given, so
+  // eval can still measure the invariance discrepancy).
+  if (kopt.method != Method::Krr || !topt.group.empty() || !topt.group_file.empty())
+    PetscCall(resolve_group(comm, M, topt.group, topt.group_file, &gens, &label));
   {  // refuse before reading anything large
     long long n = 0;
     PetscInt nrows = 0;

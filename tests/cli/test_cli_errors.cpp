@@ -260,4 +260,26 @@ TEST_F(CliErrors, BasisFromMustMatch) {
   std::remove(base.c_str());
 }
 
+// Plain KRR does not use the group, so it needs none; the model predicts and describes.
+TEST_F(CliErrors, PlainKrrNeedsNoGroup) {
+  std::remove(kModel.c_str());
+  RunResult r = run("train -method krr -data cli_good.h5 -model " + kModel);
+  ASSERT_EQ(r.code, 0) << r.output;
+  ASSERT_TRUE(specavg::file_exists(kModel));
+  r = run("info -model " + kModel);
+  EXPECT_EQ(r.code, 0) << r.output;
+  const std::string pred = "cli_out_pred_krr.h5";
+  std::remove(pred.c_str());
+  r = run("predict -model " + kModel + " -points cli_good.h5 -output " + pred);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(specavg::file_exists(pred));
+  r = run("eval -model " + kModel + " -data cli_good.h5");
+  EXPECT_EQ(r.code, 0) << r.output;
+  // The other kernel-ridge variants still need the group they average over.
+  expect_rejected("train -method krr-ga -data cli_good.h5 -model cli_out_ga.h5", "cli_out_ga.h5",
+                  "no symmetry group given");
+  std::remove(pred.c_str());
+  std::remove(kModel.c_str());
+}
+
 }  // namespace
