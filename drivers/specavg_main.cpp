@@ -1,5 +1,7 @@
 // specavg: the command-line driver. Initializes MPI/PETSc/SLEPc, dispatches on argv[1]
-// to a subcommand (src/app/), prints errors (rank 0) and unused-option warnings.
+// to a subcommand (src/app/) and ends the run so that no failure hangs it (see
+// comm/errors.hpp): agreed errors are printed once and every rank exits 1; any other
+// error or escaped exception is printed by its rank, which then aborts the job.
 #include <slepcsys.h>
 
 #include <cstdio>
@@ -8,9 +10,14 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "specavg/app/commands.hpp"
+#include "specavg/app/options.hpp"
+#include "specavg/comm/errors.hpp"
 #include "specavg/io/h5_parallel.hpp"
 #include "specavg/util/dense_linalg.hpp"
+#include "specavg/util/failure.hpp"
 #include "specavg/comm/petsc_util.hpp"
 
 namespace {
@@ -37,14 +44,68 @@ struct Command {
 const Command kCommands[] = {{"synth", cmd_synth}, {"train", cmd_train}, {"predict", cmd_predict},
                              {"eval", cmd_eval},   {"info", cmd_info},   {"bench", cmd_bench}};
 
-// Warn (rank 0) about options nobody read: usually a misspelling.
+// Warn (rank 0) about options nobody read by the end (options of a PETSc family that the
+// run never used, e.g. -reduced_ksp_type for synth; unknown ones are refused up front).
 void warn_unused_options(MPI_Comm comm) {
   PetscInt n = 0;
   char **names = nullptr, **values = nullptr;
   if (PetscOptionsLeftGet(nullptr, &n, &names, &values)) return;
   for (PetscInt i = 0; i < n; ++i)
-    PetscPrintf(comm, "specavg: warning: option -%s was not used (misspelled? '-help' lists the options)\n", names[i]);
+    PetscPrintf(comm, "specavg: warning: option -%s was not used by this command\n", names[i]);
   PetscOptionsLeftRestore(nullptr, &n, &names, &values);
+}
+
+// -help, -h and --help: specavg's own help; -help_petsc: PETSc's too (passed on as -help).
+HelpMode take_help_flags(std::vector<char*>* args) {
+  static char petsc_help[] = "-help";
+  HelpMode mode = HelpMode::None;
+  for (std::size_t i = 1; i < args->size();) {
+    const std::string a = (*args)[i];
+    if (a == "-help" || a == "-h" || a == "--help") {
+      if (mode == HelpMode::None) mode = HelpMode::Specavg;
+      args->erase(args->begin() + long(i));
+      continue;
+    }
+    if (a == "-help_petsc") {
+      mode = HelpMode::Petsc;
+      (*args)[i] = petsc_help;
+    }
+    ++i;
+  }
+  return mode;
+}
+
+// One MPI rank per core by default: BLAS threads would compete with the other ranks. The
+// user's OPENBLAS_NUM_THREADS or OMP_NUM_THREADS (which OpenBLAS reads itself) win.
+void configure_blas_threads() {
+  if (!std::getenv("OPENBLAS_NUM_THREADS") && !std::getenv("OMP_NUM_THREADS")) blas_set_threads(1);
+}
+
+// Wait up to `seconds` for every rank to reach this point (on `exit_comm`, a communicator
+// used for nothing else, so it cannot match another collective call). False on timeout.
+bool all_ranks_arrive(MPI_Comm exit_comm, double seconds) {
+  MPI_Request req;
+  if (MPI_Ibarrier(exit_comm, &req) != MPI_SUCCESS) return false;
+  const double t0 = MPI_Wtime();
+  int done = 0;
+  while (!done) {
+    MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+    if (done) break;
+    if (MPI_Wtime() - t0 > seconds) return false;
+    usleep(2000);
+  }
+  return true;
+}
+
+[[noreturn]] void abort_job(MPI_Comm comm, const std::string& prefix, const std::string& message) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::fprintf(stderr, "%s: error on rank %d: %s\n", prefix.c_str(), rank, message.c_str());
+  std::fprintf(stderr, "%s: aborting all ranks (the others may be waiting in a collective call)\n", prefix.c_str());
+  std::fflush(stderr);
+  remove_tracked_temporaries();
+  MPI_Abort(comm, 1);
+  std::_Exit(1);
 }
 
 }  // namespace
@@ -67,34 +128,53 @@ int main(int argc, char** argv) {
         sub.c_str());
     return 2;
   }
+  const HelpMode help = take_help_flags(&args);
   int nargs = int(args.size());
   args.push_back(nullptr);
   char** av = args.data();
   if (SlepcInitialize(&nargs, &av, nullptr, kUsage)) return 1;
-  // One MPI rank per core: BLAS threads would only compete with the other ranks.
-  if (!std::getenv("OPENBLAS_NUM_THREADS")) blas_set_threads(1);
+  configure_blas_threads();
   h5_silence_errors();
-  PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
+  PetscPushErrorHandler(specavg_error_handler, nullptr);
+  set_help_mode(help);
 
   const MPI_Comm comm = PETSC_COMM_WORLD;
-  const PetscErrorCode err = cmd ? cmd->run(comm) : cmd_default(comm);
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
+  configure_failure_injection(rank);
+  MPI_Comm exit_comm;
+  MPI_Comm_dup(comm, &exit_comm);
+  const std::string prefix = sub.empty() ? "specavg" : "specavg " + sub;
+  if (help == HelpMode::Specavg && rank == 0 && sub.empty()) std::fputs(kUsage, stdout);
+
+  PetscErrorCode err = PETSC_SUCCESS;
+  try {
+    err = cmd ? cmd->run(comm) : cmd_default(comm);
+  } catch (const std::exception& e) {  // an exception that no agreement caught: this rank only
+    abort_job(comm, prefix, exception_message(e));
+  } catch (...) {
+    abort_job(comm, prefix, "unknown exception");
+  }
   if (err) {
     const char* text = nullptr;
     char* specific = nullptr;
     PetscErrorMessage(err, &text, &specific);
-    const bool collective = err == PETSC_ERR_USER_INPUT || err == PETSC_ERR_NOT_CONVERGED;
-    if (rank == 0 || !collective)
-      std::fprintf(stderr, "specavg%s%s: error: %s\n", sub.empty() ? "" : " ", sub.c_str(),
-                   specific && *specific ? specific : (text ? text : "unknown error"));
+    std::string message = specific && *specific ? specific : (text ? text : "unknown error");
+    if (err == PETSC_ERR_MEM && message.rfind("out of memory", 0) != 0) message = out_of_memory_message(message);
+    if (!is_agreed_error(err)) abort_job(comm, prefix, message);
+    // Agreed: every rank raised it. Confirm (a wrongly agreed error must not hang the
+    // job), then print once and exit 1 everywhere.
+    if (rank == 0) std::fprintf(stderr, "%s: error: %s\n", prefix.c_str(), message.c_str());
     std::fflush(stderr);
-    if (!collective) MPI_Abort(comm, 1);  // other ranks may wait in a collective call
+    if (!all_ranks_arrive(exit_comm, 10.0))
+      abort_job(comm, prefix, message + " (raised on this rank only: the other ranks did not stop within 10 s)");
+    MPI_Comm_free(&exit_comm);
     PetscPopErrorHandler();
     SlepcFinalize();
     return 1;
   }
-  warn_unused_options(comm);
+  if (!help_requested()) warn_unused_options(comm);
+  MPI_Comm_free(&exit_comm);
   PetscPopErrorHandler();
   return SlepcFinalize() ? 1 : 0;
 }

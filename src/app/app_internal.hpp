@@ -15,6 +15,8 @@ struct EvalOptions {
 };
 
 std::string timestamp_utc();
+// "2 rank(s) x 1 BLAS thread(s) each" (the range over ranks if they differ). Collective.
+PetscErrorCode describe_parallelism(MPI_Comm comm, std::string* text);
 PetscErrorCode options_eval(PetscOptionItems* PetscOptionsObject, EvalOptions* o);
 PetscErrorCode print_eval(MPI_Comm comm, const EvalReport& r);
 // Attributes of a prediction file: the model (path and SHA-256 of its file), group,

@@ -61,7 +61,7 @@ std::vector<double> parse_numbers(const std::string& s, const char* option) {
       } else {
         std::size_t used = 0;
         v.push_back(std::stod(item, &used));
-        if (used != item.size()) throw std::invalid_argument(item);
+        if (used != item.size() || !std::isfinite(v.back())) throw std::invalid_argument(item);
       }
     } catch (const std::exception&) {
       throw std::invalid_argument(std::string(option) + ": cannot read '" + item +
@@ -320,36 +320,29 @@ PetscErrorCode read_options(MPI_Comm comm, BenchConfig* c) {
                           "Comma list of specavg (ridge), specavg-spectral, krr, krr-ga, krr-aug", &methods));
   PetscCall(list_option(PetscOptionsObject, "-bench_n", "Training sizes", &c->ns));
   PetscCall(list_option(PetscOptionsObject, "-bench_seeds", "Seeds (list or range a-b)", &c->seeds));
-  PetscCall(PetscOptionsInt("-bench_ntest", "Test points per seed", "", c->ntest, &c->ntest, nullptr));
-  PetscCall(PetscOptionsInt("-bench_nval", "Validation points per seed (hyperparameter choice)", "", c->nval, &c->nval,
-                            nullptr));
-  PetscCall(PetscOptionsInt("-bench_id_points", "Test points used for the invariance discrepancy", "", c->id_points,
-                            &c->id_points, nullptr));
-  PetscCall(PetscOptionsReal("-noise", "Noise standard deviation of train/validation values", "", c->noise, &c->noise,
-                             nullptr));
+  PetscCall(option_int(PetscOptionsObject, "-bench_ntest", "Test points per seed", &c->ntest, 1, PETSC_MAX_INT));
+  PetscCall(option_int(PetscOptionsObject, "-bench_nval", "Validation points per seed (hyperparameter choice)",
+                       &c->nval, 1, PETSC_MAX_INT));
+  PetscCall(option_int(PetscOptionsObject, "-bench_id_points", "Test points used for the invariance discrepancy",
+                       &c->id_points, 1, PETSC_MAX_INT));
+  PetscCall(option_real(PetscOptionsObject, "-noise", "Noise standard deviation of train/validation values", &c->noise,
+                        0.0, kInfinity));
   PetscCall(option_string(PetscOptionsObject, "-target", "Synthetic target (see specavg synth -help)", &c->target));
-  PetscBool tune = c->tune ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(PetscOptionsBool("-bench_tune", "Choose hyperparameters on the validation split (else one row each)", "",
-                             tune, &tune, nullptr));
-  c->tune = tune;
-  PetscBool vt = c->val_truth ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(PetscOptionsBool("-bench_val_truth",
-                             "Score the validation split against the noise-free target (default; the choice then "
-                             "reflects each method's best error, not validation noise) or, with 0, the noisy values",
-                             "", vt, &vt, nullptr));
-  c->val_truth = vt;
-  PetscBool kp = c->specavg_kernel_penalty ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(
-      PetscOptionsBool("-bench_kernel_penalty",
-                       "Also try specavg ridge with the KRR kernel's spectrum as penalty (spheres, zonal kernels)", "",
-                       kp, &kp, nullptr));
-  c->specavg_kernel_penalty = kp;
+  PetscCall(option_bool(PetscOptionsObject, "-bench_tune",
+                        "Choose hyperparameters on the validation split (else one row each)", &c->tune));
+  PetscCall(option_bool(PetscOptionsObject, "-bench_val_truth",
+                        "Score the validation split against the noise-free target (default; the choice then "
+                        "reflects each method's best error, not validation noise) or, with 0, the noisy values",
+                        &c->val_truth));
+  PetscCall(option_bool(PetscOptionsObject, "-bench_kernel_penalty",
+                        "Also try specavg ridge with the KRR kernel's spectrum as penalty (spheres, zonal kernels)",
+                        &c->specavg_kernel_penalty));
   PetscCall(option_string(PetscOptionsObject, "-bench_cutoff_kind",
                           "lmax, lambda_max or nbasis (default lmax on spheres, lambda_max on the torus)",
                           &c->cutoff_kind));
   PetscCall(list_option(PetscOptionsObject, "-bench_taus", "specavg ridge penalties tau", &c->taus));
-  PetscCall(PetscOptionsReal("-sobolev_s", "Sobolev exponent of the ridge penalty", "", c->sobolev_s, &c->sobolev_s,
-                             nullptr));
+  PetscCall(option_real(PetscOptionsObject, "-sobolev_s", "Sobolev exponent of the ridge penalty", &c->sobolev_s, 0.0,
+                        16.0));
   PetscCall(list_option(PetscOptionsObject, "-bench_krr_lambdas", "KRR regularizations lambda", &c->lambdas));
   PetscCall(options_krr(PetscOptionsObject, &c->krr));
   PetscCall(options_basis(PetscOptionsObject, &c->basis));
@@ -384,6 +377,7 @@ PetscErrorCode cmd_bench(MPI_Comm comm) {
   PetscFunctionBeginUser;
   BenchConfig cfg;
   PetscCall(read_options(comm, &cfg));
+  PetscCall(options_done(comm, "bench"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   Manifold M;
   PetscCall(collective_check(comm, cfg.manifold == "s2" || cfg.dim > 0,

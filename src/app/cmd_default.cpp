@@ -28,14 +28,16 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
                     "specavg");
   PetscCall(
       option_string(PetscOptionsObject, "-workdir", "Directory for the job's data, model and predictions", &workdir));
-  PetscCall(PetscOptionsInt("-n", "Training points", "", n, &n, nullptr));
-  PetscCall(PetscOptionsInt("-n_test", "Test points", "", n_test, &n_test, nullptr));
-  PetscCall(PetscOptionsReal("-noise", "Noise standard deviation", "", noise, &noise, nullptr));
-  PetscCall(PetscOptionsInt("-seed", "Seed of the training data (test data use seed + 1)", "", seed, &seed, nullptr));
+  PetscCall(option_int(PetscOptionsObject, "-n", "Training points", &n, 1, PETSC_MAX_INT));
+  PetscCall(option_int(PetscOptionsObject, "-n_test", "Test points", &n_test, 1, PETSC_MAX_INT));
+  PetscCall(option_real(PetscOptionsObject, "-noise", "Noise standard deviation", &noise, 0.0, kInfinity));
+  PetscCall(option_int(PetscOptionsObject, "-seed", "Seed of the training data (test data use seed + 1)", &seed, 0,
+                       PETSC_MAX_INT - 1));
   PetscCall(option_string(PetscOptionsObject, "-target", "Synthetic target (see specavg synth -help)", &target));
   PetscCall(options_train(PetscOptionsObject, &opt));
   PetscCall(options_eval(PetscOptionsObject, &eo));
   PetscOptionsEnd();
+  PetscCall(options_done(comm, ""));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
 
   int rank, size;
@@ -56,9 +58,11 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
                              "-dim is required for -manifold " + opt.manifold + " (coordinates per point)"));
   PetscCall(resolve_manifold(comm, opt.manifold, opt.dim, "", &sc.manifold));
   opt.dim = sc.manifold.dim;
+  std::string par;
+  PetscCall(describe_parallelism(comm, &par));
   PetscCall(PetscPrintf(
-      comm, "[specavg] default job on %d rank(s): learn an exactly %s-invariant field on %s from %lld noisy samples\n",
-      size, opt.group.c_str(), sc.manifold.describe().c_str(), (long long)n));
+      comm, "[specavg] default job on %s: learn an exactly %s-invariant field on %s from %lld noisy samples\n",
+      par.c_str(), opt.group.c_str(), sc.manifold.describe().c_str(), (long long)n));
   std::string label;
   PetscCall(resolve_group(comm, sc.manifold, opt.group, opt.group_file, &sc.generators, &label));
   sc.noise = noise;

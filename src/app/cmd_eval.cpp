@@ -10,12 +10,12 @@ namespace specavg {
 
 PetscErrorCode options_eval(PetscOptionItems* PetscOptionsObject, EvalOptions* o) {
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsInt("-id_points", "Test points used for the invariance discrepancy", "", o->id_points,
-                            &o->id_points, nullptr));
-  PetscCall(PetscOptionsInt("-id_words", "Random words in the generators tested besides each generator", "",
-                            o->id_words, &o->id_words, nullptr));
-  PetscCall(PetscOptionsInt("-id_word_length", "Length of the random words", "", o->id_word_length, &o->id_word_length,
-                            nullptr));
+  PetscCall(option_int(PetscOptionsObject, "-id_points", "Test points used for the invariance discrepancy",
+                       &o->id_points, 1, PETSC_MAX_INT));
+  PetscCall(option_int(PetscOptionsObject, "-id_words", "Random words in the generators tested besides each generator",
+                       &o->id_words, 0, 1000000));
+  PetscCall(option_int(PetscOptionsObject, "-id_word_length", "Length of the random words", &o->id_word_length, 1,
+                       1000000));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -44,6 +44,7 @@ PetscErrorCode cmd_eval(MPI_Comm comm) {
       option_string(PetscOptionsObject, "-data", "Test data, HDF5: points (n x dim), values (n or n x k)", &data_path));
   PetscCall(options_eval(PetscOptionsObject, &eo));
   PetscOptionsEnd();
+  PetscCall(options_done(comm, "eval"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !data_path.empty(), "no test data given: pass -data <test.h5>"));
   Model model;

@@ -13,6 +13,7 @@
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/util/dense_linalg.hpp"
 
 namespace specavg {
 namespace {
@@ -105,11 +106,22 @@ PetscErrorCode print_basis(MPI_Comm comm, const InvariantBasis& b) {
 
 }  // namespace
 
+PetscErrorCode describe_parallelism(MPI_Comm comm, std::string* text) {
+  PetscFunctionBeginUser;
+  int size, t = blas_threads(), lo, hi;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Allreduce(&t, &lo, 1, MPI_INT, MPI_MIN, comm));
+  PetscCallMPI(MPI_Allreduce(&t, &hi, 1, MPI_INT, MPI_MAX, comm));
+  *text = std::to_string(size) + " rank(s) x " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + "-" + std::to_string(hi)) +
+          " BLAS thread(s) each";
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode cmd_info(MPI_Comm comm) {
   PetscFunctionBeginUser;
   std::string model_path, spec, file, manifold = "s2";
   int dim = -1;
-  PetscBool order = PETSC_FALSE;
+  bool order = false;
   PetscInt cap = 100000, n_est = 10000;
   double max_gib = 0, max_basis_seconds = 60;
   Cutoff cutoff;
@@ -120,16 +132,22 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
   PetscCall(options_group(PetscOptionsObject, &spec, &file));
   PetscCall(options_cutoff(PetscOptionsObject, &cutoff));
   PetscCall(options_basis(PetscOptionsObject, &bo));
-  PetscCall(
-      PetscOptionsBool("-order", "Compute the group order by closure of the generators", "", order, &order, nullptr));
-  PetscCall(PetscOptionsInt("-max_group_order", "Cap on the closure used by -order", "", cap, &cap, nullptr));
-  PetscCall(PetscOptionsInt("-n", "Training points assumed by the resource estimates", "", n_est, &n_est, nullptr));
-  PetscCall(PetscOptionsReal("-max_memory_gib", "Memory per rank in GiB for the estimates (default: MemAvailable)",
-                             "", max_gib, &max_gib, nullptr));
-  PetscCall(PetscOptionsReal("-max_basis_seconds", "Describe the invariant subspaces only if the estimated basis time "
-                             "is below this", "", max_basis_seconds, &max_basis_seconds, nullptr));
+  PetscCall(option_bool(PetscOptionsObject, "-order", "Compute the group order by closure of the generators", &order));
+  PetscCall(option_int(PetscOptionsObject, "-max_group_order", "Cap on the closure used by -order", &cap, 1,
+                       PETSC_MAX_INT));
+  PetscCall(option_int(PetscOptionsObject, "-n", "Training points assumed by the resource estimates", &n_est, 1,
+                       PETSC_MAX_INT));
+  PetscCall(option_real(PetscOptionsObject, "-max_memory_gib",
+                        "Memory per rank in GiB for the estimates (default: MemAvailable)", &max_gib, 0.0, kInfinity));
+  PetscCall(option_real(PetscOptionsObject, "-max_basis_seconds",
+                        "Describe the invariant subspaces only if the estimated basis time is below this",
+                        &max_basis_seconds, 0.0, kInfinity));
   PetscOptionsEnd();
+  PetscCall(options_done(comm, "info"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
+  std::string par;
+  PetscCall(describe_parallelism(comm, &par));
+  PetscCall(PetscPrintf(comm, "parallelism  %s\n", par.c_str()));
   PetscCall(collective_check(comm, !model_path.empty() || !spec.empty() || !file.empty(),
                              "nothing to describe: pass -model <model.h5>, or -group <spec> [-manifold M -dim d] "
                              "[-lmax L | -lambda_max X | -nbasis N]"));

@@ -50,7 +50,8 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
   const int k = model.ntargets;
   std::unique_ptr<RowSink> sink;
   PetscCall(create_row_sink(comm, output, "-output", src->rows_total(), {{"values", k}}, &sink));
-  // Every failure inside is agreed by all ranks, so all of them drop the output together.
+  // An agreed failure inside makes all ranks drop the output together; any other one ends
+  // in MPI_Abort (the sink's destructor removes the temporary without a collective call).
   auto stream = [&]() -> PetscErrorCode {
     PetscFunctionBeginUser;
     RowBlock b;
@@ -66,7 +67,7 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
     PetscFunctionReturn(PETSC_SUCCESS);
   };
   const PetscErrorCode ierr = stream();
-  if (ierr) (void)sink->abandon();
+  if (is_agreed_error(ierr)) (void)sink->abandon();  // else this rank alone failed: the driver aborts
   PetscCall(ierr);
   PetscCall(sink->commit());
   *seconds = MPI_Wtime() - t0;
@@ -87,6 +88,7 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
                           "group, cutoff and basis conventions",
                           &output));
   PetscOptionsEnd();
+  PetscCall(options_done(comm, "predict"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !points.empty(), "no points given: pass -points <points.h5>"));
   PetscCall(collective_check(comm, !output.empty(), "no output file given: pass -output <pred.h5>"));

@@ -18,20 +18,22 @@ PetscErrorCode cmd_synth(MPI_Comm comm) {
   PetscOptionsBegin(comm, nullptr, "specavg synth: uniform points on a manifold with an exactly invariant noisy target",
                     "specavg");
   PetscCall(options_manifold(PetscOptionsObject, &manifold, &dim));
-  PetscCall(PetscOptionsInt("-n", "Number of points", "", n, &n, nullptr));
-  PetscCall(PetscOptionsReal("-noise", "Standard deviation of the Gaussian noise added to the target", "", cfg.noise,
-                             &cfg.noise, nullptr));
-  PetscCall(PetscOptionsInt("-seed", "Random seed (data are identical for a seed whatever the rank count)", "", seed,
-                            &seed, nullptr));
+  PetscCall(option_int(PetscOptionsObject, "-n", "Number of points", &n, 1, PETSC_MAX_INT));
+  PetscCall(option_real(PetscOptionsObject, "-noise", "Standard deviation of the Gaussian noise added to the target",
+                        &cfg.noise, 0.0, kInfinity));
+  PetscCall(option_int(PetscOptionsObject, "-seed",
+                       "Random seed (data are identical for a seed whatever the rank count)", &seed, 0,
+                       PETSC_MAX_INT));
   PetscCall(option_string(PetscOptionsObject, "-output", "Output HDF5 file: points, values, truth", &cfg.output));
   PetscCall(option_string(PetscOptionsObject, "-target",
                           "auto, bumps (group-averaged vMF bumps), powersum (permutations), even (signed "
                           "permutations), paper ((1/d) sum_i i x_i^2)",
                           &cfg.target));
   PetscCall(options_group(PetscOptionsObject, &spec, &file));
-  PetscCall(
-      PetscOptionsInt("-max_group_order", "Largest group enumerated for the bumps target", "", cap, &cap, nullptr));
+  PetscCall(option_int(PetscOptionsObject, "-max_group_order", "Largest group enumerated for the bumps target", &cap, 1,
+                       PETSC_MAX_INT));
   PetscOptionsEnd();
+  PetscCall(options_done(comm, "synth"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !cfg.output.empty(), "no output file given: pass -output <data.h5>"));
   PetscCall(collective_check(comm, manifold == "s2" || dim > 0,

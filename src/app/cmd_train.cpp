@@ -47,20 +47,24 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   PetscOptionsEnd();
   PetscCall(collective_check(comm, std::isfinite(opt.max_memory_gib) && opt.max_memory_gib >= 0,
                              "-max_memory_gib must be a finite number >= 0 (0: MemAvailable / ranks on the node)"));
+  PetscCall(options_done(comm, "train"));
   opt.penalty_kernel = kopt.kernel;
   opt.penalty_width = kopt.width;
-  if (help_requested()) {  // also list the reduced solver's KSP/PC options
+  if (help_mode() == HelpMode::Petsc) {  // also list the reduced solver's KSP/PC options
     PetscHandle<KSP, KSPDestroy> ksp;
     PetscCall(KSPCreate(comm, ksp.address()));
     PetscCall(configure_reduced_ksp(comm, ksp));
     PetscHandle<KSP, KSPDestroy> kksp;
     PetscCall(KSPCreate(comm, kksp.address()));
     PetscCall(configure_spd_ksp(comm, kksp, "krr_"));
-    PetscFunctionReturn(PETSC_SUCCESS);
   }
+  if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !opt.data.empty(), "no training data given: pass -data <train.h5>"));
   PetscCall(collective_check(comm, !model_path.empty(), "no output model given: pass -model <model.h5>"));
   PetscCall(check_output_path(comm, {"-model", model_path}, {{"-data", opt.data}, {"-group_file", opt.group_file}}));
+  std::string par;
+  PetscCall(describe_parallelism(comm, &par));
+  PetscCall(PetscPrintf(comm, "[specavg] training on %s\n", par.c_str()));
 
   Model model;
   TrainReport rep;

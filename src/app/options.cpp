@@ -1,18 +1,149 @@
 #include "specavg/app/options.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
 #include <vector>
 
+#include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
+namespace {
+
+struct Declared {
+  std::string name, value, help;
+};
+std::vector<Declared>& declared() {
+  static std::vector<Declared> d;
+  return d;
+}
+HelpMode g_help = HelpMode::None;
+
+void declare(const char* name, const std::string& value, const char* help) {
+  for (const Declared& d : declared())
+    if (d.name == name) return;
+  declared().push_back({name, value, help});
+}
+
+std::string real_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// The string as a 64-bit integer: decimal digits, or a real with an integral value
+// (PETSc accepts "1e6" for integer options). False if it is neither or out of range.
+bool parse_int64(const std::string& s, long long* v) {
+  if (s.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  const long long i = std::strtoll(s.c_str(), &end, 10);
+  if (*end == '\0') {
+    *v = i;
+    return errno != ERANGE;
+  }
+  errno = 0;
+  const double r = std::strtod(s.c_str(), &end);
+  if (*end != '\0' || errno == ERANGE || !std::isfinite(r) || r != std::floor(r) || std::fabs(r) > 9.0e18) return false;
+  *v = (long long)r;
+  return true;
+}
+
+std::string range_text(double lo, double hi, bool lo_open) {
+  const bool unbounded = std::isinf(hi);
+  if (unbounded) return std::string(lo_open ? "> " : ">= ") + real_text(lo);
+  return (lo_open ? "in (" : "in [") + real_text(lo) + ", " + real_text(hi) + "]";
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The declared option closest to `name` (with its '-'), or "" when none is close.
+std::string closest_declared(const std::string& name) {
+  std::string best;
+  std::size_t best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
+  for (const Declared& d : declared()) {
+    const std::size_t e = edit_distance(name, d.name);
+    if (e < best_d) best_d = e, best = d.name;
+  }
+  return best;
+}
+
+std::string first_sentence(const std::string& help) {
+  const auto dot = help.find(". ");
+  return dot == std::string::npos ? help : help.substr(0, dot);
+}
+
+}  // namespace
 
 PetscErrorCode option_string(PetscOptionItems* PetscOptionsObject, const char* name, const char* help,
-                             std::string* value) {
+                             std::string* value, PetscBool* set) {
   PetscFunctionBeginUser;
+  declare(name, value->empty() ? "unset" : *value, help);
   std::vector<char> buf(PETSC_MAX_PATH_LEN, '\0');
   value->copy(buf.data(), buf.size() - 1);
-  PetscCall(PetscOptionsString(name, help, "", buf.data(), buf.data(), buf.size(), nullptr));
+  PetscCall(PetscOptionsString(name, help, "", buf.data(), buf.data(), buf.size(), set));
   *value = buf.data();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode option_int(PetscOptionItems* PetscOptionsObject, const char* name, const char* help, PetscInt* value,
+                          long long lo, long long hi, PetscBool* set) {
+  PetscFunctionBeginUser;
+  hi = std::min<long long>(hi, PETSC_MAX_INT);
+  std::string s = *value < lo ? "" : std::to_string((long long)*value);  // below the range: unset
+  PetscBool given = PETSC_FALSE;
+  PetscCall(option_string(PetscOptionsObject, name, help, &s, &given));
+  if (set) *set = given;
+  if (!given) PetscFunctionReturn(PETSC_SUCCESS);
+  long long v = 0;
+  const bool ok = parse_int64(s, &v) && v >= lo && v <= hi;
+  PetscCheck(ok, PetscOptionsObject->comm, PETSC_ERR_USER_INPUT, "%s must be an integer between %lld and %lld, got '%s'",
+             name, lo, hi, s.c_str());
+  *value = PetscInt(v);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode option_real(PetscOptionItems* PetscOptionsObject, const char* name, const char* help, double* value,
+                           double lo, double hi, bool lo_open, PetscBool* set) {
+  PetscFunctionBeginUser;
+  std::string s = *value < lo ? "" : real_text(*value);  // below the range: unset
+  PetscBool given = PETSC_FALSE;
+  PetscCall(option_string(PetscOptionsObject, name, help, &s, &given));
+  if (set) *set = given;
+  if (!given) PetscFunctionReturn(PETSC_SUCCESS);
+  char* end = nullptr;
+  errno = 0;
+  const double v = s.empty() ? NAN : std::strtod(s.c_str(), &end);
+  const bool ok = !s.empty() && *end == '\0' && std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+  PetscCheck(ok, PetscOptionsObject->comm, PETSC_ERR_USER_INPUT, "%s must be a finite number %s, got '%s'", name,
+             range_text(lo, hi, lo_open).c_str(), s.c_str());
+  *value = v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode option_bool(PetscOptionItems* PetscOptionsObject, const char* name, const char* help, bool* value) {
+  PetscFunctionBeginUser;
+  declare(name, *value ? "true" : "false", help);
+  PetscBool b = *value ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(PetscOptionsBool(name, help, "", b, &b, nullptr));
+  *value = b;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -34,8 +165,8 @@ PetscErrorCode options_manifold(PetscOptionItems* PetscOptionsObject, std::strin
   PetscCall(option_string(PetscOptionsObject, "-manifold",
                           "s2 (real spherical harmonics, default), sphere (S^{d-1} in R^d) or torus ([-1,1)^d)", name));
   PetscInt d = *dim;
-  PetscCall(PetscOptionsInt("-dim", "Coordinates per point d (default: the columns of the data's points)", "", d, &d,
-                            nullptr));
+  PetscCall(option_int(PetscOptionsObject, "-dim", "Coordinates per point d (default: the columns of the data's points)",
+                       &d, 1, 1000));
   *dim = int(d);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -44,20 +175,17 @@ PetscErrorCode options_cutoff(PetscOptionItems* PetscOptionsObject, Cutoff* c) {
   PetscFunctionBeginUser;
   PetscInt lmax = c->lmax, nbasis = PetscInt(c->nbasis);
   PetscBool set_l = PETSC_FALSE, set_lam = PETSC_FALSE, set_n = PETSC_FALSE;
-  PetscCall(PetscOptionsInt("-lmax", "Sphere degree cutoff L: all degrees 0..L", "", lmax, &lmax, &set_l));
-  PetscCall(PetscOptionsReal("-lambda_max", "Eigenvalue cutoff: all eigenspaces with lambda <= lambda_max", "",
-                             c->lambda_max, &c->lambda_max, &set_lam));
-  PetscCall(PetscOptionsInt("-nbasis",
-                            "Smallest cutoff holding at least this many basis functions (whole eigenspaces; default "
-                            "625 when no cutoff is given, = lmax 24 on S^2)",
-                            "", nbasis, &nbasis, &set_n));
+  PetscCall(
+      option_int(PetscOptionsObject, "-lmax", "Sphere degree cutoff L: all degrees 0..L", &lmax, 0, 2000, &set_l));
+  PetscCall(option_real(PetscOptionsObject, "-lambda_max",
+                        "Eigenvalue cutoff: all eigenspaces with lambda <= lambda_max", &c->lambda_max, 0.0, kInfinity,
+                        false, &set_lam));
+  PetscCall(option_int(PetscOptionsObject, "-nbasis",
+                       "Smallest cutoff holding at least this many basis functions (whole eigenspaces; default "
+                       "625 when no cutoff is given, = lmax 24 on S^2)",
+                       &nbasis, 1, PETSC_MAX_INT, &set_n));
   PetscCheck(int(set_l) + int(set_lam) + int(set_n) <= 1, PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
              "give only one of -lmax, -lambda_max and -nbasis");
-  PetscCheck(!set_l || (lmax >= 0 && lmax <= 2000), PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
-             "-lmax must be between 0 and 2000");
-  PetscCheck(!set_lam || c->lambda_max >= 0, PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
-             "-lambda_max must be >= 0");
-  PetscCheck(!set_n || nbasis >= 1, PetscOptionsObject->comm, PETSC_ERR_USER_INPUT, "-nbasis must be >= 1");
   c->lmax = int(lmax);
   c->nbasis = nbasis;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -72,12 +200,13 @@ PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions*
   PetscCheck(b->method == "auto" || b->method == "dense" || b->method == "slepc" || b->method == "monomial",
              PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
              "unknown -basis_method '%s': expected auto, dense, slepc or monomial", b->method.c_str());
-  PetscCall(PetscOptionsInt("-basis_dense_max", "Largest eigenspace dimension solved densely by auto", "", b->dense_max,
-                            &b->dense_max, nullptr));
-  PetscCall(PetscOptionsReal("-basis_null_tol", "Eigenvalues of C below tol * max(1, #generators) count as invariant",
-                             "", b->null_tol, &b->null_tol, nullptr));
-  PetscCall(PetscOptionsReal("-basis_eps_null_tol", "SLEPc relative convergence tolerance of the null space", "",
-                             b->eps.eps_tol, &b->eps.eps_tol, nullptr));
+  PetscCall(option_int(PetscOptionsObject, "-basis_dense_max", "Largest eigenspace dimension solved densely by auto",
+                       &b->dense_max, 0, PETSC_MAX_INT));
+  PetscCall(option_real(PetscOptionsObject, "-basis_null_tol",
+                        "Eigenvalues of C below tol * max(1, #generators) count as invariant", &b->null_tol, 0.0, 1.0,
+                        true));
+  PetscCall(option_real(PetscOptionsObject, "-basis_eps_null_tol",
+                        "SLEPc relative convergence tolerance of the null space", &b->eps.eps_tol, 0.0, 1.0, true));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -91,18 +220,21 @@ PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions*
   PetscCall(option_string(PetscOptionsObject, "-estimator",
                           "ridge (invariant least squares, default) or spectral (spectral averaging)", &est));
   SPECAVG_CALL_CXX(PetscOptionsObject->comm, opt->estimator = parse_estimator(est));
-  PetscCall(
-      PetscOptionsReal("-tau", "Ridge penalty tau in tau * sum (1+lambda)^s a^2", "", opt->tau, &opt->tau, nullptr));
-  PetscCall(PetscOptionsReal("-sobolev_s", "Sobolev exponent s of the ridge penalty (lambda: Laplace eigenvalue)", "",
-                             opt->sobolev_s, &opt->sobolev_s, nullptr));
+  PetscCall(option_real(PetscOptionsObject, "-tau", "Ridge penalty tau in tau * sum (1+lambda)^s a^2", &opt->tau, 0.0,
+                        kInfinity));
+  // (1 + lambda)^s must stay finite for lambda up to ~1e7 (S^2 at lmax 2000).
+  PetscCall(option_real(PetscOptionsObject, "-sobolev_s",
+                        "Sobolev exponent s of the ridge penalty (lambda: Laplace eigenvalue)", &opt->sobolev_s, 0.0,
+                        16.0));
   PetscCall(option_string(PetscOptionsObject, "-penalty",
                           "Ridge penalty weights: sobolev ((1+lambda)^s, default) or kernel (mu_0/mu_lambda of the "
                           "-krr_kernel/-krr_width kernel: the group-averaged KRR truncated at the cutoff)",
                           &opt->penalty));
   PetscCheck(opt->penalty == "sobolev" || opt->penalty == "kernel", PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
              "unknown -penalty '%s': expected sobolev or kernel", opt->penalty.c_str());
-  PetscCall(PetscOptionsInt("-block_rows", "Rows per feature block (0: automatic, about 16 MiB of basis values)", "",
-                            opt->block_rows, &opt->block_rows, nullptr));
+  PetscCall(option_int(PetscOptionsObject, "-block_rows",
+                       "Rows per feature block (0: automatic, about 16 MiB of basis values)", &opt->block_rows, 0,
+                       PETSC_MAX_INT));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -113,27 +245,94 @@ PetscErrorCode options_krr(PetscOptionItems* PetscOptionsObject, KrrOptions* k) 
                           "heat, sobolev (spheres)",
                           &k->kernel));
   if (!k->kernel.empty()) SPECAVG_CALL_CXX(PetscOptionsObject->comm, (void)parse_kernel(k->kernel));
-  PetscCall(PetscOptionsReal("-krr_width",
-                             "Kernel parameter: vmf kappa (default 10), vonmises eta (1), heat t (0.05), sobolev s (d)",
-                             "", k->width, &k->width, nullptr));
-  PetscCall(PetscOptionsReal("-krr_lambda", "Regularization lambda of (K + lambda I) alpha = y", "", k->lambda,
-                             &k->lambda, nullptr));
+  PetscCall(option_real(PetscOptionsObject, "-krr_width",
+                        "Kernel parameter: vmf kappa (default 10), vonmises eta (1), heat t (0.05), sobolev s (d)",
+                        &k->width, 0.0, kInfinity, true));
+  PetscCall(option_real(PetscOptionsObject, "-krr_lambda", "Regularization lambda of (K + lambda I) alpha = y",
+                        &k->lambda, 0.0, kInfinity));
   PetscInt rows = PetscInt(k->max_rows), cap = PetscInt(k->max_group_order);
-  PetscCall(PetscOptionsInt("-krr_max_rows", "Largest kernel matrix N x N attempted (N = n, or n|G| for krr-aug)", "",
-                            rows, &rows, nullptr));
-  PetscCall(
-      PetscOptionsInt("-max_group_order", "Largest group enumerated by krr-ga and krr-aug", "", cap, &cap, nullptr));
-  PetscCheck(rows > 0 && cap > 0, PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
-             "-krr_max_rows and -max_group_order must be positive");
+  PetscCall(option_int(PetscOptionsObject, "-krr_max_rows",
+                       "Largest kernel matrix N x N attempted (N = n, or n|G| for krr-aug)", &rows, 1, PETSC_MAX_INT));
+  PetscCall(option_int(PetscOptionsObject, "-max_group_order", "Largest group enumerated by krr-ga and krr-aug", &cap,
+                       1, PETSC_MAX_INT));
   k->max_rows = rows;
   k->max_group_order = std::size_t(cap);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+void set_help_mode(HelpMode mode) {
+  g_help = mode;
+}
 bool help_requested() {
-  PetscBool h = PETSC_FALSE;
-  PetscOptionsHasHelp(nullptr, &h);
-  return h;
+  return g_help != HelpMode::None;
+}
+HelpMode help_mode() {
+  return g_help;
+}
+
+bool petsc_option_family(const std::string& name) {
+  // Exact names: PETSc runtime switches that take no prefix family.
+  static const char* kExact[] = {"info",        "help",      "version",         "malloc",         "log_view",
+                                 "fp_trap",     "nox",       "no_signal_handler", "skip_petscrc", "objects_dump",
+                                 "history",     "display",   "use_gpu_aware_mpi", "check_pointer_intensity",
+                                 "start_in_debugger", "stop_for_debugger", "on_error_abort", "memory_view"};
+  // Prefixes: solvers specavg configures from the database (reduced system, KRR system,
+  // SLEPc basis solver), unprefixed PETSc/SLEPc objects, and PETSc's runtime families.
+  static const char* kPrefix[] = {"reduced_", "krr_ksp_", "krr_pc_",  "krr_mat_", "basis_eps_", "basis_st_",
+                                  "basis_bv_", "basis_ds_", "basis_rg_", "ksp_",    "pc_",        "mat_",
+                                  "vec_",     "eps_",      "st_",      "bv_",      "ds_",        "rg_",
+                                  "sf_",      "log_",      "info_",    "malloc_",  "memory_",    "options_",
+                                  "viewer_",  "on_error_", "error_output_", "debugger_", "petsc_", "draw_"};
+  for (const char* e : kExact)
+    if (name == e) return true;
+  for (const char* p : kPrefix)
+    if (name.rfind(p, 0) == 0) return true;
+  return false;
+}
+
+PetscErrorCode options_done(MPI_Comm comm, const char* command) {
+  PetscFunctionBeginUser;
+  const std::string cmd = command && *command ? std::string("specavg ") + command : std::string("specavg");
+  if (help_requested()) {
+    PetscCall(PetscPrintf(comm, "%s options (default in <>; -help_petsc adds PETSc's and SLEPc's):\n", cmd.c_str()));
+    for (const Declared& d : declared())
+      PetscCall(PetscPrintf(comm, "  %-22s %-14s %s\n", d.name.c_str(), ("<" + d.value + ">").c_str(),
+                            first_sentence(d.help).c_str()));
+    PetscCall(PetscPrintf(comm,
+                          "  -allow_unknown_options                Warn about unknown options instead of refusing them\n"
+                          "PETSc/SLEPc solver options pass through: -reduced_ksp_type, -reduced_pc_type, "
+                          "-krr_ksp_*, -basis_eps_*, -log_view, ...\n"));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscBool lenient = PETSC_FALSE;
+  PetscCall(PetscOptionsGetBool(nullptr, nullptr, "-allow_unknown_options", &lenient, nullptr));
+  PetscInt n = 0;
+  char **names = nullptr, **values = nullptr;
+  PetscCall(PetscOptionsLeftGet(nullptr, &n, &names, &values));
+  std::vector<std::string> unknown;
+  for (PetscInt i = 0; i < n; ++i)
+    if (!petsc_option_family(names[i])) unknown.push_back(std::string("-") + names[i]);
+  PetscCall(PetscOptionsLeftRestore(nullptr, &n, &names, &values));
+  if (unknown.empty()) PetscFunctionReturn(PETSC_SUCCESS);
+  std::ostringstream os;
+  os << "unknown option" << (unknown.size() > 1 ? "s " : " ");
+  for (std::size_t i = 0; i < unknown.size(); ++i) {
+    os << (i ? ", " : "") << unknown[i];
+    const std::string near = closest_declared(unknown[i]);
+    if (!near.empty()) os << " (did you mean " << near << "?)";
+  }
+  os << " for " << cmd << ": '" << cmd << " -help' lists the options";
+  if (lenient) {
+    PetscCall(PetscPrintf(comm, "%s: warning: %s (ignored: -allow_unknown_options)\n", cmd.c_str(), os.str().c_str()));
+    for (const std::string& u : unknown) {  // mark as used: no second warning at the end
+      PetscBool has;
+      PetscCall(PetscOptionsHasName(nullptr, nullptr, u.c_str(), &has));
+    }
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  os << " (or pass -allow_unknown_options to only warn)";
+  PetscCall(collective_check(comm, false, os.str()));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 std::string options_string() {

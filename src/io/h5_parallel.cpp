@@ -5,6 +5,7 @@
 
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/util/failure.hpp"
 #include "specavg/io/file_format.hpp"
 
 namespace specavg {
@@ -152,16 +153,17 @@ PetscErrorCode H5Reader::read_rows(const std::string& name, PetscInt begin, Pets
 H5Writer::~H5Writer() {
   if (!file_.is_open()) return;
   // Error path: no collective close here (see the header); the temporary must not stay.
-  int rank = 1, finalized = 1;
-  MPI_Finalized(&finalized);
-  if (!finalized) MPI_Comm_rank(comm_, &rank);
-  if (rank == 0) std::remove(tmp_.c_str());
+  // Every rank removes it locally: the failing rank may abort the job before rank 0
+  // gets here.
+  untrack_temporary(tmp_);
+  std::remove(tmp_.c_str());
 }
 
 PetscErrorCode H5Writer::agree(bool ok, const std::string& message) {
   PetscErrorCode ierr = collective_check(comm_, ok, message);
   if (ierr) {  // every rank took this branch
     file_.close();
+    untrack_temporary(tmp_);
     remove_file_on_root(comm_, tmp_);
   }
   return ierr;
@@ -181,6 +183,7 @@ PetscErrorCode H5Writer::create(MPI_Comm comm, const std::string& path, const st
   PetscCall(collective_check(comm, file_.is_open(),
                              "cannot create " + option + " file '" + tmp_ +
                                  "': check that the directory exists and is writable"));
+  track_temporary(tmp_);  // removed by whichever rank aborts the job, if one does
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -194,6 +197,7 @@ PetscErrorCode H5Writer::create_dataset(const std::string& name, const std::vect
 
 PetscErrorCode H5Writer::write_rows(const std::string& name, PetscInt begin, PetscInt count, const double* buf) {
   PetscFunctionBeginUser;
+  inject_failure("writer");
   const bool ok = transfer_rows(file_, name, begin, count, false, nullptr, buf);
   PetscCall(agree(ok, "writing dataset '" + name + "' to " + tmp_ + " failed (disk full?)"));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -212,6 +216,7 @@ PetscErrorCode H5Writer::abandon() {
   PetscFunctionBeginUser;
   if (file_.is_open()) {
     file_.close();
+    untrack_temporary(tmp_);
     remove_file_on_root(comm_, tmp_);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -220,6 +225,7 @@ PetscErrorCode H5Writer::abandon() {
 PetscErrorCode H5Writer::commit() {
   PetscFunctionBeginUser;
   const herr_t st = file_.close();
+  untrack_temporary(tmp_);
   int rank, ok = st >= 0;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, comm_));
   PetscCallMPI(MPI_Comm_rank(comm_, &rank));

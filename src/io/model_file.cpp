@@ -11,6 +11,7 @@
 #include "specavg/io/h5_handle.hpp"
 #include "specavg/io/h5_parallel.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/util/failure.hpp"
 
 namespace specavg {
 namespace {
@@ -126,6 +127,7 @@ void write_file(const Model& m, const std::string& tmp) {
   const int D = m.basis.dinv();
   attr_string(f, "format", "specavg-model");
   attr_number(f, "format_version", kFormatVersion);
+  inject_failure("writer");  // test hook: a failure with a partial temporary on disk
   const Manifold& M = m.manifold();
   const std::size_t r = m.generators.size(), d = std::size_t(M.dim);
   attr_string(f, "manifold", M.name());
@@ -388,16 +390,18 @@ PetscErrorCode write_model(MPI_Comm comm, const Model& model, const std::string&
   int rank;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   std::string msg;
+  const std::string tmp = path + ".tmp";
+  track_temporary(tmp);  // every rank: whichever aborts the job removes it
   if (rank == 0) {
-    const std::string tmp = path + ".tmp";
     try {
       write_file(model, tmp);
       if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
     } catch (const std::exception& e) {
       std::remove(tmp.c_str());
-      msg = "writing model '" + path + "' failed: " + e.what();
+      msg = "writing model '" + path + "' failed: " + exception_message(e);
     }
   }
+  untrack_temporary(tmp);
   PetscCall(collective_check(comm, msg.empty(), msg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -10,6 +10,7 @@
 #include "specavg/group/monomial_invariants.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/util/failure.hpp"
 
 namespace specavg {
 namespace {
@@ -44,10 +45,11 @@ std::string compute_space(const Manifold& M, const Eigenspace& e, const std::vec
     const MonomialRoute mono = opt.method == "monomial" ? MonomialRoute::Always
                                : opt.method == "auto"   ? MonomialRoute::AboveDenseMax
                                                         : MonomialRoute::Never;
+    inject_failure("basis");
     *out = invariant_space(M, e, gens, dense_max, opt.null_tol, large, mono);
-  } catch (const std::exception& ex) {
+  } catch (const std::exception& ex) {  // incl. bad_alloc: the caller agrees on it collectively
     return std::string("invariant subspace of eigenspace ") + std::to_string(e.label) +
-           " (lambda = " + std::to_string(e.lambda) + ", m = " + std::to_string(e.m) + "): " + ex.what();
+           " (lambda = " + std::to_string(e.lambda) + ", m = " + std::to_string(e.m) + "): " + exception_message(ex);
   }
   out->seconds = MPI_Wtime() - t0;
   if (opt.verbose && e.m >= 200) {
@@ -90,7 +92,8 @@ PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string
     gens->insert(gens->end(), extra.begin(), extra.end());
     *label += (label->empty() ? "" : ",") + std::string("file:") + group_file;
   }
-  SPECAVG_CALL_CXX(comm, validate_isometries(M, *gens, spec.empty() ? "-group_file" : "-group '" + spec + "'"));
+  SPECAVG_CALL_CXX(comm, inject_failure("internal");  // test hook: an unexpected exception of the core
+                   validate_isometries(M, *gens, spec.empty() ? "-group_file" : "-group '" + spec + "'"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

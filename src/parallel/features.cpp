@@ -6,6 +6,7 @@
 #include "specavg/estimate/invariant_features.hpp"
 #include "specavg/util/dense_linalg.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/util/failure.hpp"
 
 namespace specavg {
 
@@ -19,7 +20,12 @@ void start_normal_equations(int dinv, int ntargets, bool with_gram, NormalEquati
   ne->dinv = dinv;
   ne->ntargets = ntargets;
   ne->with_gram = with_gram;
-  ne->gram.assign(with_gram ? std::size_t(dinv) * dinv : 0, 0.0);
+  const std::size_t gram_size = with_gram ? std::size_t(dinv) * dinv : 0;
+  allocating("the " + std::to_string(dinv) + " x " + std::to_string(dinv) + " Gram matrix of the invariant features",
+             8.0 * double(gram_size), [&] {
+               inject_failure("alloc");  // test hook
+               ne->gram.assign(gram_size, 0.0);
+             });
   ne->rhs.assign(std::size_t(dinv) * ntargets, 0.0);
 }
 

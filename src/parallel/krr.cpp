@@ -79,7 +79,7 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
     try {
       G = enumerate_isometries(gens, opt.max_group_order, M.is_torus());
     } catch (const std::exception& e) {
-      return e.what();
+      return exception_message(e);  // agreed on by the caller
     }
     if (!G) {
       std::optional<double> cf;

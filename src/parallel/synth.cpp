@@ -4,6 +4,7 @@
 
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/util/failure.hpp"
 #include "specavg/estimate/synthetic_target.hpp"
 #include "specavg/io/h5_parallel.hpp"
 #include "specavg/io/row_sink.hpp"
@@ -38,6 +39,7 @@ class SyntheticSource final : public RowSource {
     b->offset = next_;
     b->count = std::min<PetscInt>(max_rows, PetscInt(left));
     const int dim = M_.dim;
+    inject_failure("alloc");
     b->points.resize(std::size_t(b->count) * dim);
     b->values.resize(std::size_t(b->count));
     b->truth.resize(std::size_t(b->count));
@@ -93,7 +95,11 @@ PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg, std::string* ch
   PetscCall(collective_check(comm, cfg.noise >= 0, "-noise must be >= 0"));
   std::unique_ptr<TargetFunction> target;
   std::string name;
-  SPECAVG_CALL_CXX(comm, target = make_target(cfg.target, cfg.manifold, cfg.generators, cfg.max_group_order, &name));
+  SPECAVG_CALL_CXX(comm, target = allocating("the synthetic target's group elements (up to -max_group_order)", 0.0,
+                                              [&] {
+                                                return make_target(cfg.target, cfg.manifold, cfg.generators,
+                                                                   cfg.max_group_order, &name);
+                                              }));
   if (chosen) *chosen = name;
   std::unique_ptr<RowSource> src;
   PetscCall(open_synthetic_source(comm, cfg.manifold, *target, cfg.seed, cfg.n, cfg.noise, &src));
@@ -123,7 +129,7 @@ PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg, std::string* ch
     PetscFunctionReturn(PETSC_SUCCESS);
   };
   const PetscErrorCode ierr = stream();
-  if (ierr) (void)sink->abandon();
+  if (is_agreed_error(ierr)) (void)sink->abandon();  // else this rank alone failed: the driver aborts
   PetscCall(ierr);
   PetscCall(sink->commit());
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -18,6 +18,7 @@ void dormqr_(const char*, const char*, const int*, const int*, const int*, const
 void dtrtrs_(const char*, const char*, const char*, const int*, const int*, const double*, const int*, double*,
              const int*, int*);
 void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
 }
 
 namespace specavg {
@@ -101,6 +102,10 @@ void LeastSquares::solve(int nrhs, double* B) const {
 
 void blas_set_threads(int n) {
   openblas_set_num_threads(n);
+}
+
+int blas_threads() {
+  return openblas_get_num_threads();
 }
 
 }  // namespace specavg

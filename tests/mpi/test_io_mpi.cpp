@@ -105,7 +105,7 @@ TEST(IOMPI, AbandonedWriterLeavesNoFile) {
     H5Writer w;
     ASSERT_EQ(w.create(PETSC_COMM_WORLD, path), 0);
     ASSERT_EQ(w.create_dataset("values", {10}), 0);
-  }  // destroyed without commit(), as on an error path
+  }  // destroyed without commit(), as on an error path: no collective call, file removed
   MPI_Barrier(PETSC_COMM_WORLD);
   EXPECT_FALSE(file_exists(path));
   EXPECT_FALSE(file_exists(path + ".tmp"));

@@ -3,6 +3,7 @@
 // where PetscOptionsObject is in scope).
 #include <petscsys.h>
 
+#include <limits>
 #include <string>
 
 #include "specavg/parallel/krr.hpp"
@@ -10,8 +11,21 @@
 
 namespace specavg {
 
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// Every specavg option is read through these helpers (inside PetscOptionsBegin/End). They
+// declare the option (name, default, help) for -help, and refuse, on every rank alike, a
+// value that does not parse or lies outside its range: integers are parsed and checked in
+// 64 bits before narrowing to PetscInt (no wrap-around), reals must be finite.
 PetscErrorCode option_string(PetscOptionItems* PetscOptionsObject, const char* name, const char* help,
-                             std::string* value);
+                             std::string* value, PetscBool* set = nullptr);
+PetscErrorCode option_int(PetscOptionItems* PetscOptionsObject, const char* name, const char* help, PetscInt* value,
+                          long long lo, long long hi, PetscBool* set = nullptr);
+// Reals in [lo, hi] ((lo, hi] with lo_open); hi may be +infinity (then: any finite value >= lo).
+PetscErrorCode option_real(PetscOptionItems* PetscOptionsObject, const char* name, const char* help, double* value,
+                           double lo, double hi, bool lo_open = false, PetscBool* set = nullptr);
+PetscErrorCode option_bool(PetscOptionItems* PetscOptionsObject, const char* name, const char* help, bool* value);
+
 // -group and -group_file.
 PetscErrorCode options_group(PetscOptionItems* PetscOptionsObject, std::string* spec, std::string* file);
 // -manifold and -dim.
@@ -24,8 +38,29 @@ PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions*
 PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions* opt);
 // -krr_kernel, -krr_width, -krr_lambda, -krr_max_rows, -max_group_order (kernel baselines).
 PetscErrorCode options_krr(PetscOptionItems* PetscOptionsObject, KrrOptions* k);
-// True when -help was given: commands then print their options and stop.
+
+// Help: -help, -h and --help print specavg's options (HelpMode::Specavg); -help_petsc
+// also PETSc's and SLEPc's (HelpMode::Petsc). The driver sets the mode from argv.
+enum class HelpMode { None, Specavg, Petsc };
+void set_help_mode(HelpMode mode);
 bool help_requested();
+HelpMode help_mode();
+
+// Call after a command's options block, before any work. Collective.
+//  * With -help: print the declared options (name, default, first sentence of the help).
+//  * Otherwise: every option in the database must have been read by the command, or
+//    belong to a PETSc/SLEPc family that solvers read later (petsc_option_family below).
+//    An unknown option is an agreed error naming it and the closest declared option;
+//    -allow_unknown_options turns the error into a warning.
+// `command` names the subcommand for messages ("train", or "" for the default job).
+PetscErrorCode options_done(MPI_Comm comm, const char* command);
+
+// Whether an option name (without the leading '-') belongs to a PETSc/SLEPc family that
+// specavg passes on: the solvers it configures by prefix (-reduced_*, -krr_ksp_*,
+// -krr_pc_*, -basis_eps_*, ...), unprefixed object options (-ksp_*, -pc_*, -mat_*,
+// -eps_*, ...) and PETSc's runtime options (-log_view, -info, -malloc_*, -options_*, ...).
+bool petsc_option_family(const std::string& name);
+
 // Every option set on the command line/options files, as one string (provenance).
 std::string options_string();
 

@@ -7,27 +7,38 @@
 #include <string>
 #include <utility>
 
+#include "specavg/comm/errors.hpp"
+
 #ifndef PETSC_SUCCESS
 #define PETSC_SUCCESS ((PetscErrorCode)0)
 #endif
 
-// Run a C++ expression; a std::exception becomes a PETSc error on `comm` with the
-// exception's text. Use only where every rank of `comm` throws alike (collective input).
-#define SPECAVG_CALL_CXX(comm, ...)                                                                   \
-  do {                                                                                                \
-    std::string specavg_cxx_msg_;                                                                     \
-    try {                                                                                             \
-      __VA_ARGS__;                                                                                    \
-    } catch (const std::exception& e) {                                                               \
-      specavg_cxx_msg_ = e.what();                                                                    \
-    }                                                                                                 \
-    PetscCheck(specavg_cxx_msg_.empty(), comm, PETSC_ERR_USER_INPUT, "%s", specavg_cxx_msg_.c_str()); \
+// Run a C++ expression and turn an exception into a PETSc error (see comm/errors.hpp):
+//  * std::invalid_argument -> PETSC_ERR_USER_INPUT on `comm`, an agreed error. The core
+//    throws it for bad input, which every rank of `comm` sees alike (options, replicated
+//    files, group specs); rank-local data must be checked with collective_check instead.
+//  * std::bad_alloc -> PETSC_ERR_MEM, anything else -> PETSC_ERR_PLIB, raised on
+//    PETSC_COMM_SELF: they may hit some ranks only, so the driver aborts the job.
+#define SPECAVG_CALL_CXX(comm, ...)                                                                \
+  do {                                                                                             \
+    std::string specavg_cxx_msg_;                                                                  \
+    PetscErrorCode specavg_cxx_err_ = PETSC_SUCCESS;                                               \
+    try {                                                                                          \
+      __VA_ARGS__;                                                                                 \
+    } catch (...) {                                                                                \
+      specavg_cxx_err_ = ::specavg::classify_current_exception(&specavg_cxx_msg_);                 \
+    }                                                                                              \
+    PetscCheck(specavg_cxx_err_ == PETSC_SUCCESS,                                                  \
+               ::specavg::is_agreed_error(specavg_cxx_err_) ? MPI_Comm(comm) : PETSC_COMM_SELF,    \
+               specavg_cxx_err_, "%s", specavg_cxx_msg_.c_str());                                  \
   } while (0)
 
 namespace specavg {
 
 // Owns one PETSc object (Vec, Mat, KSP, ...) and destroys it with D (e.g. VecDestroy).
-// Must be destroyed before PetscFinalize: keep owners inside the command's scope.
+// Must be destroyed before PetscFinalize: keep owners inside the command's scope. The
+// destructor may run on one rank only (an error there): D must not wait on other ranks,
+// which holds for Vec, Mat (aij, dense, scalapack), KSP/PC, EPS and VecScatter/PetscSF.
 template <typename T, PetscErrorCode (*D)(T*)>
 class PetscHandle {
  public:

@@ -27,7 +27,9 @@ class LeastSquares {
   int rows_, cols_;
   std::vector<double> qr_, tau_;
 };
-// Set the BLAS thread count (one MPI rank per core wants 1).
+// Set the BLAS (OpenBLAS) thread count of this process; one MPI rank per core wants 1.
 void blas_set_threads(int n);
+// The BLAS threads this process uses (OpenBLAS's own count).
+int blas_threads();
 
 }  // namespace specavg
