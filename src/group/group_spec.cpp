@@ -9,7 +9,7 @@ namespace specavg {
 namespace {
 
 const char* const kValidForms =
-    "expected C<n>, D<n>, C<n>h, C<n>v, T, Td, Th, O, Oh, I, Ih, Ci, Cs, C1 or a comma list of "
+    "expected C<n>, D<n>, C<n>h, C<n>v, D<n>h, D<n>d, S<2n>, T, Td, Th, O, Oh, I, Ih, Ci, Cs, C1 or a comma list of "
     "these (or use -group_file)";
 
 [[noreturn]] void fail(const std::string& what, const std::string& spec) {
@@ -76,16 +76,31 @@ void append_token(const std::string& tok, const std::string& spec, std::vector<M
   if (tok == "Ci") return out.push_back(kInversion);
   if (tok == "Cs") return out.push_back(diag(1, 1, -1));
   const char kind = tok[0];
-  if (kind != 'C' && kind != 'D') fail("unknown group '" + tok + "'", spec);
+  if (kind != 'C' && kind != 'D' && kind != 'S') fail("unknown group '" + tok + "'", spec);
   std::string digits = tok.substr(1);
   char suffix = 0;
-  if (kind == 'C' && !digits.empty() && (digits.back() == 'h' || digits.back() == 'v')) {
+  const bool may_have_suffix = (kind == 'C' && !digits.empty() && (digits.back() == 'h' || digits.back() == 'v')) ||
+                               (kind == 'D' && !digits.empty() && (digits.back() == 'h' || digits.back() == 'd'));
+  if (may_have_suffix) {
     suffix = digits.back();
     digits.pop_back();
   }
   const int n = parse_order(digits);
   if (n < 0) fail("unknown group '" + tok + "'", spec);
   if (n == 0) fail("group '" + tok + "' has n = 0 (n must be a positive integer)", spec);
+  if (kind == 'S') {
+    // S<m>: the rotoreflection by 2π/m about z (rotation, then mirror z → −z). For odd m
+    // its powers include the mirror itself and the group is C<m>h, so only even m is S<m>.
+    if (n % 2 != 0)
+      fail("group '" + tok + "' has an odd index (S<odd n> is the group C<n>h; S takes an even index)", spec);
+    return out.push_back(mat3_mul(diag(1, 1, -1), rz(n)));
+  }
+  if (kind == 'D' && suffix == 'd') {
+    // D<n>d = <S<2n>, 2-fold about x>: its mirrors contain z and bisect the 2-fold axes.
+    out.push_back(mat3_mul(diag(1, 1, -1), rz(2 * n)));
+    out.push_back(diag(1, -1, -1));
+    return;
+  }
   push_nontrivial(out, rz(n));
   if (kind == 'D') out.push_back(diag(1, -1, -1));   // 2-fold about x
   if (suffix == 'v') out.push_back(diag(1, -1, 1));  // mirror y → −y

@@ -141,7 +141,8 @@ TEST(PointGroup, AxisConventions) {
 
 TEST(PointGroup, InvalidSpecsThrow) {
   for (const char* spec : {"Q7", "C0", "Cx", "D",   "",    "  ",   "C6,,Cs", "C6,",         ",C6",   "c6", "C-3",
-                           "D0", "Cv", "Ch", "D6h", "C 6", "C6vh", "Oi",     "C1234567890", "C6;Cs", "S4", "C6,Q7"}) {
+                           "D0", "Cv", "Ch", "D6v", "C 6", "C6vh", "Oi",     "C1234567890", "C6;Cs", "S3", "C6,Q7",
+                           "S",  "S0", "C6d", "D6hd", "S4h"}) {
     EXPECT_THROW(generators_from_spec(spec), std::invalid_argument) << "'" << spec << "'";
   }
 }

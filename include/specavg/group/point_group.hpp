@@ -23,11 +23,13 @@ void mat3_apply(const Mat3& g, const double* x, double* y);  // y = g x (3-vecto
 Mat3 rotation_about_axis(double ax, double ay, double az, double angle);
 
 // Generators for a `-group` spec string. Accepted (case-sensitive, Schoenflies):
-//   C1, C<n>, D<n>, C<n>h, C<n>v (n ≥ 1), T, Td, Th, O, Oh, I, Ih, Ci, Cs,
-//   and comma lists merging generator sets ("C6,Cs").
+//   C1, C<n>, D<n>, C<n>h, C<n>v, D<n>h, D<n>d (n ≥ 1), S<m> (m even), T, Td, Th, O,
+//   Oh, I, Ih, Ci, Cs, and comma lists merging generator sets ("C6,Cs").
 // Axis conventions: principal axis z; D<n>'s 2-fold axis x; C<n>v's mirror y → −y;
-// C<n>h/Cs's mirror z → −z; T/O/I share the coordinate 2-fold axes and the (1,1,1)
-// 3-fold axis. C1 has no generators. Throws std::invalid_argument naming the
+// C<n>h/D<n>h/Cs's mirror z → −z; S<m> the rotation by 2π/m about z followed by the
+// mirror z → −z; D<n>d = <S<2n>, the 2-fold about x> (mirrors through z bisecting the
+// 2-fold axes); T/O/I share the coordinate 2-fold axes and the (1,1,1) 3-fold axis.
+// C1 has no generators. Orders: |D<n>h| = |D<n>d| = 4n, |S<m>| = m. Throws std::invalid_argument naming the
 // offending token and listing the valid forms.
 std::vector<Mat3> generators_from_spec(const std::string& spec);
 
