@@ -1,6 +1,7 @@
 #include "specavg/comm/collective.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <sys/stat.h>
 #include <vector>
 
@@ -29,6 +30,10 @@ PetscErrorCode check_output_writable(MPI_Comm comm, const std::string& path, con
   int rank, ok = 1;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
+    // Option files name outputs such as build/bench/s2.csv: make the missing directories.
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     const std::string probe = path + ".tmp";
     std::FILE* f = std::fopen(probe.c_str(), "wb");
     ok = f != nullptr;
@@ -37,7 +42,7 @@ PetscErrorCode check_output_writable(MPI_Comm comm, const std::string& path, con
   }
   PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
   PetscCall(collective_check(
-      comm, ok, "cannot write " + option + " '" + path + "': check that its directory exists and is writable"));
+      comm, ok, "cannot write " + option + " '" + path + "': check that its directory can be created and is writable"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -161,7 +161,8 @@ TEST_F(CliErrors, PredictWithMissingModel) {
                   "does not exist");
 }
 TEST_F(CliErrors, UnwritableOutputFailsBeforeTraining) {
-  expect_rejected("train -data cli_good.h5 -group Ih -model cli_no_such_dir/model.h5", "cli_no_such_dir/model.h5",
+  // Missing directories are created; a path through a regular file cannot be.
+  expect_rejected("train -data cli_good.h5 -group Ih -model cli_good.h5/model.h5", "cli_good.h5/model.h5",
                   "cannot write -model");
 }
 TEST_F(CliErrors, HypersphereAndTorusInput) {

@@ -14,7 +14,8 @@ namespace specavg {
 PetscErrorCode collective_check(MPI_Comm comm, bool ok, const std::string& message);
 
 // Fail early (before any long computation) when `path` cannot be created: rank 0 creates
-// and removes "<path>.tmp". `option` names the option for the message. Collective.
+// the missing parent directories, then creates and removes "<path>.tmp". `option` names
+// the option for the message. Collective.
 PetscErrorCode check_output_writable(MPI_Comm comm, const std::string& path, const std::string& option);
 
 // Remove a file on rank 0 (ignoring absence). Collective.
