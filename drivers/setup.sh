@@ -6,7 +6,8 @@ set -euo pipefail
 
 SPECAVG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SPECAVG_BUILD=${SPECAVG_BUILD:-$SPECAVG_ROOT/build}
-SPECAVG_PACKAGES=(cmake g++ make pkg-config openmpi-bin libopenmpi-dev petsc-dev slepc-dev
+# README.md's package list must match this one (ctest readme_packages).
+SPECAVG_PACKAGES=(cmake g++ make pkg-config git openmpi-bin libopenmpi-dev petsc-dev slepc-dev
                   libhdf5-openmpi-dev libopenblas-dev libgtest-dev python3-matplotlib)
 
 missing=()
