@@ -28,13 +28,13 @@ dgemm=$(awk '/^DGEMM/ {print $(NF-1)}' "$out/perf.log")
   echo
   echo "| kernel | rate per rank | relative to DGEMM |"
   echo "|---|---|---|"
-  awk -v ref="$dgemm" '
+  awk '
     /^harmonic evaluation|^hypersphere|^torus Fourier/ {
-      rate = $(NF-2); name = $0; sub(/ +[0-9.e+]+ values\/s per rank$/, "", name)
-      printf "| %s | %s values/s | (memory and recurrence bound) |\n", name, rate }
+      rate = $(NF-3); name = $0; sub(/ +[0-9.e+]+ values\/s per rank$/, "", name)
+      gsub(/[|]/, "\\|", name); printf "| %s | %s values/s | |\n", name, rate }
     /^assembly/ {
-      split($0, a, "|"); label = a[1]; sub(/^assembly +/, "", label); sub(/ +$/, "", label)
-      match(a[3], /= *[0-9.]+ GFLOP\/s/); gf = substr(a[3], RSTART + 1, RLENGTH - 1)
+      split($0, a, "|"); label = a[1]; sub(/^assembly +/, "", label); gsub(/ +/, " ", label); sub(/ $/, "", label)
+      match(a[3], /= *[0-9.]+ GFLOP\/s/); gf = substr(a[3], RSTART + 2, RLENGTH - 2); sub(/^ +/, "", gf)
       match(a[3], /[0-9.]+% of square DGEMM/); pct = substr(a[3], RSTART, RLENGTH)
       printf "| assembly DSYRK+DGEMM %s | %s | %s |\n", label, gf, pct }' "$out/perf.log"
 } >"$out/report.md"
