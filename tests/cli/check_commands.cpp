@@ -48,6 +48,7 @@ std::vector<double> read_block(const std::string& path, const std::string& name,
   const std::size_t cols = dims.size() > 1 ? dims[1] : 1;
   std::vector<double> v(std::size_t(*count) * cols);
   EXPECT_EQ(r.read_rows(name, *begin, *count, v.data()), 0);
+  EXPECT_EQ(r.close(), 0);
   if (rows) *rows = dims[0];
   return v;
 }
@@ -136,7 +137,11 @@ TEST(Commands, PredictEqualsInProcessPrediction) {
   Model m;
   ASSERT_EQ(read_model(PETSC_COMM_WORLD, "model.h5", &m), 0);
   LocalData d;
-  ASSERT_EQ(read_local_data(PETSC_COMM_WORLD, "test.h5", "-points", ValuesNeed::None, m.manifold(), &d), 0);
+  RowRequest req;
+  req.role = "-points";
+  req.values = ValuesNeed::None;
+  req.manifold = &m.manifold();
+  ASSERT_EQ(load_rows(PETSC_COMM_WORLD, "test.h5", req, &d), 0);
   std::vector<double> f;
   predict_points(m, d.points.data(), d.count, &f);
   PetscInt b, c;
