@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `specavg <subcommand> -help` exits 0 without doing any work (no output file even when
-# one is named), and lists the subcommand's own options.
+# one is named), and lists the subcommand's own options; an unknown option is refused by name.
 # usage: check_help.sh EXE SCRATCH MPIEXEC...
 set -euo pipefail
 exe=$1 dir=$2
@@ -31,4 +31,10 @@ check predict "-output help_out.h5" -model -points -output
 check eval "" -model -data -id_points
 check info "" -model -group -lmax -order
 check bench "-bench_output help_out.csv" -bench_methods -bench_groups -bench_n -bench_output
+# An option no subcommand reads (a typo of -lmax) is refused by name before any work.
+if out=$("${mpi[@]}" -n 2 "$exe" info -group D3 -lmax 4 -lmx 10 2>&1); then
+  echo "FAIL: info with an unknown option -lmx exited 0:"; echo "$out"; fail=1
+elif ! grep -q -- "-lmx" <<<"$out"; then
+  echo "FAIL: the unknown option -lmx is not named:"; echo "$out"; fail=1
+fi
 exit $fail
