@@ -24,8 +24,9 @@ PetscErrorCode print_eval(MPI_Comm comm, const EvalReport& r);
 PetscErrorCode prediction_attributes(MPI_Comm comm, const Model& model, const std::string& model_path,
                                      Attributes* attrs);
 // Predict on the points of `points_path`, block by block, and write `values` (n × k) with
-// `attrs` to `output`.
+// `attrs` to `output`; with_std adds `std` (n × k), the predictive standard deviation.
 PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path,
-                            const std::string& output, const Attributes& attrs, double* seconds);
+                            const std::string& output, const Attributes& attrs, double* seconds,
+                            bool with_std = false);
 
 }  // namespace specavg

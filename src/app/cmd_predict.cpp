@@ -42,14 +42,16 @@ PetscErrorCode prediction_attributes(MPI_Comm comm, const Model& model, const st
 }
 
 PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path,
-                            const std::string& output, const Attributes& attrs, double* seconds) {
+                            const std::string& output, const Attributes& attrs, double* seconds, bool with_std) {
   PetscFunctionBeginUser;
   const double t0 = MPI_Wtime();
   std::unique_ptr<RowSource> src;
   PetscCall(open_row_source(comm, points_path, {"-points", ValuesNeed::None, &model.manifold()}, &src));
   const int k = model.ntargets;
   std::unique_ptr<RowSink> sink;
-  PetscCall(create_row_sink(comm, output, "-output", src->rows_total(), {{"values", k}}, &sink));
+  std::vector<SinkArray> columns = {{"values", k}};
+  if (with_std) columns.push_back({"std", k});
+  PetscCall(create_row_sink(comm, output, "-output", src->rows_total(), columns, &sink));
   // An agreed failure inside makes all ranks drop the output together; any other one ends
   // in MPI_Abort (the sink's destructor removes the temporary without a collective call).
   auto stream = [&]() -> PetscErrorCode {
@@ -61,6 +63,10 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
       if (done) break;
       predict_points(model, b.points.data(), b.count, &f);
       PetscCall(sink->write_rows("values", b.offset, b.count, f.data()));
+      if (with_std) {
+        predict_std_points(model, b.points.data(), b.count, &f);
+        PetscCall(sink->write_rows("std", b.offset, b.count, f.data()));
+      }
     }
     PetscCall(src->close());
     PetscCall(sink->set_attributes(attrs));
@@ -79,6 +85,7 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
 PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscFunctionBeginUser;
   std::string model_path, points, output;
+  bool with_std = false;
   PetscOptionsBegin(comm, nullptr, "specavg predict: evaluate a model at distributed points", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
   PetscCall(option_string(PetscOptionsObject, "-points",
@@ -87,6 +94,10 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
                           "Output HDF5 file: dataset values (n x k), attributes naming the model (path, SHA-256), "
                           "group, cutoff and basis conventions",
                           &output));
+  PetscCall(option_bool(PetscOptionsObject, "-std",
+                        "Also write dataset std (n x k): the predictive standard deviation of the fitted invariant "
+                        "field from the model's error model (Gaussian noise; truncation bias excluded)",
+                        &with_std));
   PetscOptionsEnd();
   PetscCall(options_done(comm, "predict"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
@@ -95,10 +106,16 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscCall(check_output_path(comm, {"-output", output}, {{"-model", model_path}, {"-points", points}}));
   Model model;
   PetscCall(read_model(comm, model_path, &model));
+  PetscCall(collective_check(comm, !with_std || (model.method == Method::SpecAvg && !model.uncertainty.empty()),
+                             "-std: model '" + model_path +
+                                 "' has no error model; retrain with -uncertainty 1 (or -select) to store it"));
   Attributes attrs;
   PetscCall(prediction_attributes(comm, model, model_path, &attrs));
+  if (with_std)
+    attrs.set("std", "predictive standard deviation of the noise-free invariant field: sqrt(noise_variance * psi^T C psi); "
+                     "truncation bias is not included");
   double t;
-  PetscCall(predict_file(comm, model, points, output, attrs, &t));
+  PetscCall(predict_file(comm, model, points, output, attrs, &t, with_std));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

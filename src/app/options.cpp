@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <sstream>
@@ -210,6 +211,45 @@ PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions*
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode options_select(PetscOptionItems* PetscOptionsObject, SelectOptions* so) {
+  PetscFunctionBeginUser;
+  std::string crit = select_criterion_name(so->criterion), grid;
+  PetscCall(option_string(PetscOptionsObject, "-select",
+                          "Choose tau and the cutoff from the data: gcv, kfold, loo or none (default); the candidate "
+                          "cutoffs are every eigenspace up to the given cutoff",
+                          &crit));
+  SPECAVG_CALL_CXX(PetscOptionsObject->comm, so->criterion = parse_select_criterion(crit));
+  PetscCall(option_string(PetscOptionsObject, "-tau_grid", "tau candidates lo:hi:count, log-spaced (default 1e-10:10:30)",
+                          &grid));
+  if (!grid.empty()) {
+    double lo = 0, hi = 0;
+    int count = 0;
+    char tail = 0;
+    PetscCheck(std::sscanf(grid.c_str(), "%lf:%lf:%d%c", &lo, &hi, &count, &tail) == 3 && count >= 1 && count <= 1000,
+               PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
+               "-tau_grid '%s': expected lo:hi:count with 0 < lo <= hi and 1 <= count <= 1000, e.g. 1e-10:10:30",
+               grid.c_str());
+    SPECAVG_CALL_CXX(PetscOptionsObject->comm, so->taus = log_grid(lo, hi, count));
+  }
+  PetscInt folds = so->folds, umax = so->uncertainty_max_dinv, unc = so->uncertainty;
+  PetscCall(option_int(PetscOptionsObject, "-select_folds", "Folds of -select kfold (a row's fold hashes its global index)",
+                       &folds, 2, 100));
+  PetscCall(option_bool(PetscOptionsObject, "-select_pool",
+                        "One (cutoff, tau) for all targets, minimizing the summed score (default: per target)",
+                        &so->pooled));
+  PetscCall(option_int(PetscOptionsObject, "-uncertainty",
+                       "Store the error model (noise variance, coefficient covariance) for predict -std: 1, 0, or -1 = "
+                       "for ridge and selected fits up to -uncertainty_max_dinv",
+                       &unc, -1, 1));
+  PetscCall(option_int(PetscOptionsObject, "-uncertainty_max_dinv",
+                       "Largest D_inv for -select and the error model (they keep D_inv^2 sums on every rank)", &umax, 1,
+                       100000));
+  so->folds = int(folds);
+  so->uncertainty = int(unc);
+  so->uncertainty_max_dinv = int(umax);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions* opt) {
   PetscFunctionBeginUser;
   PetscCall(options_manifold(PetscOptionsObject, &opt->manifold, &opt->dim));
@@ -232,6 +272,7 @@ PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions*
                           &opt->penalty));
   PetscCheck(opt->penalty == "sobolev" || opt->penalty == "kernel", PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
              "unknown -penalty '%s': expected sobolev or kernel", opt->penalty.c_str());
+  PetscCall(options_select(PetscOptionsObject, &opt->select));
   PetscCall(option_int(PetscOptionsObject, "-block_rows",
                        "Rows per feature block (0: automatic, about 16 MiB of basis values)", &opt->block_rows, 0,
                        PETSC_MAX_INT));

@@ -1,7 +1,9 @@
 #include "specavg/estimate/model.hpp"
 
 #include "specavg/estimate/kernel.hpp"
+#include "specavg/util/dense_linalg.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -77,6 +79,23 @@ std::vector<double> penalty_weights(const InvariantBasis& basis, double sobolev_
     w.insert(w.end(), std::size_t(sp.k), v);
   }
   return w;
+}
+
+void predictive_std(const ModelUncertainty& u, int dinv, const double* psi, std::size_t nb, double* out,
+                    std::vector<double>& work) {
+  const std::size_t k = u.noise_variance.size();
+  work.resize(nb * std::size_t(dinv));
+  std::vector<double> quad(u.unit_covariance.size() * nb, 0.0);
+  for (std::size_t g = 0; g < u.unit_covariance.size(); ++g) {
+    // T = Ψ C (nb × dinv, column-major), then q_i = Σ_j Ψ_ij T_ij.
+    dgemm(false, false, int(nb), dinv, dinv, 1.0, psi, int(nb), u.unit_covariance[g].data(), dinv, 0.0, work.data(),
+          int(nb));
+    for (int j = 0; j < dinv; ++j)
+      for (std::size_t i = 0; i < nb; ++i) quad[g * nb + i] += psi[std::size_t(j) * nb + i] * work[std::size_t(j) * nb + i];
+  }
+  for (std::size_t i = 0; i < nb; ++i)
+    for (std::size_t t = 0; t < k; ++t)
+      out[i * k + t] = std::sqrt(std::max(0.0, u.noise_variance[t] * quad[std::size_t(u.target_group[t]) * nb + i]));
 }
 
 }  // namespace specavg

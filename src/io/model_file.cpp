@@ -70,6 +70,58 @@ H5Group create_group(hid_t loc, const char* name, hid_t gcpl = H5P_DEFAULT) {
   return g;
 }
 
+// Variable-length UTF-8 string dataset (h5py reads it as bytes/str objects).
+void dataset_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v) {
+  H5Type t(H5Tcopy(H5T_C_S1));
+  H5Tset_size(t, H5T_VARIABLE);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  hsize_t n = v.size();
+  H5Space sp(H5Screate_simple(1, &n, nullptr));
+  H5Dataset d(H5Dcreate2(loc, name.c_str(), t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!d.valid()) throw std::runtime_error("cannot create dataset " + name);
+  std::vector<const char*> p;
+  for (const auto& x : v) p.push_back(x.c_str());
+  check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "writing " + name);
+}
+
+// selection/: the criterion curve and the choice per target (-select).
+void write_selection(hid_t f, const Model& m) {
+  const SelectionResult& s = m.selection;
+  const H5Group g = create_group(f, "selection");
+  attr_string(g, "criterion", select_criterion_name(s.criterion));
+  attr_number(g, "pooled", int(s.pooled));
+  attr_number(g, "folds", s.folds);
+  attr_string(g, "scores_layout", "cutoff x tau x target: weighted mean squared prediction error");
+  dataset(g, "taus", {hsize_t(s.taus.size())}, s.taus.data());
+  std::vector<long long> p, ci(s.chosen_cutoff.begin(), s.chosen_cutoff.end()),
+      ti(s.chosen_tau.begin(), s.chosen_tau.end()), cp;
+  std::vector<std::string> labels;
+  for (const auto& c : s.cutoffs) p.push_back(c.p), labels.push_back(c.label);
+  std::vector<double> ct;
+  for (int t = 0; t < s.ntargets; ++t) ct.push_back(s.taus[s.chosen_tau[t]]), cp.push_back(s.cutoffs[s.chosen_cutoff[t]].p);
+  dataset_int(g, "cutoff_p", p);
+  dataset_strings(g, "cutoff_labels", labels);
+  dataset(g, "scores", {hsize_t(s.cutoffs.size()), hsize_t(s.taus.size()), hsize_t(s.ntargets)}, s.scores.data());
+  dataset_int(g, "chosen_cutoff_index", ci);
+  dataset_int(g, "chosen_tau_index", ti);
+  dataset_int(g, "chosen_p", cp);
+  dataset(g, "chosen_tau", {hsize_t(ct.size())}, ct.data());
+}
+
+// uncertainty/: noise variance per target and the unit coefficient covariances.
+void write_uncertainty(hid_t f, const Model& m) {
+  const ModelUncertainty& u = m.uncertainty;
+  const H5Group g = create_group(f, "uncertainty");
+  attr_string(g, "model", "y = psi(x)^T a + eps, eps ~ N(0, noise_variance / w); Cov(a_t) = noise_variance[t] * "
+                          "unit_covariance[target_group[t]]; truncation bias not included");
+  const hsize_t D = hsize_t(m.basis.dinv());
+  dataset(g, "noise_variance", {hsize_t(u.noise_variance.size())}, u.noise_variance.data());
+  dataset_int(g, "target_group", std::vector<long long>(u.target_group.begin(), u.target_group.end()));
+  std::vector<double> all;
+  for (const auto& c : u.unit_covariance) all.insert(all.end(), c.begin(), c.end());
+  dataset(g, "unit_covariance", {hsize_t(u.unit_covariance.size()), D, D}, all.data());
+}
+
 void write_basis(hid_t f, const Model& m) {
   const int D = m.basis.dinv();
   const H5Group b = create_group(f, "basis");
@@ -162,6 +214,8 @@ void write_file(const Model& m, const std::string& tmp) {
     write_basis(f, m);
   else
     write_krr(f, m);
+  if (m.has_selection) write_selection(f, m);
+  if (!m.uncertainty.empty()) write_uncertainty(f, m);
 
   const H5Group p = create_group(f, "provenance");
   attr_string(p, "version", m.prov.version);
@@ -299,6 +353,60 @@ void read_basis(hid_t f, int version, const Manifold& M, Model* m) {
   m->coef = read_dataset(f, "coefficients", std::size_t(m->basis.dinv()) * m->ntargets);
 }
 
+std::vector<std::string> read_strings(hid_t loc, const std::string& name, std::size_t expect) {
+  const H5Dataset d(H5Dopen2(loc, name.c_str(), H5P_DEFAULT));
+  if (!d.valid()) throw std::runtime_error("missing dataset '" + name + "'");
+  if (std::size_t(H5Sget_simple_extent_npoints(H5Space(H5Dget_space(d)))) != expect)
+    throw std::runtime_error("dataset '" + name + "' has the wrong length");
+  H5Type t(H5Tcopy(H5T_C_S1));
+  H5Tset_size(t, H5T_VARIABLE);
+  std::vector<char*> p(expect, nullptr);
+  check(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "reading " + name);
+  std::vector<std::string> v;
+  for (char* c : p) v.emplace_back(c ? c : ""), H5free_memory(c);
+  return v;
+}
+
+void read_selection(hid_t f, Model* m) {
+  const H5Group g(H5Gopen2(f, "selection", H5P_DEFAULT));
+  if (!g.valid()) return;
+  SelectionResult& s = m->selection;
+  s = SelectionResult{};
+  s.criterion = parse_select_criterion(read_attr_string(g, "criterion"));
+  s.pooled = read_attr_double(g, "pooled") != 0;
+  s.folds = int(read_attr_double(g, "folds"));
+  s.spectral = m->estimator == EstimatorKind::Spectral;
+  int nd = 0;
+  const std::size_t nt = dataset_rows(g, "taus", &nd), nc = dataset_rows(g, "cutoff_p", &nd);
+  const std::size_t k = std::size_t(m->ntargets);
+  s.ntargets = int(k);
+  s.taus = read_dataset(g, "taus", nt);
+  const auto p = read_dataset(g, "cutoff_p", nc);
+  const auto labels = read_strings(g, "cutoff_labels", nc);
+  for (std::size_t c = 0; c < nc; ++c) s.cutoffs.push_back({int(p[c]), labels[c]});
+  s.scores = read_dataset(g, "scores", nc * nt * k);
+  for (double v : read_dataset(g, "chosen_cutoff_index", k)) s.chosen_cutoff.push_back(int(v));
+  for (double v : read_dataset(g, "chosen_tau_index", k)) s.chosen_tau.push_back(int(v));
+  m->has_selection = true;
+}
+
+void read_uncertainty(hid_t f, Model* m) {
+  const H5Group g(H5Gopen2(f, "uncertainty", H5P_DEFAULT));
+  if (!g.valid()) return;
+  const std::size_t k = std::size_t(m->ntargets), D = std::size_t(m->basis.dinv());
+  ModelUncertainty& u = m->uncertainty;
+  u.noise_variance = read_dataset(g, "noise_variance", k);
+  u.target_group.clear();
+  for (double v : read_dataset(g, "target_group", k)) u.target_group.push_back(int(v));
+  int nd = 0;
+  const std::size_t ng = dataset_rows(g, "unit_covariance", &nd);
+  const auto all = read_dataset(g, "unit_covariance", ng * D * D);
+  u.unit_covariance.assign(ng, {});
+  for (std::size_t i = 0; i < ng; ++i) u.unit_covariance[i].assign(all.begin() + i * D * D, all.begin() + (i + 1) * D * D);
+  for (int t : u.target_group)
+    if (t < 0 || std::size_t(t) >= ng) throw std::runtime_error("uncertainty/target_group out of range");
+}
+
 void read_file(const std::string& path, Model* m) {
   const H5File f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!f.valid()) throw std::runtime_error("not an HDF5 file or truncated");
@@ -356,6 +464,8 @@ void read_file(const std::string& path, Model* m) {
       read_krr(f, M, m->ntargets, &m->krr);
     } else {
       read_basis(f, version, M, m);
+      read_selection(f, m);
+      read_uncertainty(f, m);
     }
     const H5Group p(H5Gopen2(f, "provenance", H5P_DEFAULT));
     if (p.valid()) {

@@ -27,6 +27,7 @@ void start_normal_equations(int dinv, int ntargets, bool with_gram, NormalEquati
                ne->gram.assign(gram_size, 0.0);
              });
   ne->rhs.assign(std::size_t(dinv) * ntargets, 0.0);
+  ne->yy.assign(ntargets, 0.0);
 }
 
 PetscErrorCode accumulate_rows(InvariantFeatures& feats, const double* points, const double* values,
@@ -60,6 +61,7 @@ PetscErrorCode accumulate_rows(InvariantFeatures& feats, const double* points, c
       ne->wsum += nb;
       ne->n_positive += nb;
     }
+    for (std::size_t i = 0; i < std::size_t(nb) * k; ++i) ne->yy[i % k] += y[i] * y[i];
     double t1 = MPI_Wtime();
     if (ne->with_gram) dsyrk_upper(true, D, nb, 1.0, psi.data(), nb, 1.0, ne->gram.data(), D);
     // rhsᵀ (k × D, column-major = row-major D × k) += Yᵀ (k × nb) · Ψ (nb × D)

@@ -45,6 +45,21 @@ void predict_points(const Model& model, const double* x, PetscInt count, std::ve
   predict(x, count, out);
 }
 
+void predict_std_points(const Model& model, const double* x, PetscInt count, std::vector<double>* out) {
+  const int D = model.basis.dinv(), k = model.ntargets, dim = model.manifold().dim;
+  out->assign(std::size_t(count) * k, 0.0);
+  if (D == 0 || count == 0) return;
+  InvariantFeatures feats(model.basis);
+  const PetscInt nb = default_block_rows(feats);
+  std::vector<double> psi, work;
+  for (PetscInt i0 = 0; i0 < count; i0 += nb) {
+    const PetscInt c = std::min(nb, count - i0);
+    psi.resize(std::size_t(c) * D);
+    feats.evaluate(x + std::size_t(i0) * dim, std::size_t(c), psi.data());
+    predictive_std(model.uncertainty, D, psi.data(), std::size_t(c), out->data() + std::size_t(i0) * k, work);
+  }
+}
+
 PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData& d, PetscInt id_points, int nwords,
                               int wordlen, EvalReport* rep) {
   PetscFunctionBeginUser;

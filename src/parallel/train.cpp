@@ -232,7 +232,9 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
   int rank;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   RowSource& src = *st->source;
-  start_normal_equations(st->basis.dinv(), st->ntargets, opt.estimator == EstimatorKind::Ridge, &st->local);
+  start_normal_equations(st->basis.dinv(), st->ntargets, opt.needs_gram(), &st->local);
+  st->fold_local.assign(opt.select.kfold() ? std::size_t(opt.select.folds) : 0, NormalEquations{});
+  for (auto& f : st->fold_local) start_normal_equations(st->basis.dinv(), st->ntargets, true, &f);
   st->rows_consumed = 0;
   InvariantFeatures feats(st->basis);
   const PetscInt nb = opt.block_rows > 0 ? opt.block_rows : default_block_rows(feats);
@@ -248,8 +250,11 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
     rep->t_read += MPI_Wtime() - t;
     PetscCall(PetscLogStagePop());
     if (done) break;
-    PetscCall(accumulate_rows(feats, block.points.data(), block.values.data(),
-                              block.weights.empty() ? nullptr : block.weights.data(), block.count, nb, &st->local));
+    if (st->fold_local.empty())
+      PetscCall(accumulate_rows(feats, block.points.data(), block.values.data(),
+                                block.weights.empty() ? nullptr : block.weights.data(), block.count, nb, &st->local));
+    else
+      PetscCall(accumulate_rows_by_fold(feats, block, nb, &st->fold_local));
     st->rows_consumed += block.count;
     const double frac = double(st->rows_consumed) / mine;
     if (frac >= 0.25 * quarter && quarter < 4) {
@@ -260,6 +265,11 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
   }
   PetscCall(src.close());
   st->source.reset();
+  for (auto& f : st->fold_local) {  // the whole-data sums are the sum of the folds'
+    finish_normal_equations(&f);
+    add_normal_equations(f, &st->local);
+  }
+  if (!st->fold_local.empty()) st->local.finished = true;
   finish_normal_equations(&st->local);
   PetscCall(PetscLogStagePop());
   const NormalEquations& ne = st->local;
@@ -289,12 +299,18 @@ PetscErrorCode train_reduce(MPI_Comm comm, const TrainOptions& opt, TrainState* 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep) {
+bool TrainOptions::needs_gram() const {
+  return estimator == EstimatorKind::Ridge || select.criterion != SelectCriterion::None || select.uncertainty == 1;
+}
+
+bool TrainOptions::wants_uncertainty(int dinv) const {
+  if (select.uncertainty >= 0) return select.uncertainty == 1;
+  return (estimator == EstimatorKind::Ridge || select.criterion != SelectCriterion::None) &&
+         dinv <= select.uncertainty_max_dinv;
+}
+
+PetscErrorCode train_penalty(MPI_Comm comm, const TrainOptions& opt, TrainState* st) {
   PetscFunctionBeginUser;
-  PetscCheck(st->done == TrainStage::Reduced, comm, PETSC_ERR_ARG_WRONGSTATE, "train_solve: reduce first");
-  PetscLogStage s_solve;
-  PetscCall(stage("specavg: solve", &s_solve));
-  PetscCall(PetscLogStagePush(s_solve));
   const Manifold& M = st->manifold;
   if (opt.penalty == "kernel") {
     SPECAVG_CALL_CXX(comm, const Kernel kern(M, penalty_kernel_spec(M, opt));
@@ -304,6 +320,16 @@ PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* s
     st->penalty = penalty_weights(st->basis, opt.sobolev_s);
     st->penalty_desc = "sobolev, s = " + std::to_string(opt.sobolev_s);
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep) {
+  PetscFunctionBeginUser;
+  PetscCheck(st->done == TrainStage::Reduced, comm, PETSC_ERR_ARG_WRONGSTATE, "train_solve: reduce first");
+  PetscLogStage s_solve;
+  PetscCall(stage("specavg: solve", &s_solve));
+  PetscCall(PetscLogStagePush(s_solve));
+  PetscCall(train_penalty(comm, opt, st));
   rep->solve = SolveReport{};
   if (opt.estimator == EstimatorKind::Spectral) {
     spectral_coefficients(st->reduced, &st->coef);
@@ -336,7 +362,10 @@ PetscErrorCode train_write(MPI_Comm comm, const TrainOptions& opt, const TrainSt
   model->group_spec = st.group_label;
   model->generators = st.generators;
   model->estimator = opt.estimator;
-  model->tau = opt.tau;
+  model->tau = st.has_selection && !st.selection.taus.empty() ? st.selection.taus[st.selection.chosen_tau[0]] : opt.tau;
+  model->has_selection = st.has_selection;
+  model->selection = st.selection;
+  model->uncertainty = st.uncertainty;
   model->sobolev_s = opt.sobolev_s;
   model->ntargets = st.ntargets;
   model->prov.version = SPECAVG_VERSION;
@@ -357,8 +386,11 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   PetscCall(train_read(comm, opt, &st, rep));
   PetscCall(train_basis(comm, opt, &st, rep));
   PetscCall(train_accumulate(comm, opt, &st, rep));
-  PetscCall(train_reduce(comm, opt, &st, rep));
-  PetscCall(train_solve(comm, opt, &st, rep));
+  PetscCall(train_select(comm, opt, &st, rep));
+  if (st.done != TrainStage::Solved) {
+    PetscCall(train_reduce(comm, opt, &st, rep));
+    PetscCall(train_solve(comm, opt, &st, rep));
+  }
   rep->t_total = MPI_Wtime() - t_start;
   PetscCall(train_write(comm, opt, st, rep, model));
   PetscFunctionReturn(PETSC_SUCCESS);

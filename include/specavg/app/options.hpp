@@ -34,6 +34,8 @@ PetscErrorCode options_manifold(PetscOptionItems* PetscOptionsObject, std::strin
 PetscErrorCode options_cutoff(PetscOptionItems* PetscOptionsObject, Cutoff* c);
 // -basis_method, -basis_dense_max, -basis_null_tol, -basis_eps_null_tol.
 PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions* b);
+// -select, -tau_grid, -select_folds, -select_pool, -uncertainty, -uncertainty_max_dinv.
+PetscErrorCode options_select(PetscOptionItems* PetscOptionsObject, SelectOptions* so);
 // Manifold, group, cutoff, basis, -estimator, -tau, -sobolev_s, -block_rows.
 PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions* opt);
 // -krr_kernel, -krr_width, -krr_lambda, -krr_max_rows, -max_group_order (kernel baselines).

@@ -13,6 +13,7 @@
 
 #include "specavg/basis/manifold.hpp"
 #include "specavg/estimate/krr_model.hpp"
+#include "specavg/estimate/model_selection.hpp"
 #include "specavg/group/invariant_basis.hpp"
 #include "specavg/group/isometry.hpp"
 
@@ -53,6 +54,23 @@ struct Provenance {
   std::vector<std::pair<std::string, double>> timings;  // phase name, seconds
 };
 
+// Gaussian-noise error model of a fitted invariant model (docs/uncertainty.md): for target
+// t, y = ψᵀa + ε with ε ~ N(0, σ_t²/w); the ridge fit is the posterior mean and
+// Cov(a_t) = σ_t² · C_g with the unit covariance C_g = (ΨᵀWΨ + WτΛ)⁻¹ of its (cutoff, τ)
+// (spectral: ΨᵀWΨ / W²). Truncation bias (what the cutoff leaves out) is not in it.
+struct ModelUncertainty {
+  std::vector<double> noise_variance;                // per target: σ_t² for unit weight
+  std::vector<int> target_group;                     // per target: index into unit_covariance
+  std::vector<std::vector<double>> unit_covariance;  // per group: dinv × dinv (zero beyond the cutoff)
+  bool empty() const { return noise_variance.empty(); }
+};
+
+// Predictive standard deviation of the noise-free fitted field, sqrt(σ_t² ψᵀ C_g ψ), for a
+// block of nb points: psi is nb × dinv column-major (InvariantFeatures::evaluate), out is
+// nb × ntargets row-major. work is resized as needed.
+void predictive_std(const ModelUncertainty& u, int dinv, const double* psi, std::size_t nb, double* out,
+                    std::vector<double>& work);
+
 // method == SpecAvg: f = ψᵀ coef with the invariant basis. Otherwise a kernel-ridge
 // baseline (estimate/krr_model.hpp): `krr` holds it and `basis` only the manifold.
 struct Model {
@@ -66,6 +84,9 @@ struct Model {
   InvariantBasis basis;
   int ntargets = 1;
   std::vector<double> coef;  // dinv × ntargets, row-major
+  bool has_selection = false;
+  SelectionResult selection;     // -select: the criterion curve and the choice per target
+  ModelUncertainty uncertainty;  // empty when not computed (see -uncertainty)
   Provenance prov;
   const Manifold& manifold() const { return basis.manifold; }
 };

@@ -18,6 +18,7 @@ struct NormalEquations {
   int dinv = 0, ntargets = 0;
   std::vector<double> gram;  // dinv × dinv, full symmetric: Σ_i w_i ψ_i ψ_iᵀ (this rank's rows)
   std::vector<double> rhs;   // dinv × ntargets, row-major: Σ_i w_i ψ_i y_iᵀ
+  std::vector<double> yy;    // ntargets: Σ_i w_i y_i² (residual norms for model selection)
   double wsum = 0.0;         // Σ_i w_i
   long long n = 0;           // rows accumulated (this rank)
   long long n_positive = 0;  // of which with a positive weight (the rank of gram is at most this)

@@ -14,6 +14,11 @@ namespace specavg {
 // row-major), in blocks. Local.
 void predict_points(const Model& model, const double* x, PetscInt count, std::vector<double>* out);
 
+// Predictive standard deviations of the noise-free fitted field (count × ntargets,
+// row-major) for this rank's points, in blocks; the model must carry an error model
+// (model.uncertainty, specavg models only). Local.
+void predict_std_points(const Model& model, const double* x, PetscInt count, std::vector<double>* out);
+
 struct EvalReport {
   long long n = 0;
   bool weighted = false;              // the data had weights: both RMSEs are weighted

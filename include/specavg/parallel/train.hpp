@@ -24,6 +24,7 @@
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/reduced_solve.hpp"
 #include "specavg/parallel/resource_estimate.hpp"
+#include "specavg/parallel/selection_stage.hpp"
 #include "specavg/estimate/model.hpp"
 
 namespace specavg {
@@ -44,11 +45,18 @@ struct TrainOptions {
   PetscInt block_rows = 0;          // -block_rows (0: automatic)
   std::string basis_from;           // -basis_from: reuse the invariant basis of this model file
   double max_memory_gib = 0;        // -max_memory_gib per rank (0: MemAvailable / ranks on the node)
+  SelectOptions select;             // -select, -tau_grid, -select_folds, -select_pool, -uncertainty*
   bool verbose = true;              // phase progress on rank 0
+  // The accumulate stage keeps ΨᵀWΨ for ridge, and for spectral when selecting or
+  // computing the error model.
+  bool needs_gram() const;
+  // The error model is computed (-uncertainty 1, or by default for ridge up to the max).
+  bool wants_uncertainty(int dinv) const;
 };
 
 struct TrainReport {
   double t_read = 0, t_basis = 0, t_features = 0, t_assembly = 0, t_reduce = 0, t_setup = 0, t_solve = 0, t_total = 0;
+  double t_select = 0;           // model selection and error model
   double gflops_assembly = 0;    // rank-0 assembly rate (GFLOP/s per rank)
   double values_per_second = 0;  // rank-0 basis-function values per second
   SolveReport solve;
@@ -81,6 +89,7 @@ struct TrainState {
   bool basis_reused = false;  // taken from -basis_from
   // accumulate
   NormalEquations local;        // this rank's partial sums
+  std::vector<NormalEquations> fold_local;  // -select kfold: this rank's sums per fold (local = Σ)
   long long rows_consumed = 0;  // this rank's rows accumulated so far
   // reduce
   ReducedSystem reduced;
@@ -88,6 +97,10 @@ struct TrainState {
   std::vector<double> penalty;  // per feature (ridge)
   std::string penalty_desc;
   std::vector<double> coef;  // D_inv × ntargets, row-major, on every rank
+  // select (optional): the choice, and the error model of the final fit
+  bool has_selection = false;
+  SelectionResult selection;
+  ModelUncertainty uncertainty;
 };
 
 // The stages, in order; each requires the previous one done. Collective.
@@ -95,6 +108,12 @@ PetscErrorCode train_resolve(MPI_Comm comm, const TrainOptions& opt, TrainState*
 PetscErrorCode train_read(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
 PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
 PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
+// Between accumulate and reduce (src/parallel/train_select.cpp): with -select, chooses
+// the cutoff and τ from the data and fits the choice (the state is then Solved: reduce
+// and solve are skipped); computes the error model when asked. No-op otherwise.
+PetscErrorCode train_select(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
+// The ridge penalty weights of the options (st->penalty, st->penalty_desc). Collective.
+PetscErrorCode train_penalty(MPI_Comm comm, const TrainOptions& opt, TrainState* st);
 PetscErrorCode train_reduce(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
 PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep);
 // The model of a solved state (provenance without options and creation time).
