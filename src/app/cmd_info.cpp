@@ -208,6 +208,21 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
     PetscCall(print_basis(comm, m.basis));
     PetscCall(PetscPrintf(comm, "estimator    %s, tau %g, penalty %s, %d target(s)\n", estimator_name(m.estimator),
                           m.tau, m.penalty.c_str(), m.ntargets));
+    if (m.has_selection) {
+      const SelectionResult& sel = m.selection;
+      PetscCall(PetscPrintf(comm, "selection    %s%s over %zu cutoff(s) x %zu tau value(s), %s; best score per cutoff:\n%s",
+                            select_criterion_name(sel.criterion),
+                            sel.folds ? (" (" + std::to_string(sel.folds) + " folds)").c_str() : "",
+                            sel.cutoffs.size(), sel.taus.size(), sel.pooled ? "pooled over targets" : "per target",
+                            describe_selection(sel).c_str()));
+      for (int t = 0; t < std::min(m.ntargets, 4); ++t)
+        PetscCall(PetscPrintf(comm, "  target %d: %s, p = %d, tau = %.3e\n", t,
+                              sel.cutoffs[sel.chosen_cutoff[t]].label.c_str(), sel.cutoffs[sel.chosen_cutoff[t]].p,
+                              sel.taus[sel.chosen_tau[t]]));
+    }
+    if (!m.uncertainty.empty())
+      PetscCall(PetscPrintf(comm, "uncertainty  noise sd %.4g (target 0), %zu coefficient covariance block(s): predict -std\n",
+                            std::sqrt(m.uncertainty.noise_variance[0]), m.uncertainty.unit_covariance.size()));
   } else {
     const Kernel k(m.manifold(), m.krr.kernel);
     PetscCall(PetscPrintf(comm, "method       %s (kernel ridge baseline), kernel %s, lambda %g\n",
