@@ -214,9 +214,9 @@ std::string describe_selection(const SelectionResult& r, int max_targets) {
         if (r.score(int(c), t, j) < r.score(int(c), bt, j)) bt = t;
       const bool chosen = r.chosen_cutoff[j] == int(c);
       if (r.spectral)
-        std::snprintf(buf, sizeof buf, " | %.4e%s", r.score(int(c), bt, j), chosen ? "*" : " ");
+        std::snprintf(buf, sizeof buf, " | %.6e%s", r.score(int(c), bt, j), chosen ? "*" : " ");
       else
-        std::snprintf(buf, sizeof buf, " | tau %.2e: %.4e%s", r.taus[chosen ? r.chosen_tau[j] : bt],
+        std::snprintf(buf, sizeof buf, " | tau %.2e: %.6e%s", r.taus[chosen ? r.chosen_tau[j] : bt],
                       r.score(int(c), chosen ? r.chosen_tau[j] : bt, j), chosen ? "*" : " ");
       os << buf;
     }

@@ -373,7 +373,7 @@ PetscErrorCode train_write(MPI_Comm comm, const TrainOptions& opt, const TrainSt
   model->prov.n_train = st.reduced.n;
   model->prov.weight_sum = st.reduced.wsum;
   model->prov.timings = {{"read", rep->t_read},         {"basis", rep->t_basis},   {"features", rep->t_features},
-                         {"assembly", rep->t_assembly}, {"reduce", rep->t_reduce}, {"factor", rep->t_setup},
+                         {"assembly", rep->t_assembly}, {"select", rep->t_select}, {"reduce", rep->t_reduce}, {"factor", rep->t_setup},
                          {"solve", rep->t_solve},       {"total", rep->t_total}};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
