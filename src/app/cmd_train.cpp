@@ -61,7 +61,8 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !opt.data.empty(), "no training data given: pass -data <train.h5>"));
   PetscCall(collective_check(comm, !model_path.empty(), "no output model given: pass -model <model.h5>"));
-  PetscCall(check_output_path(comm, {"-model", model_path}, {{"-data", opt.data}, {"-group_file", opt.group_file}}));
+  PetscCall(check_output_path(comm, {"-model", model_path},
+                              {{"-data", opt.data}, {"-group_file", opt.group_file}, {"-basis_from", opt.basis_from}}));
   std::string par;
   PetscCall(describe_parallelism(comm, &par));
   PetscCall(PetscPrintf(comm, "[specavg] training on %s\n", par.c_str()));

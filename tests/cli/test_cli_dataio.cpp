@@ -111,6 +111,8 @@ TEST_F(CliDataIO, OutputThatIsAnInputIsRefused) {
   }
   expect_refused_intact("predict -model " + m + " -points " + x + " -output " + m, m, m,
                         {"-output", "-model", "same file"});
+  expect_refused_intact("train -data " + x + " -group Oh -lmax 6 -basis_from " + m + " -model " + m, m, m,
+                        {"-model", "-basis_from", "same file"});
   // The same file under another name: a path through a directory, a symbolic and a hard link.
   expect_refused_intact("predict -model " + kModel + " -points " + x + " -output ./" + kDir + "/../" + x, x, x,
                         {"same file"});
