@@ -15,15 +15,6 @@ namespace {
 
 constexpr PetscInt kDistributeFrom = 64;  // rows per rank below which the system is solved redundantly
 
-std::string human_bytes(double b) {
-  char buf[64];
-  const char* unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  int u = 0;
-  while (b >= 1024 && u < 6) b /= 1024, ++u;
-  std::snprintf(buf, sizeof buf, "%.3g %s", b, unit[u]);
-  return buf;
-}
-
 std::string sci(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2e", v);
@@ -99,7 +90,7 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
            << " kernel evaluations";
       else
         os << ": augmentation would train on n |G| " << (cf ? "= " : "> ") << sci(double(n) * g)
-           << " points (an N x N kernel matrix of " << (cf ? "" : "more than ") << human_bytes(8.0 * n * g * n * g)
+           << " points (an N x N kernel matrix of " << (cf ? "" : "more than ") << format_bytes(8.0 * n * g * n * g)
            << ")";
       os << ". Use -method specavg (which never enumerates G) or raise -max_group_order";
       return os.str();
@@ -113,7 +104,7 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
     std::ostringstream os;
     os << "-method " << mname << " needs a " << sci(N) << " x " << sci(N) << " kernel matrix";
     if (method == Method::KrrAugmented) os << " (n |G| = " << n << " x " << *order << ")";
-    os << ": " << human_bytes(8 * N * N) << " (" << human_bytes(8 * N * N / size) << " per rank and twice that for the "
+    os << ": " << format_bytes(8 * N * N) << " (" << format_bytes(8 * N * N / size) << " per rank and twice that for the "
        << "factorization) and N^3/3 = " << sci(N * N * N / 3) << " flops. N exceeds -krr_max_rows " << opt.max_rows
        << ". Use fewer points or -method specavg (or raise -krr_max_rows if the memory is there)";
     return os.str();
