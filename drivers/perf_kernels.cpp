@@ -59,13 +59,13 @@ double harmonic_rate(MPI_Comm comm, int L, std::size_t npts) {
 }
 
 double eigenbasis_rate(MPI_Comm comm, const Manifold& M, const Cutoff& c, std::size_t npts) {
-  const EigenBasis basis(M, eigenspaces_within(M, c));
-  std::vector<double> p(npts * M.dim), out(npts * basis.size());
-  for (std::size_t i = 0; i < npts; ++i) synthetic_manifold_point(M, 3, i, &p[i * M.dim]);
+  const auto basis = M.eigenbasis(eigenspaces_within(M, c));
+  std::vector<double> p(npts * M.dim()), out(npts * basis->size());
+  for (std::size_t i = 0; i < npts; ++i) synthetic_manifold_point(M, 3, i, &p[i * M.dim()]);
   MPI_Barrier(comm);
   const double t0 = MPI_Wtime();
-  basis.evaluate(p.data(), npts, out.data(), npts);
-  return double(npts) * basis.size() / slowest(comm, MPI_Wtime() - t0);
+  basis->evaluate(p.data(), npts, out.data(), npts);
+  return double(npts) * basis->size() / slowest(comm, MPI_Wtime() - t0);
 }
 
 void assembly(MPI_Comm comm, const char* label, const Manifold& M, const Cutoff& c, const std::vector<Isometry>& gens,
@@ -74,9 +74,9 @@ void assembly(MPI_Comm comm, const char* label, const Manifold& M, const Cutoff&
   LocalData d;
   d.count = d.n_global = n;
   d.ntargets = 1;
-  d.dim = M.dim;
-  d.points.resize(std::size_t(n) * M.dim);
-  for (PetscInt i = 0; i < n; ++i) synthetic_manifold_point(M, 5, std::size_t(i), &d.points[std::size_t(i) * M.dim]);
+  d.dim = M.dim();
+  d.points.resize(std::size_t(n) * M.dim());
+  for (PetscInt i = 0; i < n; ++i) synthetic_manifold_point(M, 5, std::size_t(i), &d.points[std::size_t(i) * M.dim()]);
   d.values.assign(std::size_t(n), 1.0);
   NormalEquations ne;
   MPI_Barrier(comm);
@@ -122,7 +122,8 @@ int main(int argc, char** argv) {
     const double r = harmonic_rate(comm, L, L == 64 ? 20000 : 400);
     if (rank == 0) std::printf("harmonic evaluation L=%-4d          %.3g values/s per rank\n", L, r);
   }
-  const Manifold s2 = make_manifold("s2", 3), s9 = make_manifold("sphere", 10), t10 = make_manifold("torus", 10);
+  const ManifoldPtr s2p = make_manifold("s2", 3), s9p = make_manifold("sphere", 10), t10p = make_manifold("torus", 10);
+  const Manifold &s2 = *s2p, &s9 = *s9p, &t10 = *t10p;
   Cutoff l6, t4;
   l6.lmax = 6;
   t4.lambda_max = 4 * M_PI * M_PI;

@@ -24,7 +24,6 @@
 namespace specavg {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 
 struct BenchConfig {
   std::string experiment = "bench", output = "bench.csv", target = "auto", cutoff_kind;
@@ -105,7 +104,7 @@ struct Candidate {
 struct Context {
   MPI_Comm comm;
   const BenchConfig& cfg;
-  Manifold M;
+  const Manifold& M;
   std::string group_label, order;
   std::vector<Isometry> gens;
   const LocalData *train, *val, *test;
@@ -152,7 +151,7 @@ PetscErrorCode fit_specavg(Context& cx, bool spectral, std::vector<Candidate>* o
           ks.width = w;
           Pen p;
           SPECAVG_CALL_CXX(cx.comm, const Kernel kern(cx.M, ks); p.w = penalty_weights(basis, 0.0, &kern);
-                           const double mu0 = kern.space_eigenvalue(eigenspace_of(cx.M, 0));
+                           const double mu0 = kern.space_eigenvalue(cx.M.eigenspace_of(0));
                            for (double lam
                                 : cfg.lambdas) p.taus.push_back(lam / (double(cx.train->n_global) * mu0)));
           p.shown = cfg.lambdas;
@@ -295,7 +294,7 @@ std::string csv_line(const BenchConfig& cfg, const Context& cx, const Row& r) {
   auto f = [](double v) { return std::isnan(v) ? std::string() : num(v); };
   auto i = [](long long v) { return v < 0 ? std::string() : std::to_string(v); };
   std::ostringstream os;
-  os << cfg.experiment << ',' << r.method << ',' << r.variant << ',' << cx.M.name() << ',' << cx.M.dim << ','
+  os << cfg.experiment << ',' << r.method << ',' << r.variant << ',' << cx.M.name() << ',' << cx.M.dim() << ','
      << cx.group_label << ',' << cx.order << ',' << r.n << ',' << r.seed << ',' << i(r.D) << ',' << i(r.dinv) << ','
      << f(r.train_s) << ',' << f(r.predict_s) << ',' << f(r.rmse) << ',' << f(r.id) << ',' << f(r.mem) << ','
      << r.status << '\n';
@@ -379,22 +378,16 @@ PetscErrorCode cmd_bench(MPI_Comm comm) {
   PetscCall(read_options(comm, &cfg));
   PetscCall(options_done(comm, "bench"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
-  Manifold M;
-  PetscCall(collective_check(comm, cfg.manifold == "s2" || cfg.dim > 0,
+  PetscCall(collective_check(comm, manifold_default_dim(cfg.manifold) > 0 || cfg.dim > 0,
                              "-dim is required for -manifold " + cfg.manifold + " (coordinates per point)"));
-  PetscCall(resolve_manifold(comm, cfg.manifold, cfg.dim, "", &M));
-  if (cfg.cutoff_kind.empty()) cfg.cutoff_kind = M.is_torus() ? "lambda_max" : "lmax";
+  ManifoldPtr Mp;
+  PetscCall(resolve_manifold(comm, cfg.manifold, cfg.dim, "", &Mp));
+  const Manifold& M = *Mp;
+  if (cfg.cutoff_kind.empty()) cfg.cutoff_kind = M.has_degree_cutoff() ? "lmax" : "lambda_max";
   PetscCall(collective_check(
       comm, cfg.cutoff_kind == "lmax" || cfg.cutoff_kind == "lambda_max" || cfg.cutoff_kind == "nbasis",
       "unknown -bench_cutoff_kind '" + cfg.cutoff_kind + "': expected lmax, lambda_max or nbasis"));
-  if (cfg.cutoffs.empty()) {
-    if (M.is_torus())
-      cfg.cutoffs = {kPi * kPi, 2 * kPi * kPi, 3 * kPi * kPi, 4 * kPi * kPi};
-    else if (M.kind == ManifoldKind::S2)
-      cfg.cutoffs = {6, 10, 16, 20, 24, 30};
-    else
-      cfg.cutoffs = {2, 4, 6};
-  }
+  if (cfg.cutoffs.empty()) cfg.cutoffs = M.cutoff_ladder();
   KernelSpec ks;
   SPECAVG_CALL_CXX(comm, ks = krr_kernel_spec(M, cfg.krr); Kernel check(M, ks));
   if (cfg.widths.empty()) switch (ks.kind) {
@@ -408,7 +401,7 @@ PetscErrorCode cmd_bench(MPI_Comm comm) {
         cfg.widths = {0.01, 0.03, 0.1};
         break;
       case KernelKind::Sobolev:
-        cfg.widths = {M.dim / 2.0 + 1, double(M.dim), 2.0 * M.dim};
+        cfg.widths = {M.dim() / 2.0 + 1, double(M.dim()), 2.0 * M.dim()};
         break;
     }
   PetscCall(check_output_path(comm, {"-bench_output", cfg.output}, {}));
@@ -427,7 +420,7 @@ PetscErrorCode cmd_bench(MPI_Comm comm) {
     Context cx{comm, cfg, M, "", "", {}, nullptr, nullptr, nullptr, nullptr};
     PetscCall(resolve_group(comm, M, spec, "", &cx.gens, &cx.group_label));
     std::optional<std::vector<Isometry>> G;
-    SPECAVG_CALL_CXX(comm, G = enumerate_isometries(cx.gens, cfg.krr.max_group_order, M.is_torus()));
+    SPECAVG_CALL_CXX(comm, G = enumerate_isometries(cx.gens, cfg.krr.max_group_order, M.translation_period()));
     cx.order = G ? std::to_string(G->size()) : "not enumerated";
     std::unique_ptr<TargetFunction> target;
     std::string tname;

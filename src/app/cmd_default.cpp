@@ -54,17 +54,17 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   const std::string train = workdir + "/train.h5", test = workdir + "/test.h5", model_path = workdir + "/model.h5",
                     pred = workdir + "/pred.h5";
   SynthConfig sc;
-  PetscCall(collective_check(comm, opt.manifold == "s2" || opt.dim > 0,
+  PetscCall(collective_check(comm, manifold_default_dim(opt.manifold) > 0 || opt.dim > 0,
                              "-dim is required for -manifold " + opt.manifold + " (coordinates per point)"));
   PetscCall(resolve_manifold(comm, opt.manifold, opt.dim, "", &sc.manifold));
-  opt.dim = sc.manifold.dim;
+  opt.dim = sc.manifold->dim();
   std::string par;
   PetscCall(describe_parallelism(comm, &par));
   PetscCall(PetscPrintf(
       comm, "[specavg] default job on %s: learn an exactly %s-invariant field on %s from %lld noisy samples\n",
-      par.c_str(), opt.group.c_str(), sc.manifold.describe().c_str(), (long long)n));
+      par.c_str(), opt.group.c_str(), sc.manifold->describe().c_str(), (long long)n));
   std::string label;
-  PetscCall(resolve_group(comm, sc.manifold, opt.group, opt.group_file, &sc.generators, &label));
+  PetscCall(resolve_group(comm, *sc.manifold, opt.group, opt.group_file, &sc.generators, &label));
   sc.noise = noise;
   sc.target = target;
   double t = MPI_Wtime();

@@ -66,10 +66,10 @@ PetscErrorCode print_group(MPI_Comm comm, const Manifold& M, const std::string& 
   PetscCall(PetscPrintf(comm, "group        %s, %zu generator(s)\n", label.c_str(), gens.size()));
   for (std::size_t j = 0; j < gens.size(); ++j)
     PetscCall(PetscPrintf(comm, "  g%-2zu %s\n", j, describe_isometry(gens[j]).c_str()));
-  const auto closed = closed_form_order(label, M.dim);
+  const auto closed = closed_form_order(label, M.dim());
   if (closed) PetscCall(PetscPrintf(comm, "order |G|    %.17g (closed form; never enumerated)\n", *closed));
   if (order) {
-    const auto el = enumerate_isometries(gens, std::size_t(cap), M.is_torus());
+    const auto el = enumerate_isometries(gens, std::size_t(cap), M.translation_period());
     if (el)
       PetscCall(PetscPrintf(comm, "order |G|    %zu (closure of the generators)\n", el->size()));
     else
@@ -94,7 +94,7 @@ PetscErrorCode print_basis(MPI_Comm comm, const InvariantBasis& b) {
   if (b.spaces.size() > 64) {
     PetscCall(PetscPrintf(comm, "invariants per eigenspace (lambda ascending): %s\n", counts.str().c_str()));
   } else {
-    PetscCall(PetscPrintf(comm, "  %-7s %-12s %8s %7s  %-9s %-8s %s\n", b.manifold.is_torus() ? "|k|^2" : "degree",
+    PetscCall(PetscPrintf(comm, "  %-7s %-12s %8s %7s  %-9s %-8s %s\n", b.manifold->label_name().c_str(),
                           "lambda", "m", "k", "residual", "method", "seconds"));
     for (const SpaceInvariants& s : b.spaces)
       PetscCall(PetscPrintf(comm, "  %-7d %-12.6g %8d %7d  %-9.2e %-8s %.3f\n", s.label, s.lambda, s.m, s.k, s.residual,
@@ -152,13 +152,14 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
                              "nothing to describe: pass -model <model.h5>, or -group <spec> [-manifold M -dim d] "
                              "[-lmax L | -lambda_max X | -nbasis N]"));
   if (model_path.empty()) {
-    PetscCall(collective_check(comm, manifold == "s2" || dim > 0,
+    PetscCall(collective_check(comm, manifold_default_dim(manifold) > 0 || dim > 0,
                                "-dim is required for -manifold " + manifold + " (coordinates per point)"));
-    Manifold M;
-    PetscCall(resolve_manifold(comm, manifold, dim, "", &M));
+    ManifoldPtr Mp;
+    PetscCall(resolve_manifold(comm, manifold, dim, "", &Mp));
+    const Manifold& M = *Mp;
     if (!cutoff.set()) {
-      if (M.kind == ManifoldKind::S2)
-        cutoff.lmax = 20;
+      if (M.default_lmax() >= 0)
+        cutoff.lmax = M.default_lmax();
       else
         cutoff.nbasis = kDefaultNbasis;
     }
@@ -228,7 +229,7 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
     PetscCall(PetscPrintf(comm, "method       %s (kernel ridge baseline), kernel %s, lambda %g\n",
                           method_name(m.method), k.describe().c_str(), m.krr.lambda));
     PetscCall(PetscPrintf(
-        comm, "expansion    %lld centers x %d target(s)%s\n", m.krr.ncenters(m.manifold().dim), m.ntargets,
+        comm, "expansion    %lld centers x %d target(s)%s\n", m.krr.ncenters(m.manifold().dim()), m.ntargets,
         m.krr.elements.empty()
             ? ""
             : (", averaged over the " + std::to_string(m.krr.elements.size()) + " group elements").c_str()));

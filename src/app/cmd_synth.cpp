@@ -36,11 +36,11 @@ PetscErrorCode cmd_synth(MPI_Comm comm) {
   PetscCall(options_done(comm, "synth"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !cfg.output.empty(), "no output file given: pass -output <data.h5>"));
-  PetscCall(collective_check(comm, manifold == "s2" || dim > 0,
+  PetscCall(collective_check(comm, manifold_default_dim(manifold) > 0 || dim > 0,
                              "-dim is required for -manifold " + manifold + " (coordinates per point)"));
   PetscCall(resolve_manifold(comm, manifold, dim, "", &cfg.manifold));
   std::string label;
-  PetscCall(resolve_group(comm, cfg.manifold, spec, file, &cfg.generators, &label));
+  PetscCall(resolve_group(comm, *cfg.manifold, spec, file, &cfg.generators, &label));
   PetscCall(check_output_path(comm, {"-output", cfg.output}, {{"-group_file", file}}));
   cfg.group = label;
   cfg.n = n;
@@ -52,7 +52,7 @@ PetscErrorCode cmd_synth(MPI_Comm comm) {
   PetscCall(PetscPrintf(comm,
                         "[specavg] synthesized %lld points on %s (group %s, target %s, noise %g, seed %lld) -> %s: "
                         "%.2f s\n",
-                        (long long)cfg.n, cfg.manifold.describe().c_str(), label.c_str(), chosen.c_str(), cfg.noise,
+                        (long long)cfg.n, cfg.manifold->describe().c_str(), label.c_str(), chosen.c_str(), cfg.noise,
                         (long long)cfg.seed, cfg.output.c_str(), MPI_Wtime() - t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

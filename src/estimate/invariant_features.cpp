@@ -7,13 +7,13 @@
 namespace specavg {
 namespace {
 
-// Spaces to evaluate: spheres need every degree up to the top one (recurrences), the
-// torus only the shells that carry invariants.
+// Spaces to evaluate together: with recurrences every label up to the top one; with
+// partial evaluation none (each block evaluates its own functions).
 std::vector<Eigenspace> needed_spaces(const InvariantBasis& b) {
   std::vector<Eigenspace> out;
   const int top = b.top_label();
   for (const SpaceInvariants& s : b.spaces) {
-    const bool need = !b.manifold.is_torus() && s.label <= top;  // torus: modes evaluated per block
+    const bool need = !b.manifold->partial_evaluation() && s.label <= top;
     if (need) out.push_back(Eigenspace{s.label, s.lambda, std::size_t(s.m)});
   }
   return out;
@@ -22,15 +22,15 @@ std::vector<Eigenspace> needed_spaces(const InvariantBasis& b) {
 }  // namespace
 
 InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
-    : basis_(basis), eval_(basis.manifold, needed_spaces(basis)), dinv_(basis.dinv()) {
-  values_ = eval_.size();
-  const bool torus = basis.manifold.is_torus();
+    : basis_(basis), eval_(basis.manifold->eigenbasis(needed_spaces(basis))), dinv_(basis.dinv()) {
+  values_ = eval_->size();
+  const bool partial = basis.manifold->partial_evaluation();
   std::size_t s_eval = 0;
   for (const SpaceInvariants& s : basis.spaces) {
-    if (torus ? s.k > 0 : s_eval < eval_.spaces().size() && eval_.spaces()[s_eval].label == s.label) {
+    if (partial ? s.k > 0 : s_eval < eval_->spaces().size() && eval_->spaces()[s_eval].label == s.label) {
       if (s.k > 0) {
         Block b;
-        b.col = eval_.offset(s_eval);
+        b.col = eval_->offset(s_eval);
         b.k = s.k;
         for (int r = 0; r < s.m; ++r) {
           bool nz = false;
@@ -38,12 +38,12 @@ InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
           if (nz) b.support.push_back(r);
         }
         b.m = int(b.support.size());
-        if (torus) {
-          b.shell = int(shells_.size());
-          shells_.emplace_back(basis.manifold.dim, s.label);
+        if (partial) {
+          b.partial = int(partial_.size());
+          partial_.push_back(basis.manifold->eigenbasis({Eigenspace{s.label, s.lambda, std::size_t(s.m)}}));
           values_ += b.support.size();
         }
-        if (b.m == s.m && !torus) {
+        if (b.m == s.m && !partial) {
           b.support.clear();  // dense: multiply the contiguous columns directly
           b.Q = s.Q;
         } else {
@@ -69,14 +69,14 @@ InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
 }
 
 void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
-  phi_.resize(nb * eval_.size());
-  eval_.evaluate(x, nb, phi_.data(), nb);
+  phi_.resize(nb * eval_->size());
+  eval_->evaluate(x, nb, phi_.data(), nb);
   std::size_t col = 0;
   for (const Block& b : blocks_) {
     const double* src = phi_.data() + b.col * nb;
-    if (b.shell >= 0) {  // torus: evaluate the supported modes only
+    if (b.partial >= 0) {  // evaluate the supported functions only
       gather_.resize(nb * b.support.size());
-      shells_[b.shell].evaluate_modes(b.support, x, nb, gather_.data(), nb);
+      partial_[b.partial]->evaluate_functions(0, b.support, x, nb, gather_.data(), nb);
       src = gather_.data();
     } else if (!b.support.empty()) {  // gather the supported columns into a contiguous block
       gather_.resize(nb * b.support.size());
@@ -100,7 +100,7 @@ void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
 }
 
 double InvariantFeatures::flops_per_point() const {
-  double f = eval_.flops_per_point() + 3.0 * double(values_ - eval_.size());
+  double f = eval_->flops_per_point() + 3.0 * double(values_ - eval_->size());
   for (const Block& b : blocks_) f += b.single.empty() ? 2.0 * b.m * b.k : double(b.k);
   return f;
 }

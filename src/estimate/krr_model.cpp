@@ -32,7 +32,7 @@ const char* method_name(Method m) {
 void krr_predict(const Manifold& M, Method method, const KrrModel& km, int ntargets, const double* x, std::size_t count,
                  double* out) {
   const Kernel K(M, km.kernel);
-  const std::size_t d = std::size_t(M.dim), N = std::size_t(km.ncenters(M.dim));
+  const std::size_t d = std::size_t(M.dim()), N = std::size_t(km.ncenters(M.dim()));
   const std::size_t bx = 256, bc = 4096;
   const bool averaged = method == Method::KrrGroupAveraged;
   const double scale = averaged ? 1.0 / double(km.elements.size()) : 1.0;
@@ -47,7 +47,7 @@ void krr_predict(const Manifold& M, Method method, const KrrModel& km, int ntarg
       if (averaged) {
         gx.resize(nx * d);
         for (std::size_t e = 0; e < km.elements.size(); ++e) {
-          for (std::size_t i = 0; i < nx; ++i) map_point(M, km.elements[e], xb + i * d, &gx[i * d]);
+          for (std::size_t i = 0; i < nx; ++i) M.map_point(km.elements[e], xb + i * d, &gx[i * d]);
           K.block(gx.data(), nx, cb, nc, kb.data(), nc, scale, e > 0);
         }
       } else {

@@ -43,7 +43,7 @@ int InvariantBasis::top_label() const {
 InvariantBasis build_invariant_basis(const Manifold& M, const Cutoff& cutoff, const std::vector<Isometry>& gens,
                                      double null_tol) {
   InvariantBasis b;
-  b.manifold = M;
+  b.manifold = M.shared_from_this();
   b.cutoff = cutoff.describe();
   for (const Eigenspace& e : eigenspaces_within(M, cutoff))
     b.spaces.push_back(invariant_space(M, e, gens, 1000, null_tol, {}, MonomialRoute::AboveDenseMax));
@@ -68,11 +68,11 @@ double penalty_weight(double lambda, double sobolev_s) {
 std::vector<double> penalty_weights(const InvariantBasis& basis, double sobolev_s, const Kernel* kernel) {
   std::vector<double> w;
   double mu0 = 0.0;
-  if (kernel) mu0 = kernel->space_eigenvalue(eigenspace_of(basis.manifold, 0));
+  if (kernel) mu0 = kernel->space_eigenvalue(basis.manifold->eigenspace_of(0));
   for (const SpaceInvariants& sp : basis.spaces) {
     double v = penalty_weight(sp.lambda, sobolev_s);
     if (kernel) {
-      const double mu = kernel->space_eigenvalue(eigenspace_of(basis.manifold, sp.label));
+      const double mu = kernel->space_eigenvalue(basis.manifold->eigenspace_of(sp.label));
       v = mu > 0 ? mu0 / mu : 1e300;
       if (!(v < 1e300)) v = 1e300;
     }

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "specavg/group/point_group.hpp"
+
 namespace specavg {
 namespace {
 

@@ -6,8 +6,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "specavg/basis/eigen_basis.hpp"
-#include "specavg/basis/torus_fourier.hpp"
 #include "specavg/group/monomial_invariants.hpp"
 #include "specavg/util/counter_rng.hpp"
 #include "specavg/util/dense_linalg.hpp"
@@ -16,122 +14,11 @@ namespace specavg {
 namespace {
 
 constexpr std::uint64_t kCanonicalSeed = 0x5EC7A16;
-constexpr std::uint64_t kCollocationSeed = 0xC0110C;
-constexpr double kStoreBudgetBytes = 1024.0 * 1024 * 1024;  // cached Φ(hX) for all generators
-
-// Collocation: φ(g x) = D φ(x) at all x gives Φ(gX) = Φ(X) Dᵀ, so Dᵀ c = Φ(X)⁺ Φ(gX) c.
-// With N ≥ 2m well-spread points Φ(X) is well conditioned and D is exact to rounding.
-// The QR of Φ(X) is shared by all generators; D_j c = D(g_j⁻¹)ᵀ c uses the inverse map.
-class CollocationAction final : public EigenspaceAction {
- public:
-  CollocationAction(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens)
-      : M_(M),
-        basis_(M, {e}),
-        m_(int(e.m)),
-        n_(collocation_points(e.m)),
-        x_(sample(M, e, n_)),
-        ls_(int(n_), m_, eval(x_)) {
-    for (const Isometry& g : gens) maps_.push_back({g, isometry_inverse(g)});
-    store_ = 2.0 * double(gens.size()) * double(n_) * m_ * 8 <= kStoreBudgetBytes;
-    if (store_)
-      for (auto& pair : maps_)
-        for (int t = 0; t < 2; ++t) cache_.push_back(eval(mapped(pair[t])));
-  }
-  int m() const override { return m_; }
-  int ngenerators() const override { return int(maps_.size()); }
-  double apply_flops() const override { return 6.0 * double(n_) * m_ + double(m_) * m_; }
-
-  void apply(int j, bool transpose, int nv, const double* X, int ldx, double* Y, int ldy) const override {
-    const int t = transpose ? 0 : 1;  // Dᵀ uses g, D uses g⁻¹
-    std::vector<double> tmp;
-    const double* Phi = phi_of(j, t, &tmp);
-    work_.resize(n_ * std::size_t(nv));
-    dgemm(false, false, int(n_), nv, m_, 1.0, Phi, int(n_), X, ldx, 0.0, work_.data(), int(n_));
-    ls_.solve(nv, work_.data());
-    for (int c = 0; c < nv; ++c) std::copy_n(work_.data() + c * n_, m_, Y + std::size_t(c) * ldy);
-  }
-
-  std::vector<double> dense_transpose(int j) const override {
-    std::vector<double> tmp;
-    const double* Phi = phi_of(j, 0, &tmp);
-    std::vector<double> B(Phi, Phi + n_ * m_);
-    ls_.solve(m_, B.data());
-    std::vector<double> M(std::size_t(m_) * m_);
-    for (int c = 0; c < m_; ++c) std::copy_n(B.data() + c * n_, m_, M.data() + std::size_t(c) * m_);
-    return M;
-  }
-
- private:
-  static std::size_t collocation_points(std::size_t m) { return m <= 256 ? 4 * m : 2 * m; }
-
-  static std::vector<double> sample(const Manifold& M, const Eigenspace& e, std::size_t n) {
-    const int d = M.dim;
-    std::vector<double> x(n * d);
-    const std::uint64_t stream = std::uint64_t(e.label) + (M.kind == ManifoldKind::S2 ? 0 : 1000003ull * d);
-    for (std::size_t i = 0; i < n; ++i) {
-      double s2 = 0;
-      for (int c = 0; c < d; ++c) {
-        double& v = x[i * d + c];
-        v = M.is_torus() ? 2.0 * rng_uniform(kCollocationSeed, stream, i * d + c) - 1.0
-                         : rng_normal(kCollocationSeed, stream, i * d + c);
-        s2 += v * v;
-      }
-      if (!M.is_torus())
-        for (int c = 0; c < d; ++c) x[i * d + c] /= std::sqrt(s2);
-    }
-    return x;
-  }
-
-  std::vector<double> eval(const std::vector<double>& pts) const {
-    std::vector<double> phi(n_ * m_);
-    basis_.evaluate_space(0, pts.data(), n_, phi.data(), n_);
-    return phi;
-  }
-
-  std::vector<double> mapped(const Isometry& g) const {
-    std::vector<double> gx(x_.size());
-    for (std::size_t q = 0; q < n_; ++q) map_point(M_, g, &x_[q * M_.dim], &gx[q * M_.dim]);
-    return gx;
-  }
-
-  const double* phi_of(int j, int t, std::vector<double>* tmp) const {
-    if (store_) return cache_[2 * std::size_t(j) + t].data();
-    *tmp = eval(mapped(maps_[j][t]));
-    return tmp->data();
-  }
-
-  Manifold M_;
-  EigenBasis basis_;
-  int m_;
-  std::size_t n_;
-  std::vector<double> x_;
-  LeastSquares ls_;
-  std::vector<std::array<Isometry, 2>> maps_;  // {g, g⁻¹}
-  bool store_ = false;
-  std::vector<std::vector<double>> cache_;  // Φ(g_j X), Φ(g_j⁻¹ X)
-  mutable std::vector<double> work_;
-};
-
 void check_label(int l, const char* who) {
   if (l < 0) throw std::invalid_argument(std::string(who) + ": degree l must be >= 0, got " + std::to_string(l));
 }
 
 }  // namespace
-
-std::unique_ptr<EigenspaceAction> eigenspace_action(const Manifold& M, const Eigenspace& e,
-                                                    const std::vector<Isometry>& gens) {
-  for (const Isometry& g : gens)
-    if (g.dim != M.dim)
-      throw std::invalid_argument("eigenspace_action: a generator acts on " + std::to_string(g.dim) +
-                                  " coordinates but the manifold has " + std::to_string(M.dim));
-  if (M.is_torus()) {
-    const TorusShell shell(M.dim, e.label);
-    std::vector<SparseRows> mats;
-    for (const Isometry& g : gens) mats.push_back(shell.action(g));
-    return sparse_action(std::move(mats));
-  }
-  return std::make_unique<CollocationAction>(M, e, gens);
-}
 
 std::vector<double> null_space_dense(const EigenspaceAction& a, double null_tol, int* k) {
   const int m = a.m(), r = a.ngenerators();
@@ -210,7 +97,7 @@ SpaceInvariants invariant_space_dense(const Manifold& M, const Eigenspace& e, co
     for (int i = 0; i < m; ++i) out.Q[std::size_t(i) * m + i] = 1.0;
     return out;
   }
-  const auto a = eigenspace_action(M, e, gens);
+  const auto a = M.eigenspace_action(e, gens);
   int k = 0;
   std::vector<double> V = null_space_dense(*a, null_tol, &k);
   return finish_invariants(e, a.get(), std::move(V), k, "dense");
@@ -264,7 +151,7 @@ SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const st
                                 std::size_t dense_max, double null_tol, const NullSpaceSolver& large,
                                 MonomialRoute monomial) {
   if (gens.empty()) return invariant_space_dense(M, e, gens, null_tol);
-  if (!M.is_torus() && monomial != MonomialRoute::Never && all_signed_permutations(gens) &&
+  if (M.supports_monomial_route() && monomial != MonomialRoute::Never && all_signed_permutations(gens) &&
       (monomial == MonomialRoute::Always || e.m > dense_max))
     return invariant_space_monomial(M, e, gens);
   const int m = int(e.m);
@@ -275,22 +162,20 @@ SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const st
     used_large = true;
     return large(a, k);
   };
-  if (!M.is_torus()) {
-    const auto a = eigenspace_action(M, e, gens);
+  const auto full = M.eigenspace_action(e, gens);
+  const std::vector<SparseRows>* mats = full->sparse_rows();
+  if (!mats) {
     int k = 0;
-    std::vector<double> V = solve(*a, &k);
-    return finish_invariants(e, a.get(), std::move(V), k, used_large ? "slepc" : "dense");
+    std::vector<double> V = solve(*full, &k);
+    return finish_invariants(e, full.get(), std::move(V), k, used_large ? "slepc" : "dense");
   }
-  const TorusShell shell(M.dim, e.label);
-  std::vector<SparseRows> mats;
-  for (const Isometry& g : gens) mats.push_back(shell.action(g));
   std::vector<int> local(m, -1);
   std::vector<double> V;  // m × k, grown block by block
   int k = 0;
-  for (const std::vector<int>& comp : sparse_components(mats, m)) {
+  for (const std::vector<int>& comp : sparse_components(*mats, m)) {
     for (std::size_t i = 0; i < comp.size(); ++i) local[comp[i]] = int(i);
     std::vector<SparseRows> sub;
-    for (const SparseRows& D : mats) sub.push_back(restrict_rows(D, comp, local));
+    for (const SparseRows& D : *mats) sub.push_back(restrict_rows(D, comp, local));
     const auto a = sparse_action(std::move(sub));
     int kb = 0;
     // Canonical within the block (salted by its first mode), so Q keeps the block
@@ -305,22 +190,21 @@ SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const st
     }
     k += kb;
   }
-  const auto full = sparse_action(std::move(mats));
   return finish_invariants(e, full.get(), std::move(V), k, used_large ? "slepc" : "dense", false);
 }
 
 std::vector<double> representation_matrix(int l, const Mat3& g) {
   check_label(l, "representation_matrix");
-  const Manifold M = make_manifold("s2", 3);
-  return eigenspace_action(M, eigenspace_of(M, l), {isometry_from_mat3(g)})->dense_transpose(0);
+  const ManifoldPtr M = make_manifold("s2", 3);
+  return M->eigenspace_action(M->eigenspace_of(l), {isometry_from_mat3(g)})->dense_transpose(0);
 }
 
 SpaceInvariants invariant_subspace(int l, const std::vector<Mat3>& gens, double null_tol) {
   check_label(l, "invariant_subspace");
-  const Manifold M = make_manifold("s2", 3);
+  const ManifoldPtr M = make_manifold("s2", 3);
   std::vector<Isometry> iso;
   for (const Mat3& g : gens) iso.push_back(isometry_from_mat3(g));
-  return invariant_space_dense(M, eigenspace_of(M, l), iso, null_tol);
+  return invariant_space_dense(*M, M->eigenspace_of(l), iso, null_tol);
 }
 
 }  // namespace specavg

@@ -238,11 +238,12 @@ HarmonicInvariantPolys harmonic_invariant_polys(int dim, int degree, const std::
 }
 
 SpaceInvariants invariant_space_monomial(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens) {
-  if (M.is_torus()) throw std::invalid_argument("invariant_space_monomial: spheres only");
-  const HarmonicInvariantPolys h = harmonic_invariant_polys(M.dim, e.label, gens);
-  const int m = int(e.m), k = h.count, d = M.dim;
+  if (!M.supports_monomial_route())
+    throw std::invalid_argument("invariant_space_monomial: " + M.describe() + " has no monomial route (spheres only)");
+  const HarmonicInvariantPolys h = harmonic_invariant_polys(M.dim(), e.label, gens);
+  const int m = int(e.m), k = h.count, d = M.dim();
   if (k == 0) return finish_invariants(e, nullptr, {}, 0, "monomial");
-  const EigenBasis basis(M, {e});
+  const auto basis = M.eigenbasis({e});
   const std::size_t n = 3 * std::size_t(m) + 16;  // collocation points: well-conditioned Φ(X)
   std::vector<double> x(n * d);
   for (std::size_t i = 0; i < n; ++i) {
@@ -252,7 +253,7 @@ SpaceInvariants invariant_space_monomial(const Manifold& M, const Eigenspace& e,
     for (int c = 0; c < d; ++c) x[i * d + c] /= std::sqrt(s2);
   }
   std::vector<double> Phi(n * m);
-  basis.evaluate_space(0, x.data(), n, Phi.data(), n);
+  basis->evaluate_space(0, x.data(), n, Phi.data(), n);
   const std::vector<double> Y = evaluate_polys(h, x.data(), n);
   std::vector<double> V = solve_consistent(int(n), m, k, Phi, Y);
   orthonormalize_columns(m, k, V);
@@ -266,11 +267,11 @@ SpaceInvariants invariant_space_monomial(const Manifold& M, const Eigenspace& e,
       s2 += (xs[i * d + c] = rng_normal(kPointSeed + 1, std::uint64_t(e.label), i * d + c)) * xs[i * d + c];
     for (int c = 0; c < d; ++c) xs[i * d + c] /= std::sqrt(s2);
   }
-  basis.evaluate_space(0, xs.data(), ns, Ps.data(), ns);
+  basis->evaluate_space(0, xs.data(), ns, Ps.data(), ns);
   dgemm(false, false, int(ns), k, m, 1.0, Ps.data(), int(ns), out.Q.data(), m, 0.0, Fs.data(), int(ns));
   for (const Isometry& g : gens) {
-    for (std::size_t i = 0; i < ns; ++i) map_point(M, g, &xs[i * d], &gx[i * d]);
-    basis.evaluate_space(0, gx.data(), ns, Ps.data(), ns);
+    for (std::size_t i = 0; i < ns; ++i) M.map_point(g, &xs[i * d], &gx[i * d]);
+    basis->evaluate_space(0, gx.data(), ns, Ps.data(), ns);
     dgemm(false, false, int(ns), k, m, 1.0, Ps.data(), int(ns), out.Q.data(), m, 0.0, Fg.data(), int(ns));
     for (std::size_t i = 0; i < Fs.size(); ++i) out.residual = std::max(out.residual, std::fabs(Fg[i] - Fs[i]));
   }

@@ -163,4 +163,12 @@ std::optional<std::vector<Mat3>> enumerate_group(const std::vector<Mat3>& gens, 
   return set.take();
 }
 
+Isometry isometry_from_mat3(const Mat3& g) {
+  Isometry r;
+  r.dim = 3;
+  r.P.assign(g.begin(), g.end());
+  r.t.assign(3, 0.0);
+  return r;
+}
+
 }  // namespace specavg

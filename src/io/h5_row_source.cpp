@@ -24,8 +24,8 @@ class H5RowSource final : public RowSource {
                                            std::to_string(pd.size())));
     dim_ = int(pd[1]);
     if (M_)
-      PetscCall(r_.agree(dim_ == M_->dim, "dataset 'points' in " + where_ + " must have shape (n, " +
-                                              std::to_string(M_->dim) + ") for " + M_->describe() + ", got " +
+      PetscCall(r_.agree(dim_ == M_->dim(), "dataset 'points' in " + where_ + " must have shape (n, " +
+                                              std::to_string(M_->dim()) + ") for " + M_->describe() + ", got " +
                                               std::to_string(dim_) + " columns: check -manifold/-dim or the file"));
     PetscCall(r_.agree(pd[0] > 0, "dataset 'points' in " + where_ + " is empty (0 rows)"));
     n_ = PetscInt(pd[0]);

@@ -153,7 +153,7 @@ void write_basis(hid_t f, const Model& m) {
 
 void write_krr(hid_t f, const Model& m) {
   const KrrModel& k = m.krr;
-  const std::size_t d = std::size_t(m.manifold().dim), N = std::size_t(k.ncenters(m.manifold().dim));
+  const std::size_t d = std::size_t(m.manifold().dim()), N = std::size_t(k.ncenters(m.manifold().dim()));
   const H5Group g = create_group(f, "krr");
   attr_string(g, "kernel", kernel_name(k.kernel.kind));
   attr_number(g, "width", k.kernel.width);
@@ -181,9 +181,9 @@ void write_file(const Model& m, const std::string& tmp) {
   attr_number(f, "format_version", kFormatVersion);
   inject_failure("writer");  // test hook: a failure with a partial temporary on disk
   const Manifold& M = m.manifold();
-  const std::size_t r = m.generators.size(), d = std::size_t(M.dim);
+  const std::size_t r = m.generators.size(), d = std::size_t(M.dim());
   attr_string(f, "manifold", M.name());
-  attr_number(f, "dim", M.dim);
+  attr_number(f, "dim", M.dim());
   attr_string(f, "cutoff", m.basis.cutoff);
   attr_string(f, "group_spec", m.group_spec);
   attr_string(f, "estimator", estimator_name(m.estimator));
@@ -194,7 +194,7 @@ void write_file(const Model& m, const std::string& tmp) {
   attr_number(f, "dinv", D);
   attr_number(f, "dtotal", (long long)m.basis.dtotal());
   attr_string(f, "method", method_name(m.method));
-  const BasisConventions conv = basis_conventions(M);
+  const BasisConventions conv = M.basis_conventions();
   attr_string(f, "basis_ordering", conv.ordering);
   attr_string(f, "basis_normalization", conv.normalization);
   attr_string(f, "basis_phase", conv.phase);
@@ -207,7 +207,7 @@ void write_file(const Model& m, const std::string& tmp) {
     if (x.t.empty()) shifts.resize(shifts.size() + d, 0.0);
   }
   dataset(g, "generators", {hsize_t(r), hsize_t(d), hsize_t(d)}, P.data());
-  if (M.is_torus()) dataset(g, "shifts", {hsize_t(r), hsize_t(d)}, shifts.data());
+  if (M.translation_period() > 0) dataset(g, "shifts", {hsize_t(r), hsize_t(d)}, shifts.data());
   g.reset();
 
   if (m.method == Method::SpecAvg)
@@ -302,7 +302,7 @@ void read_krr(hid_t f, const Manifold& M, int ntargets, KrrModel* k) {
     k->kernel.width = read_attr_double(g, "width");
     k->lambda = read_attr_double(g, "lambda");
     k->order = (long long)read_attr_double(g, "order");
-    const std::size_t d = std::size_t(M.dim);
+    const std::size_t d = std::size_t(M.dim());
     int nd;
     const std::size_t N = dataset_rows(g, "centers", &nd);
     k->centers = read_dataset(g, "centers", N * d);
@@ -338,7 +338,7 @@ void read_basis(hid_t f, int version, const Manifold& M, Model* m) {
   std::vector<double> residuals(labels.size(), 0.0);
   if (version >= 2) residuals = read_dataset(f, "basis/residuals", labels.size());
   for (std::size_t s = 0; s < labels.size(); ++s) {
-    const Eigenspace e = eigenspace_of(M, labels[s]);
+    const Eigenspace e = M.eigenspace_of(labels[s]);
     SpaceInvariants si;
     si.label = e.label;
     si.lambda = e.lambda;
@@ -423,7 +423,7 @@ void read_file(const std::string& path, Model* m) {
     if (version == 1 && mname == "sphere" && dim == 3) mname = "s2";  // format 1 knew S² only
     m->basis = InvariantBasis{};
     m->basis.manifold = make_manifold(mname, dim);
-    const Manifold& M = m->basis.manifold;
+    const Manifold& M = *m->basis.manifold;
     m->group_spec = read_attr_string(f, "group_spec");
     m->estimator = parse_estimator(read_attr_string(f, "estimator"));
     m->tau = read_attr_double(f, "tau");
@@ -447,7 +447,7 @@ void read_file(const std::string& path, Model* m) {
       throw std::runtime_error("dataset 'group/generators' must have shape (r, dim, dim)");
     const auto P = read_dataset(g, "generators", r * d * d);
     std::vector<double> t(r * d, 0.0);
-    if (M.is_torus() && H5Lexists(g, "shifts", H5P_DEFAULT) > 0) t = read_dataset(g, "shifts", r * d);
+    if (M.translation_period() > 0 && H5Lexists(g, "shifts", H5P_DEFAULT) > 0) t = read_dataset(g, "shifts", r * d);
     g.reset();
     m->generators.clear();
     for (std::size_t j = 0; j < r; ++j) {
@@ -541,7 +541,7 @@ PetscErrorCode read_generator_file(MPI_Comm comm, const std::string& path, const
   PetscCall(r.open(comm, path, "-group_file"));
   std::vector<hsize_t> dims;
   PetscCall(r.shape("generators", &dims));
-  const hsize_t d = hsize_t(M.dim);
+  const hsize_t d = hsize_t(M.dim());
   PetscCall(r.agree(dims.size() == 3 && dims[1] == d && dims[2] == d,
                              "dataset 'generators' in -group_file '" + path + "' must have shape (m, " +
                                  std::to_string(d) + ", " + std::to_string(d) + ") for " + M.describe()));
@@ -553,10 +553,10 @@ PetscErrorCode read_generator_file(MPI_Comm comm, const std::string& path, const
   bool has_shifts = false;
   PetscCall(r.shape("shifts", &sd, &has_shifts));
   if (has_shifts) {
-    PetscCall(r.agree(M.is_torus(),
-                               "-group_file '" + path +
-                                   "' has a 'shifts' dataset, but shifts x -> Px + t are isometries of the torus only: "
-                                   "remove it or use -manifold torus"));
+    PetscCall(r.agree(M.translation_period() > 0,
+                      "-group_file '" + path + "' has a 'shifts' dataset, but the isometries of " + M.describe() +
+                          " carry no shift t (x -> Px + t): remove it, or use a manifold with translations (e.g. "
+                          "-manifold torus)"));
     PetscCall(r.agree(sd.size() == 2 && sd[0] == dims[0] && sd[1] == d,
                                "dataset 'shifts' in -group_file '" + path + "' must have shape (m, " +
                                    std::to_string(d) + ") like 'generators'"));
@@ -565,12 +565,12 @@ PetscErrorCode read_generator_file(MPI_Comm comm, const std::string& path, const
   PetscCall(r.close());
   gens->clear();
   for (std::size_t j = 0; j < dims[0]; ++j) {
-    Isometry iso = isometry_identity(M.dim);
+    Isometry iso = isometry_identity(M.dim());
     std::copy_n(P.begin() + j * d * d, d * d, iso.P.begin());
     std::copy_n(t.begin() + j * d, d, iso.t.begin());
     gens->push_back(std::move(iso));
   }
-  SPECAVG_CALL_CXX(comm, validate_isometries(M, *gens, "-group_file '" + path + "'"));
+  SPECAVG_CALL_CXX(comm, M.validate_isometries(*gens, "-group_file '" + path + "'"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

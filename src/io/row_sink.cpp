@@ -14,9 +14,9 @@ PetscErrorCode create_row_sink(MPI_Comm comm, const std::string& path, const std
 }
 
 void add_basis_conventions(const Manifold& M, Attributes* a) {
-  const BasisConventions c = basis_conventions(M);
+  const BasisConventions c = M.basis_conventions();
   a->set("manifold", M.name());
-  a->set("dim", double(M.dim));
+  a->set("dim", double(M.dim()));
   a->set("basis_ordering", c.ordering);
   a->set("basis_normalization", c.normalization);
   a->set("basis_phase", c.phase);

@@ -12,13 +12,6 @@
 #include "specavg/io/h5_parallel.hpp"
 
 namespace specavg {
-namespace {
-
-constexpr double kSphereTol = 1e-6;
-constexpr double kTorusTol = 1e-9;
-
-}  // namespace
-
 PetscErrorCode open_row_source(MPI_Comm comm, const std::string& path, const RowRequest& req,
                                std::unique_ptr<RowSource>* source) {
   PetscFunctionBeginUser;
@@ -53,23 +46,16 @@ namespace {
 // the first offending row, so the common path builds no strings.
 enum class Defect { None, PointNonFinite, OffManifold, ValueNonFinite, FillValue, WeightNonFinite, NegativeWeight };
 
-std::string describe_defect(Defect what, const Manifold& M, const std::string& where, PetscInt row, int c, double x,
-                            double tol) {
+std::string describe_defect(Defect what, const Manifold& M, const std::string& where, PetscInt row, int c,
+                            double x) {
   std::ostringstream os;
-  const int dim = M.dim;
   switch (what) {
     case Defect::PointNonFinite:
       os << "dataset 'points' in " << where << " has a non-finite value (" << x << ") at row " << row
          << ": remove or repair NaN/Inf entries";
       break;
     case Defect::OffManifold:
-      os << "point at row " << row << " of " << where << " ";
-      if (M.is_torus())
-        os << "is outside the torus [-1, 1]^" << dim << " (a coordinate lies " << x
-           << " beyond it): map coordinates into [-1, 1) (period 2)";
-      else
-        os << "is off the unit sphere in R^" << dim << " (| |x| - 1 | = " << x << ", tolerance " << tol
-           << "): normalize the points to unit length";
+      os << "point at row " << row << " of " << where << " " << M.off_manifold(x);
       break;
     case Defect::ValueNonFinite:
       os << "dataset 'values' in " << where << " has a non-finite value (" << x << ") at row " << row
@@ -97,8 +83,8 @@ std::string describe_defect(Defect what, const Manifold& M, const std::string& w
 
 std::string validate_block(const Manifold& M, int ntargets, const std::string& where, RowBlock* b,
                            PetscInt* bad_row) {
-  const int dim = M.dim;
-  const double tol = M.is_torus() ? kTorusTol : kSphereTol;
+  const int dim = M.dim();
+  const double tol = M.point_tolerance();
   for (PetscInt i = 0; i < b->count; ++i) {
     Defect what = Defect::None;
     int col = 0;
@@ -106,7 +92,7 @@ std::string validate_block(const Manifold& M, int ntargets, const std::string& w
     const double* p = &b->points[std::size_t(i) * dim];
     for (int c = 0; c < dim && what == Defect::None; ++c)
       if (!std::isfinite(p[c])) what = Defect::PointNonFinite, x = p[c];
-    if (what == Defect::None && (x = manifold_defect(M, p)) > tol) what = Defect::OffManifold;
+    if (what == Defect::None && (x = M.defect(p)) > tol) what = Defect::OffManifold;
     const double* v = b->values.empty() ? nullptr : &b->values[std::size_t(i) * ntargets];
     for (int c = 0; v && c < ntargets && what == Defect::None; ++c) {
       if (!std::isfinite(v[c]))
@@ -123,11 +109,11 @@ std::string validate_block(const Manifold& M, int ntargets, const std::string& w
     }
     if (what != Defect::None) {
       *bad_row = b->offset + i;
-      return describe_defect(what, M, where, *bad_row, col, x, tol);
+      return describe_defect(what, M, where, *bad_row, col, x);
     }
   }
   // Validated: project onto the manifold in double precision (renormalizes float32 input).
-  for (PetscInt i = 0; i < b->count; ++i) project_to_manifold(M, &b->points[std::size_t(i) * dim]);
+  for (PetscInt i = 0; i < b->count; ++i) M.project(&b->points[std::size_t(i) * dim]);
   *bad_row = -1;
   return {};
 }

@@ -66,12 +66,12 @@ double basis_space_cost(const Manifold& M, const BasisOptions& opt, const std::v
                       std::size_t r) {
   const double mm = double(m), rr = double(std::max<std::size_t>(r, 1));
   if (r == 0) return mm;
-  if (!M.is_torus() && opt.method != "dense" && opt.method != "slepc" && all_signed_permutations(gens) &&
+  if (M.supports_monomial_route() && opt.method != "dense" && opt.method != "slepc" && all_signed_permutations(gens) &&
       (opt.method == "monomial" || m > std::size_t(opt.dense_max)))
     return 500.0 * mm * mm;  // monomial route: CGLS on a 3m × m collocation matrix
-  const double colloc = M.is_torus() ? 0.0 : 3.3 * mm * mm * mm;  // QR of Φ(X)
+  const double colloc = M.sparse_actions() ? 0.0 : 3.3 * mm * mm * mm;  // QR of Φ(X)
   if (use_slepc(opt, m, r)) return colloc + 400.0 * mm * mm * rr;
-  return colloc + (M.is_torus() ? 0.0 : 8.0 * rr * mm * mm * mm) + 9.0 * mm * mm * mm;
+  return colloc + (M.sparse_actions() ? 0.0 : 8.0 * rr * mm * mm * mm) + 9.0 * mm * mm * mm;
 }
 
 PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string& spec, const std::string& group_file,
@@ -83,7 +83,7 @@ PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string
   gens->clear();
   label->clear();
   if (!spec.empty()) {
-    SPECAVG_CALL_CXX(comm, *gens = generators_for_spec(spec, M.dim));
+    SPECAVG_CALL_CXX(comm, *gens = generators_for_spec(spec, M.dim()));
     *label = spec;
   }
   if (!group_file.empty()) {
@@ -93,7 +93,7 @@ PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string
     *label += (label->empty() ? "" : ",") + std::string("file:") + group_file;
   }
   SPECAVG_CALL_CXX(comm, inject_failure("internal");  // test hook: an unexpected exception of the core
-                   validate_isometries(M, *gens, spec.empty() ? "-group_file" : "-group '" + spec + "'"));
+                   M.validate_isometries(*gens, spec.empty() ? "-group_file" : "-group '" + spec + "'"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -123,7 +123,7 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
     owner[s] = who;
     load[who] += cost[s];
   }
-  basis->manifold = M;
+  basis->manifold = M.shared_from_this();
   basis->cutoff = cutoff.describe();
   basis->spaces.assign(ns, SpaceInvariants{});
   std::string err;

@@ -53,7 +53,7 @@ KernelSpec krr_kernel_spec(const Manifold& M, const KrrOptions& opt) {
         s.width = 0.05;
         break;
       case KernelKind::Sobolev:
-        s.width = double(M.dim);
+        s.width = double(M.dim());
         break;
     }
   return s;
@@ -68,14 +68,14 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
   if (method == Method::KrrGroupAveraged || method == Method::KrrAugmented) {
     std::optional<std::vector<Isometry>> G;
     try {
-      G = enumerate_isometries(gens, opt.max_group_order, M.is_torus());
+      G = enumerate_isometries(gens, opt.max_group_order, M.translation_period());
     } catch (const std::exception& e) {
       return exception_message(e);  // agreed on by the caller
     }
     if (!G) {
       std::optional<double> cf;
       try {
-        cf = closed_form_order(group_spec, M.dim);
+        cf = closed_form_order(group_spec, M.dim());
       } catch (const std::exception&) {
       }
       std::ostringstream os;
@@ -137,7 +137,7 @@ PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Iso
                              "every weight 1), or use -method specavg"));
   PetscCall(collective_check(comm, data.ntargets > 0, "the training data have no values"));
   double t = MPI_Wtime();
-  sys->M = M;
+  sys->M = M.shared_from_this();
   sys->method = opt.method;
   sys->group_spec = group_spec;
   sys->generators = gens;
@@ -147,7 +147,7 @@ PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Iso
   rep->t_group = MPI_Wtime() - t;
   rep->order = sys->order;
   const Kernel K(M, sys->kernel);
-  const std::size_t d = std::size_t(M.dim), k = std::size_t(data.ntargets);
+  const std::size_t d = std::size_t(M.dim()), k = std::size_t(data.ntargets);
   const bool aug = opt.method == Method::KrrAugmented, averaged = opt.method == Method::KrrGroupAveraged;
   const std::size_t reps = aug ? sys->elements.size() : 1;
 
@@ -157,7 +157,7 @@ PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Iso
     for (std::size_t e = 0; e < reps; ++e) {
       const std::size_t r = std::size_t(i) * reps + e;
       if (aug)
-        map_point(M, sys->elements[e], &data.points[std::size_t(i) * d], &xc[r * d]);
+        M.map_point(sys->elements[e], &data.points[std::size_t(i) * d], &xc[r * d]);
       else
         std::copy_n(&data.points[std::size_t(i) * d], d, &xc[r * d]);
       std::copy_n(&data.values[std::size_t(i) * k], k, &yc[r * k]);
@@ -205,7 +205,7 @@ PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Iso
       gc.resize(std::size_t(nc) * d);
       const double s = 1.0 / double(sys->elements.size());
       for (std::size_t e = 0; e < sys->elements.size(); ++e) {
-        for (PetscInt j = 0; j < nc; ++j) map_point(M, sys->elements[e], cb + j * d, &gc[j * d]);
+        for (PetscInt j = 0; j < nc; ++j) M.map_point(sys->elements[e], cb + j * d, &gc[j * d]);
         K.block(gc.data(), std::size_t(nc), xc.data(), std::size_t(nloc), out, std::size_t(lda), s, e > 0);
       }
     } else {
@@ -280,8 +280,9 @@ PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptio
                          KrrReport* rep) {
   PetscFunctionBeginUser;
   const double t0 = MPI_Wtime();
-  Manifold M;
-  PetscCall(resolve_manifold(comm, topt.manifold, topt.dim, topt.data, &M));
+  ManifoldPtr Mp;
+  PetscCall(resolve_manifold(comm, topt.manifold, topt.dim, topt.data, &Mp));
+  const Manifold& M = *Mp;
   std::vector<Isometry> gens;
   std::string label;
   // Plain KRR does not use the group: it is optional (kept in the model when given, so
@@ -300,7 +301,7 @@ PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptio
     int size;
     PetscCallMPI(MPI_Comm_size(comm, &size));
     const long long N = n * (kopt.method == Method::KrrAugmented ? order : 1);
-    const ResourceEstimate e = estimate_krr(N, M.dim, 1, n, size);
+    const ResourceEstimate e = estimate_krr(N, M.dim(), 1, n, size);
     double avail;
     std::string source;
     PetscCall(memory_available_per_rank(comm, topt.max_memory_gib, &avail, &source));
@@ -312,7 +313,7 @@ PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptio
     for (long long lo = 1, hi = n; lo <= hi;) {
       const long long mid = (lo + hi) / 2;
       const long long Nm = mid * (kopt.method == Method::KrrAugmented ? order : 1);
-      if (estimate_krr(Nm, M.dim, 1, mid, size).peak_bytes <= avail)
+      if (estimate_krr(Nm, M.dim(), 1, mid, size).peak_bytes <= avail)
         fit_n = mid, lo = mid + 1;
       else
         hi = mid - 1;

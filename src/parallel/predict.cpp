@@ -103,17 +103,17 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
   const Manifold& M = model.manifold();
   std::vector<Isometry> words(model.generators);
   for (int w = 0; r > 0 && w < nwords; ++w) {
-    Isometry g = isometry_identity(M.dim);
+    Isometry g = isometry_identity(M.dim());
     for (int t = 0; t < wordlen; ++t)
       g = isometry_compose(model.generators[rng_bits(0xD15C, 77, std::uint64_t(w) * wordlen + t) % r], g);
     words.push_back(g);
   }
   double fmax = 0.0, dmax = 0.0;
   for (PetscInt i = 0; i < m * k; ++i) fmax = std::max(fmax, std::fabs(f[i]));
-  const std::size_t dim = std::size_t(M.dim);
+  const std::size_t dim = std::size_t(M.dim());
   std::vector<double> gx(std::size_t(m) * dim), fg;
   for (const Isometry& g : words) {
-    for (PetscInt i = 0; i < m; ++i) map_point(M, g, &d.points[i * dim], &gx[i * dim]);
+    for (PetscInt i = 0; i < m; ++i) M.map_point(g, &d.points[i * dim], &gx[i * dim]);
     predict(gx.data(), m, &fg);
     for (PetscInt i = 0; i < m * k; ++i) dmax = std::max(dmax, std::fabs(fg[i] - f[i]));
   }

@@ -23,11 +23,11 @@ double space_work(const EstimateInput& in, double m, double k) {
   const double r = double(in.gens.size());
   if (r == 0) return 0.0;  // Q = I, counted with the Q matrices
   const std::string& meth = in.basis.method;
-  const bool torus = in.M.is_torus();
-  if (!torus && meth != "dense" && meth != "slepc" && all_signed_permutations(in.gens) &&
+  const bool sparse = in.M->sparse_actions();
+  if (in.M->supports_monomial_route() && meth != "dense" && meth != "slepc" && all_signed_permutations(in.gens) &&
       (meth == "monomial" || m > double(in.basis.dense_max)))
     return 3.0 * m * m;  // monomial route: a 3m × m collocation matrix
-  if (torus) {           // block diagonal over orbits of modes: blocks of at most |G|
+  if (sparse) {          // block diagonal over orbits of modes: blocks of at most |G|
     const double b = in.group_order > 0 ? std::min(m, in.group_order) : m;
     return 4.0 * b * b;
   }
@@ -72,11 +72,11 @@ double group_order_hint(const std::string& spec, const std::vector<Isometry>& ge
                         std::size_t cap) {
   if (gens.empty()) return 1.0;
   try {
-    if (const auto cf = closed_form_order(spec, M.dim)) return *cf;
+    if (const auto cf = closed_form_order(spec, M.dim())) return *cf;
   } catch (const std::exception&) {
   }
   try {
-    if (const auto el = enumerate_isometries(gens, cap, M.is_torus())) return double(el->size());
+    if (const auto el = enumerate_isometries(gens, cap, M.translation_period())) return double(el->size());
   } catch (const std::exception&) {
   }
   return 0.0;
@@ -106,7 +106,7 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   const double rows = std::clamp(std::floor(double(2u << 20) / per_row), 64.0, 8192.0);
   e.feature_bytes = kB * (rows * per_row + q);  // the evaluator's copy of Q
   // Rows are streamed: one block of this rank's rows at a time (a copy in the source).
-  e.data_bytes = 2 * kB * std::min(std::ceil(double(in.n) / P), rows) * double(in.M.dim + 2 * in.ntargets + 1);
+  e.data_bytes = 2 * kB * std::min(std::ceil(double(in.n) / P), rows) * double(in.M->dim() + 2 * in.ntargets + 1);
   e.gram_bytes = in.ridge ? kB * gram_peak(D, P, in.iterative) : kB * D * in.ntargets * 2;
   const double q_bytes = kB * q;
   // Stages: basis (Q + work); accumulate (Q, evaluator, blocks, data, partial sums D²);
@@ -122,7 +122,7 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
 
   // Basis time: LPT assignment of the per-eigenspace costs to the ranks.
   std::vector<double> cost;
-  for (const Eigenspace& s : in.spaces) cost.push_back(basis_space_cost(in.M, in.basis, in.gens, s.m, in.gens.size()));
+  for (const Eigenspace& s : in.spaces) cost.push_back(basis_space_cost(*in.M, in.basis, in.gens, s.m, in.gens.size()));
   std::sort(cost.rbegin(), cost.rend());
   std::vector<double> load(std::size_t(P), 0.0);
   for (double c : cost) *std::min_element(load.begin(), load.end()) += c;

@@ -17,12 +17,12 @@ class SyntheticSource final : public RowSource {
  public:
   SyntheticSource(MPI_Comm comm, const Manifold& M, const TargetFunction& f, unsigned long long seed, long long n,
                   double noise)
-      : comm_(comm), M_(M), f_(f), seed_(seed), n_(PetscInt(n)), noise_(noise) {
+      : comm_(comm), M_(M.shared_from_this()), f_(f), seed_(seed), n_(PetscInt(n)), noise_(noise) {
     row_block(comm, n_, &begin_, &count_);
     next_ = begin_;
   }
   PetscInt rows_total() const override { return n_; }
-  int dim() const override { return M_.dim; }
+  int dim() const override { return M_->dim(); }
   int ntargets() const override { return 1; }
   bool has_weights() const override { return false; }
   bool has_truth() const override { return true; }
@@ -38,7 +38,7 @@ class SyntheticSource final : public RowSource {
     *done = any == 0;
     b->offset = next_;
     b->count = std::min<PetscInt>(max_rows, PetscInt(left));
-    const int dim = M_.dim;
+    const int dim = M_->dim();
     inject_failure("alloc");
     b->points.resize(std::size_t(b->count) * dim);
     b->values.resize(std::size_t(b->count));
@@ -47,7 +47,7 @@ class SyntheticSource final : public RowSource {
     for (PetscInt i = 0; i < b->count; ++i) {
       const unsigned long long gi = (unsigned long long)(b->offset + i);
       double* x = &b->points[std::size_t(i) * dim];
-      synthetic_manifold_point(M_, seed_, gi, x);
+      synthetic_manifold_point(*M_, seed_, gi, x);
       b->truth[i] = f_(x);
       b->values[i] = b->truth[i] + noise_ * synthetic_noise(seed_, gi);
     }
@@ -62,7 +62,7 @@ class SyntheticSource final : public RowSource {
 
  private:
   MPI_Comm comm_;
-  Manifold M_;
+  ManifoldPtr M_;
   const TargetFunction& f_;
   unsigned long long seed_;
   PetscInt n_, begin_ = 0, count_ = 0, next_ = 0;
@@ -97,12 +97,12 @@ PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg, std::string* ch
   std::string name;
   SPECAVG_CALL_CXX(comm, target = allocating("the synthetic target's group elements (up to -max_group_order)", 0.0,
                                               [&] {
-                                                return make_target(cfg.target, cfg.manifold, cfg.generators,
+                                                return make_target(cfg.target, *cfg.manifold, cfg.generators,
                                                                    cfg.max_group_order, &name);
                                               }));
   if (chosen) *chosen = name;
   std::unique_ptr<RowSource> src;
-  PetscCall(open_synthetic_source(comm, cfg.manifold, *target, cfg.seed, cfg.n, cfg.noise, &src));
+  PetscCall(open_synthetic_source(comm, *cfg.manifold, *target, cfg.seed, cfg.n, cfg.noise, &src));
   Attributes attrs;
   attrs.set("content", "specavg synthetic data: points (n x dim), values = truth + noise N(0,1), truth (n)");
   attrs.set("specavg_version", SPECAVG_VERSION);
@@ -111,10 +111,10 @@ PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg, std::string* ch
   attrs.set("noise", cfg.noise);
   attrs.set("group", cfg.group);
   attrs.set("target", name);
-  add_basis_conventions(cfg.manifold, &attrs);
+  add_basis_conventions(*cfg.manifold, &attrs);
   std::unique_ptr<RowSink> sink;
   PetscCall(create_row_sink(comm, cfg.output, "-output", PetscInt(cfg.n),
-                            {{"points", cfg.manifold.dim}, {"values", 0}, {"truth", 0}}, &sink));
+                            {{"points", cfg.manifold->dim()}, {"values", 0}, {"truth", 0}}, &sink));
   auto stream = [&]() -> PetscErrorCode {  // failures inside are agreed by every rank
     PetscFunctionBeginUser;
     RowBlock b;

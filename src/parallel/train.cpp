@@ -38,9 +38,10 @@ KernelSpec penalty_kernel_spec(const Manifold& M, const TrainOptions& opt) {
 
 }  // namespace
 
-PetscErrorCode resolve_manifold(MPI_Comm comm, const std::string& name, int dim, const std::string& data, Manifold* M) {
+PetscErrorCode resolve_manifold(MPI_Comm comm, const std::string& name, int dim, const std::string& data,
+                                ManifoldPtr* M) {
   PetscFunctionBeginUser;
-  if (dim < 0 && name == "s2") dim = 3;
+  if (dim < 0) dim = manifold_default_dim(name);
   if (dim < 0) {
     PetscCall(collective_check(comm, !data.empty(), "-dim is required for -manifold " + name + " without -data"));
     PetscCall(peek_point_dim(comm, data, "-data", &dim));
@@ -53,7 +54,7 @@ std::string basis_reuse_mismatch(const Model& model, const Manifold& M, const st
                                  const std::vector<Eigenspace>& spaces) {
   std::vector<std::string> diff;
   const Manifold& F = model.manifold();
-  if (F.name() != M.name() || F.dim != M.dim)
+  if (F.name() != M.name() || F.dim() != M.dim())
     diff.push_back("the manifold (model: " + F.describe() + ", this job: " + M.describe() + ")");
   bool same_group = model.generators.size() == gens.size();
   for (std::size_t j = 0; same_group && j < gens.size(); ++j) {
@@ -89,7 +90,7 @@ PetscErrorCode estimate_job(MPI_Comm comm, const Manifold& M, const std::vector<
                             long long n, bool ridge, const InvariantBasis* exact, ResourceEstimate* e,
                             EstimateInput* in) {
   PetscFunctionBeginUser;
-  in->M = M;
+  in->M = M.shared_from_this();
   in->spaces = spaces;
   in->gens = gens;
   in->basis = bo;
@@ -116,10 +117,10 @@ PetscErrorCode train_resolve(MPI_Comm comm, const TrainOptions& opt, TrainState*
   PetscCall(collective_check(comm, opt.penalty == "sobolev" || opt.penalty == "kernel",
                              "unknown -penalty '" + opt.penalty + "': expected sobolev or kernel"));
   PetscCall(resolve_manifold(comm, opt.manifold, opt.dim, opt.data, &st->manifold));
-  const Manifold& M = st->manifold;
+  const Manifold& M = *st->manifold;
   if (opt.penalty == "kernel" && opt.estimator == EstimatorKind::Ridge) {  // fail before the read
     SPECAVG_CALL_CXX(comm, const Kernel kern(M, penalty_kernel_spec(M, opt));
-                     (void)kern.space_eigenvalue(eigenspace_of(M, 0)));
+                     (void)kern.space_eigenvalue(M.eigenspace_of(0)));
   }
   st->cutoff = opt.cutoff;
   if (!st->cutoff.set()) st->cutoff.nbasis = kDefaultNbasis;
@@ -155,14 +156,14 @@ PetscErrorCode train_read(MPI_Comm comm, const TrainOptions& opt, TrainState* st
   PetscCall(stage("specavg: read", &s_read));
   PetscCall(PetscLogStagePush(s_read));
   const double t = MPI_Wtime();
-  PetscCall(open_row_source(comm, opt.data, {"-data", ValuesNeed::Required, &st->manifold}, &st->source));
+  PetscCall(open_row_source(comm, opt.data, {"-data", ValuesNeed::Required, st->manifold.get()}, &st->source));
   st->n_global = (long long)st->source->rows_total();
   st->ntargets = st->source->ntargets();
   rep->t_read = MPI_Wtime() - t;
   PetscCall(PetscLogStagePop());
   if (opt.verbose)
     PetscCall(PetscPrintf(comm, "[specavg] %lld points × %d target(s) on %s in %s, read block by block on %d rank(s)\n",
-                          st->n_global, st->ntargets, st->manifold.describe().c_str(), st->source->describe().c_str(),
+                          st->n_global, st->ntargets, st->manifold->describe().c_str(), st->source->describe().c_str(),
                           st->nranks));
   st->done = TrainStage::Read;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -183,7 +184,7 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
     PetscCall(collective_check(comm, src.method == Method::SpecAvg,
                                "-basis_from '" + opt.basis_from + "' is a " + method_name(src.method) +
                                    " model without an invariant basis: give a specavg model"));
-    const std::string why = basis_reuse_mismatch(src, st->manifold, st->generators, st->spaces);
+    const std::string why = basis_reuse_mismatch(src, *st->manifold, st->generators, st->spaces);
     PetscCall(collective_check(comm, why.empty(),
                                "-basis_from '" + opt.basis_from + "' cannot be reused: " + why +
                                    ". Train with the same -manifold/-dim, -group and cutoff, or drop -basis_from"));
@@ -199,7 +200,7 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
     if (opt.verbose)
       PetscCall(PetscPrintf(comm, "[specavg] invariant subspaces of %zu eigenspaces (%s), %zu generator(s) ...\n",
                             st->spaces.size(), st->cutoff.describe().c_str(), st->generators.size()));
-    PetscCall(build_invariant_basis_distributed(comm, st->manifold, st->cutoff, st->generators, bo, &st->basis));
+    PetscCall(build_invariant_basis_distributed(comm, *st->manifold, st->cutoff, st->generators, bo, &st->basis));
   }
   rep->t_basis = MPI_Wtime() - t;
   PetscCall(PetscLogStagePop());
@@ -211,7 +212,7 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
                           st->basis.dinv(), rep->t_basis));
   // The exact D_inv is known now: check again before the Gram matrix is allocated.
   EstimateInput in;
-  PetscCall(estimate_job(comm, st->manifold, st->spaces, st->generators, st->group_label, opt.basis,
+  PetscCall(estimate_job(comm, *st->manifold, st->spaces, st->generators, st->group_label, opt.basis,
                          st->n_global, opt.estimator == EstimatorKind::Ridge, &st->basis,
                          &st->estimate, &in));
   in.ntargets = st->ntargets;
@@ -311,7 +312,7 @@ bool TrainOptions::wants_uncertainty(int dinv) const {
 
 PetscErrorCode train_penalty(MPI_Comm comm, const TrainOptions& opt, TrainState* st) {
   PetscFunctionBeginUser;
-  const Manifold& M = st->manifold;
+  const Manifold& M = *st->manifold;
   if (opt.penalty == "kernel") {
     SPECAVG_CALL_CXX(comm, const Kernel kern(M, penalty_kernel_spec(M, opt));
                      st->penalty = penalty_weights(st->basis, opt.sobolev_s, &kern);

@@ -169,7 +169,7 @@ TEST_F(CliErrors, HypersphereAndTorusInput) {
   const std::string s3 = "train -data cli_s3.h5 -manifold sphere -lmax 4 -model " + kModel;
   const std::string t4 = "train -manifold torus -nbasis 50 -model " + kModel;
   expect_rejected(s3 + " -group_file cli_gen4_scaled.h5", kModel, "not orthogonal");
-  expect_rejected(s3 + " -group_file cli_gen4_shift.h5", kModel, "isometries of the torus only");
+  expect_rejected(s3 + " -group_file cli_gen4_shift.h5", kModel, "carry no shift");
   expect_rejected(s3 + " -group_file cli_gen_scaled.h5", kModel, "(m, 4, 4)");
   expect_rejected(s3 + " -group Ih", kModel, "needs -dim 3");
   expect_rejected(s3 + " -group Sym -dim 5", kModel, "must have shape (n, 5)");

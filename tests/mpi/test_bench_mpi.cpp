@@ -109,9 +109,10 @@ TEST(BenchMPI, KernelPenaltyRidgeEqualsGroupAveragedKrr) {
   KrrReport kr;
   ASSERT_EQ(train_krr(PETSC_COMM_WORLD, to, ko, &krr, &kr), 0);
 
-  const Manifold M = make_manifold("s2", 3);
+  const ManifoldPtr M_ptr = make_manifold("s2", 3);
+  const Manifold& M = *M_ptr;
   const Kernel kern(M, KernelSpec{KernelKind::VonMisesFisher, kappa});
-  const double mu0 = kern.space_eigenvalue(eigenspace_of(M, 0));
+  const double mu0 = kern.space_eigenvalue(M.eigenspace_of(0));
   to.cutoff.lmax = 40;  // the vMF spectrum at κ = 10 is below 1e-16 of μ_0 long before degree 40
   to.penalty = "kernel";
   to.penalty_kernel = "vmf";

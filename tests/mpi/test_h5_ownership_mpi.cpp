@@ -85,7 +85,8 @@ TEST(H5OwnershipMPI, FailedReadsLeaveNothingOpen) {
     ASSERT_EQ(g.create_dataset("generators", {0, 3}), 0);  // wrong rank as well as empty
     ASSERT_EQ(g.commit(), 0);
   }
-  const Manifold S2 = make_manifold("s2", 3);
+  const ManifoldPtr S2_ptr = make_manifold("s2", 3);
+  const Manifold& S2 = *S2_ptr;
   const long long before = open_ids();
   Model back;
   LocalData d;

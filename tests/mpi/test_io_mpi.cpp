@@ -38,7 +38,7 @@ TEST(IOMPI, SynthIsIndependentOfRankCount) {
     ASSERT_EQ(r.read_rows("values", 0, c.n, v.data()), 0);
     ASSERT_EQ(r.read_rows("truth", 0, c.n, t.data()), 0);
     ASSERT_EQ(r.close(), 0);
-    const SyntheticTarget f(make_manifold("s2", 3), *enumerate_isometries(c.generators, 1000, false));
+    const SyntheticTarget f(*make_manifold("s2", 3), *enumerate_isometries(c.generators, 1000, 0.0));
     for (long long i = 0; i < c.n; ++i) {
       double x[3];
       synthetic_point(c.seed, i, x);
@@ -82,7 +82,7 @@ TEST(IOMPI, ModelRoundTripAndDistributedPrediction) {
 
   // Parallel prediction file: every rank writes its block; compare to direct predictions.
   LocalData d;
-  ASSERT_EQ(test::read_rows(c.output, "-points", ValuesNeed::None, make_manifold("s2", 3), &d), 0);
+  ASSERT_EQ(test::read_rows(c.output, "-points", ValuesNeed::None, *make_manifold("s2", 3), &d), 0);
   std::vector<double> f;
   predict_points(back, d.points.data(), d.count, &f);
   H5Writer w;

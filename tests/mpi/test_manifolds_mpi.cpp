@@ -120,7 +120,8 @@ TEST(ManifoldsMPI, HypersphereSymRankIndependentExactAndRecovers) {
 }
 
 TEST(ManifoldsMPI, TorusSignsCountsRankIndependenceAndInvariance) {
-  const Manifold T = make_manifold("torus", 10);
+  const ManifoldPtr T_ptr = make_manifold("torus", 10);
+  const Manifold& T = *T_ptr;
   const std::vector<Isometry> gens = generators_for_spec("Signs", 10);
   const int expect[] = {56, 176, 396};
   for (int n2 = 2; n2 <= 4; ++n2) {
@@ -187,9 +188,10 @@ TEST(ManifoldsMPI, SlepcNullSpaceMatchesDense) {
                         {"torus", 3, "Hyperoct", 9}};
   double worst = 0;
   for (const Case& c : cases) {
-    const Manifold M = make_manifold(c.manifold, c.dim);
+    const ManifoldPtr M_ptr = make_manifold(c.manifold, c.dim);
+    const Manifold& M = *M_ptr;
     const std::vector<Isometry> gens = generators_for_spec(c.group, c.dim);
-    const Eigenspace e = eigenspace_of(M, c.label);
+    const Eigenspace e = M.eigenspace_of(c.label);
     const SpaceInvariants dense = invariant_space(M, e, gens, std::size_t(-1), 1e-8, {});
     const NullSpaceSolver slepc = [](const EigenspaceAction& a, int* k) {
       std::vector<double> V;

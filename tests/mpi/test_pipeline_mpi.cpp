@@ -76,7 +76,8 @@ TEST(PipelineMPI, BasisFromRefusesAnotherGroupCutoffOrManifold) {
   const std::string path = scratch("reuse_bad_model.h5");
   ASSERT_EQ(write_model(PETSC_COMM_WORLD, m, path), 0);
   // The check itself names what differs.
-  const Manifold S2 = make_manifold("s2", 3);
+  const ManifoldPtr S2_ptr = make_manifold("s2", 3);
+  const Manifold& S2 = *S2_ptr;
   std::vector<Eigenspace> spaces10, spaces12;
   Cutoff c10, c12;
   c10.lmax = 10;
@@ -86,7 +87,8 @@ TEST(PipelineMPI, BasisFromRefusesAnotherGroupCutoffOrManifold) {
   EXPECT_EQ(basis_reuse_mismatch(m, S2, generators_for_spec("Oh", 3), spaces10), "");
   EXPECT_NE(basis_reuse_mismatch(m, S2, generators_for_spec("Ih", 3), spaces10).find("the group"), std::string::npos);
   EXPECT_NE(basis_reuse_mismatch(m, S2, generators_for_spec("Oh", 3), spaces12).find("the cutoff"), std::string::npos);
-  const Manifold S3 = make_manifold("sphere", 4);
+  const ManifoldPtr S3_ptr = make_manifold("sphere", 4);
+  const Manifold& S3 = *S3_ptr;
   EXPECT_NE(basis_reuse_mismatch(m, S3, {}, spaces10).find("the manifold"), std::string::npos);
   // And the pipeline refuses (agreed on every rank).
   for (const auto& [group, lmax] : {std::pair<std::string, int>{"Ih", 10}, {"Oh", 12}, {"D4", 10}}) {

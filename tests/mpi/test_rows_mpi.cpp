@@ -81,7 +81,8 @@ std::string write_rows_file(const std::string& name, long long n, bool single) {
 TEST(RowsMPI, BlocksDoNotChangeTheRows) {
   const long long n = 1001;
   const std::string path = write_rows_file("rows.h5", n, false);
-  const Manifold S2 = make_manifold("s2", 3);
+  const ManifoldPtr S2_ptr = make_manifold("s2", 3);
+  const Manifold& S2 = *S2_ptr;
   for (PetscInt block : {1, 7, 64, 5000}) {
     std::unique_ptr<RowSource> src;
     ASSERT_EQ(open_row_source(PETSC_COMM_WORLD, path, {"-data", ValuesNeed::Required, &S2}, &src), 0);
@@ -102,7 +103,7 @@ TEST(RowsMPI, BlocksDoNotChangeTheRows) {
         const long long gi = b.offset + i;
         double x[3];
         synthetic_point(kSeed, gi, x);
-        project_to_manifold(S2, x);
+        S2.project(x);
         for (int k = 0; k < 3; ++k) dev = std::max(dev, std::fabs(b.points[3 * i + k] - x[k]));
         dev = std::max(dev, std::fabs(b.values[2 * i] - double(gi)) + std::fabs(b.values[2 * i + 1] + double(gi)));
         dev = std::max(dev, std::fabs(b.weights[i] - weight_of(gi)));
@@ -124,7 +125,8 @@ TEST(RowsMPI, BlocksDoNotChangeTheRows) {
 TEST(RowsMPI, Float32PointsAreRenormalizedInDouble) {
   const long long n = 3000;
   const std::string f32 = write_rows_file("f32.h5", n, true);
-  const Manifold S2 = make_manifold("s2", 3);
+  const ManifoldPtr S2_ptr = make_manifold("s2", 3);
+  const Manifold& S2 = *S2_ptr;
   LocalData d;
   ASSERT_EQ(test::read_rows(f32, "-points", ValuesNeed::None, S2, &d), 0);
   // The reference: the float32 coordinates, renormalized in double precision here.
@@ -190,7 +192,8 @@ TEST(RowsMPI, FillValueOnOneRankFailsEveryRank) {
   ASSERT_EQ(wr.write_rows("points", b, c, p.data()), 0);
   ASSERT_EQ(wr.write_rows("values", b, c, v.data()), 0);
   ASSERT_EQ(wr.commit(), 0);
-  const Manifold S2 = make_manifold("s2", 3);
+  const ManifoldPtr S2_ptr = make_manifold("s2", 3);
+  const Manifold& S2 = *S2_ptr;
   LocalData d;
   PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
   const PetscErrorCode err = test::read_rows(path, "-data", ValuesNeed::Required, S2, &d);
@@ -216,7 +219,7 @@ TEST(RowsMPI, EvalRmseIsWeightedLikeTraining) {
   ASSERT_EQ(train_model(PETSC_COMM_WORLD, o, &m, &rep), 0);
 
   const long long n = 500;
-  const SyntheticTarget target(make_manifold("s2", 3), *enumerate_isometries(c.generators, 100, false));
+  const SyntheticTarget target(*make_manifold("s2", 3), *enumerate_isometries(c.generators, 100, 0.0));
   PetscInt b, cnt;
   row_block(PETSC_COMM_WORLD, n, &b, &cnt);
   std::vector<double> p(3 * cnt), v(cnt), w(cnt), pd, vd;
@@ -252,7 +255,8 @@ TEST(RowsMPI, EvalRmseIsWeightedLikeTraining) {
     ASSERT_EQ(wd.write_rows("values", PetscInt(bd), PetscInt(nd_local), vd.data()), 0);
     ASSERT_EQ(wd.commit(), 0);
   }
-  const Manifold S2 = make_manifold("s2", 3);
+  const ManifoldPtr S2_ptr = make_manifold("s2", 3);
+  const Manifold& S2 = *S2_ptr;
   LocalData d, dd;
   ASSERT_EQ(test::read_rows(weighted, "-data", ValuesNeed::Required, S2, &d), 0);
   ASSERT_EQ(test::read_rows(duplicated, "-data", ValuesNeed::Required, S2, &dd), 0);

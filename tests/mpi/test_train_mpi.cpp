@@ -93,7 +93,7 @@ TEST(TrainMPI, ExactInvarianceForGeneratorsAndRandomWords) {
     for (EstimatorKind est : {EstimatorKind::Ridge, EstimatorKind::Spectral}) {
       const Model m = train(PETSC_COMM_WORLD, data, group, 20, est);
       LocalData d;
-      ASSERT_EQ(test::read_rows(data, "-data", ValuesNeed::Required, make_manifold("s2", 3), &d), 0);
+      ASSERT_EQ(test::read_rows(data, "-data", ValuesNeed::Required, *make_manifold("s2", 3), &d), 0);
       EvalReport r;
       ASSERT_EQ(evaluate_model(PETSC_COMM_WORLD, m, d, 8000, 16, 6, &r), 0);
       EXPECT_GT(r.max_abs_f, 1e-3) << group;
@@ -110,7 +110,7 @@ TEST(TrainMPI, RecoversKnownTargetAtNoiseLimit) {
   const std::string test_f = make_data("rec_test.h5", "Oh", 20000, sigma, 32);
   const Model m = train(PETSC_COMM_WORLD, train_f, "Oh", 24);
   LocalData d;
-  ASSERT_EQ(test::read_rows(test_f, "-data", ValuesNeed::Required, make_manifold("s2", 3), &d), 0);
+  ASSERT_EQ(test::read_rows(test_f, "-data", ValuesNeed::Required, *make_manifold("s2", 3), &d), 0);
   EvalReport r;
   ASSERT_EQ(evaluate_model(PETSC_COMM_WORLD, m, d, 1000, 4, 6, &r), 0);
   const double limit = sigma * std::sqrt(double(m.basis.dinv()) / double(n));
@@ -159,7 +159,7 @@ TEST(TrainMPI, SeveralTargetsAndWeights) {
   const Model mw = train(PETSC_COMM_WORLD, weighted, "D3", 12);
   ASSERT_EQ(m.ntargets, 2);
   LocalData d;
-  ASSERT_EQ(test::read_rows(plain, "-data", ValuesNeed::Required, make_manifold("s2", 3), &d), 0);
+  ASSERT_EQ(test::read_rows(plain, "-data", ValuesNeed::Required, *make_manifold("s2", 3), &d), 0);
   std::vector<double> f, fw;
   predict_points(m, d.points.data(), d.count, &f);
   predict_points(mw, d.points.data(), d.count, &fw);

@@ -6,15 +6,17 @@
 #include <stdexcept>
 #include <string>
 
+#include "specavg/basis/isometry.hpp"
+#include "specavg/basis/torus_fourier.hpp"
 #include "specavg/group/coordinate_groups.hpp"
-#include "specavg/group/isometry.hpp"
+#include "specavg/group/point_group.hpp"
 
 using namespace specavg;
 
 namespace {
 
 std::size_t order_of(const std::string& spec, int dim, bool torus = false, std::size_t cap = 100000) {
-  auto elems = enumerate_isometries(generators_for_spec(spec, dim), cap, torus);
+  auto elems = enumerate_isometries(generators_for_spec(spec, dim), cap, torus ? 2.0 : 0.0);
   EXPECT_TRUE(elems.has_value()) << spec << " d=" << dim;
   return elems ? elems->size() : 0;
 }
@@ -197,7 +199,7 @@ TEST(Isometry, TorusWrap) {
 
 TEST(Isometry, TorusClosureWithShifts) {
   auto order = [](const std::vector<Isometry>& gens) {
-    auto e = enumerate_isometries(gens, 10000, /*torus=*/true);
+    auto e = enumerate_isometries(gens, 10000, /*period=*/2.0);
     EXPECT_TRUE(e.has_value());
     return e ? e->size() : 0;
   };
@@ -216,37 +218,37 @@ TEST(Isometry, TorusClosureWithShifts) {
   s.t[0] = 0.5;
   gens.push_back(s);
   EXPECT_EQ(order(gens), 32u);
-  const auto elems = enumerate_isometries(gens, 100, true);
+  const auto elems = enumerate_isometries(gens, 100, 2.0);
   ASSERT_TRUE(elems.has_value());
   for (const Isometry& e : *elems)
     for (double v : e.t) EXPECT_TRUE(v >= -1.0 && v < 1.0);
   // An irrational shift generates an infinite group: the cap is hit.
-  EXPECT_FALSE(enumerate_isometries({shift1(std::sqrt(2.0) - 1.0)}, 500, true).has_value());
+  EXPECT_FALSE(enumerate_isometries({shift1(std::sqrt(2.0) - 1.0)}, 500, 2.0).has_value());
 }
 
 TEST(Isometry, EnumerationEdgeCases) {
-  auto none = enumerate_isometries({}, 10, false);
+  auto none = enumerate_isometries({}, 10, 0.0);
   ASSERT_TRUE(none.has_value());
   ASSERT_EQ(none->size(), 1u);
   EXPECT_EQ((*none)[0].dim, 0);
-  EXPECT_FALSE(enumerate_isometries(generators_for_spec("Sym", 6), 100, false).has_value());
-  EXPECT_FALSE(enumerate_isometries({}, 0, false).has_value());
+  EXPECT_FALSE(enumerate_isometries(generators_for_spec("Sym", 6), 100, 0.0).has_value());
+  EXPECT_FALSE(enumerate_isometries({}, 0, 0.0).has_value());
   // A rotation by 0.3 rad of the plane has infinite order.
   Isometry r = isometry_identity(2);
   r.P = {std::cos(0.3), -std::sin(0.3), std::sin(0.3), std::cos(0.3)};
-  EXPECT_FALSE(enumerate_isometries({r}, 1000, false).has_value());
+  EXPECT_FALSE(enumerate_isometries({r}, 1000, 0.0).has_value());
   Isometry nan = isometry_identity(2);
   nan.P[1] = std::nan("");
-  EXPECT_FALSE(enumerate_isometries({nan}, 1000, false).has_value());
+  EXPECT_FALSE(enumerate_isometries({nan}, 1000, 0.0).has_value());
   Isometry grow = isometry_identity(1);
   grow.P[0] = 2.0;
-  EXPECT_FALSE(enumerate_isometries({grow}, 1000, false).has_value());
-  EXPECT_THROW(enumerate_isometries({isometry_identity(2), isometry_identity(3)}, 10, false), std::invalid_argument);
+  EXPECT_FALSE(enumerate_isometries({grow}, 1000, 0.0).has_value());
+  EXPECT_THROW(enumerate_isometries({isometry_identity(2), isometry_identity(3)}, 10, 0.0), std::invalid_argument);
   // Rotations by 2π/7 (inexact entries) close to 7 elements.
   Isometry r7 = isometry_identity(2);
   const double a = 2.0 * std::acos(-1.0) / 7.0;
   r7.P = {std::cos(a), -std::sin(a), std::sin(a), std::cos(a)};
-  EXPECT_EQ(enumerate_isometries({r7}, 1000, false)->size(), 7u);
+  EXPECT_EQ(enumerate_isometries({r7}, 1000, 0.0)->size(), 7u);
 }
 
 TEST(Isometry, Validation) {

@@ -17,7 +17,7 @@
 #include "specavg/estimate/kernel.hpp"
 #include "specavg/estimate/synthetic_target.hpp"
 #include "specavg/group/coordinate_groups.hpp"
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/isometry.hpp"
 #include "specavg/util/counter_rng.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
@@ -27,8 +27,8 @@ namespace {
 constexpr double kPi = 3.141592653589793;
 
 std::vector<double> random_points(const Manifold& M, std::size_t n, unsigned long long seed) {
-  std::vector<double> x(std::size_t(M.dim) * n);
-  for (std::size_t i = 0; i < n; ++i) synthetic_manifold_point(M, seed, i, &x[std::size_t(M.dim) * i]);
+  std::vector<double> x(std::size_t(M.dim()) * n);
+  for (std::size_t i = 0; i < n; ++i) synthetic_manifold_point(M, seed, i, &x[std::size_t(M.dim()) * i]);
   return x;
 }
 
@@ -43,8 +43,9 @@ Kernel kernel(const Manifold& M, KernelKind kind, double width) {
 template <class Weight>
 std::vector<double> eigen_sum(const Manifold& M, const Cutoff& cut, const std::vector<double>& x,
                               const std::vector<double>& y, Weight w) {
-  const EigenBasis B(M, eigenspaces_within(M, cut));
-  const std::size_t n = x.size() / std::size_t(M.dim);
+  const auto Bp = M.eigenbasis(eigenspaces_within(M, cut));
+  const EigenBasis& B = *Bp;
+  const std::size_t n = x.size() / std::size_t(M.dim());
   std::vector<double> px(n * B.size()), py(n * B.size()), k(n, 0.0);
   B.evaluate(x.data(), n, px.data(), n);
   B.evaluate(y.data(), n, py.data(), n);
@@ -61,7 +62,7 @@ std::vector<double> eigen_sum(const Manifold& M, const Cutoff& cut, const std::v
 // max_i |K(x_i, y_i) − ref_i| / |ref_i|.
 double max_rel_error(const Kernel& K, const std::vector<double>& x, const std::vector<double>& y,
                      const std::vector<double>& ref) {
-  const std::size_t d = std::size_t(K.manifold().dim);
+  const std::size_t d = std::size_t(K.manifold().dim());
   double err = 0;
   for (std::size_t i = 0; i < ref.size(); ++i)
     err = std::max(err, std::fabs(K(&x[i * d], &y[i * d]) - ref[i]) / std::fabs(ref[i]));
@@ -93,7 +94,8 @@ TEST(Kernels, HeatMatchesEigenfunctionSum) {
                         {"torus", 3, 0.1, lambda_max(40 * kPi * kPi)},
                         {"torus", 1, 0.05, lambda_max(120 * kPi * kPi)}};
   for (const Case& c : cases) {
-    const Manifold M = make_manifold(c.manifold, c.dim);
+    const ManifoldPtr M_ptr = make_manifold(c.manifold, c.dim);
+    const Manifold& M = *M_ptr;
     const Kernel K = kernel(M, KernelKind::Heat, c.t);
     EXPECT_GT(K.terms(), 0);
     const std::vector<double> x = random_points(M, 8, 101), y = random_points(M, 8, 102);
@@ -109,7 +111,8 @@ TEST(Kernels, HeatMatchesEigenfunctionSum) {
 TEST(Kernels, SobolevMatchesTruncatedEigenfunctionSum) {
   for (const auto& [name, dim, s] :
        {std::tuple<const char*, int, double>{"s2", 3, 1.5}, {"s2", 3, 3.0}, {"sphere", 4, 2.0}}) {
-    const Manifold M = make_manifold(name, dim);
+    const ManifoldPtr M_ptr = make_manifold(name, dim);
+    const Manifold& M = *M_ptr;
     const Kernel K = kernel(M, KernelKind::Sobolev, s);
     EXPECT_EQ(K.terms(), kSobolevDegree);
     const std::vector<double> x = random_points(M, 6, 111), y = random_points(M, 6, 112);
@@ -121,7 +124,8 @@ TEST(Kernels, SobolevMatchesTruncatedEigenfunctionSum) {
 
 TEST(Kernels, ClosedFormsVonMisesFisherAndProductVonMises) {
   for (int d : {3, 5, 10}) {
-    const Manifold M = make_manifold(d == 3 ? "s2" : "sphere", d);
+    const ManifoldPtr M_ptr = make_manifold(d == 3 ? "s2" : "sphere", d);
+    const Manifold& M = *M_ptr;
     for (double kappa : {0.5, 10.0, 80.0}) {
       const Kernel K = kernel(M, KernelKind::VonMisesFisher, kappa);
       const std::vector<double> x = random_points(M, 20, 121), y = random_points(M, 20, 122);
@@ -135,7 +139,8 @@ TEST(Kernels, ClosedFormsVonMisesFisherAndProductVonMises) {
     }
   }
   for (int d : {1, 3, 10}) {
-    const Manifold M = make_manifold("torus", d);
+    const ManifoldPtr M_ptr = make_manifold("torus", d);
+    const Manifold& M = *M_ptr;
     for (double eta : {0.3, 1.0, 5.0}) {
       const Kernel K = kernel(M, KernelKind::ProductVonMises, eta);
       const std::vector<double> x = random_points(M, 20, 123), y = random_points(M, 20, 124);
@@ -164,14 +169,14 @@ Isometry random_orthogonal(int d, std::uint64_t seed) {
 double invariance_error(const Kernel& K, const std::vector<Isometry>& gs, const std::vector<double>& x,
                         const std::vector<double>& y) {
   const Manifold& M = K.manifold();
-  const std::size_t d = std::size_t(M.dim), n = x.size() / d;
+  const std::size_t d = std::size_t(M.dim()), n = x.size() / d;
   const double scale = K(&x[0], &x[0]);
   double err = 0;
   std::vector<double> gx(d), gy(d);
   for (const Isometry& g : gs)
     for (std::size_t i = 0; i < n; ++i) {
-      map_point(M, g, &x[i * d], gx.data());
-      map_point(M, g, &y[i * d], gy.data());
+      M.map_point(g, &x[i * d], gx.data());
+      M.map_point(g, &y[i * d], gy.data());
       err = std::max(err, std::fabs(K(gx.data(), gy.data()) - K(&x[i * d], &y[i * d])) / scale);
     }
   return err;
@@ -179,7 +184,8 @@ double invariance_error(const Kernel& K, const std::vector<Isometry>& gs, const 
 
 TEST(Kernels, InvariantUnderIsometries) {
   {  // S^4: Sym and Signs generators, a word in them, and random orthogonal matrices.
-    const Manifold M = make_manifold("sphere", 5);
+    const ManifoldPtr M_ptr = make_manifold("sphere", 5);
+    const Manifold& M = *M_ptr;
     std::vector<Isometry> gs = generators_for_spec("Sym,Signs", 5);
     ASSERT_GE(gs.size(), 3u);
     gs.push_back(isometry_compose(gs[0], isometry_compose(gs[1], gs.back())));
@@ -192,7 +198,8 @@ TEST(Kernels, InvariantUnderIsometries) {
       EXPECT_LE(invariance_error(kernel(M, kind, w), gs, x, y), 1e-12) << kernel_name(kind);
   }
   {  // S²: the icosahedral generators and a random rotation.
-    const Manifold M = make_manifold("s2", 3);
+    const ManifoldPtr M_ptr = make_manifold("s2", 3);
+    const Manifold& M = *M_ptr;
     std::vector<Isometry> gs = generators_for_spec("Ih", 3);
     gs.push_back(random_orthogonal(3, 9));
     const std::vector<double> x = random_points(M, 10, 133), y = random_points(M, 10, 134);
@@ -202,7 +209,8 @@ TEST(Kernels, InvariantUnderIsometries) {
       EXPECT_LE(invariance_error(kernel(M, kind, w), gs, x, y), 1e-12) << kernel_name(kind);
   }
   {  // T^3: Signs, Sym and shifts (wrapped by map_point).
-    const Manifold M = make_manifold("torus", 3);
+    const ManifoldPtr M_ptr = make_manifold("torus", 3);
+    const Manifold& M = *M_ptr;
     std::vector<Isometry> gs = generators_for_spec("Signs,Sym", 3);
     Isometry shift = isometry_identity(3);
     shift.t = {0.3, -0.7, 0.45};
@@ -238,7 +246,8 @@ TEST(Kernels, GramMatricesArePositiveSemidefinite) {
                         {"torus", 3, KernelKind::Heat, 0.5}};
   const std::size_t n = 60;
   for (const Case& c : cases) {
-    const Manifold M = make_manifold(c.manifold, c.dim);
+    const ManifoldPtr M_ptr = make_manifold(c.manifold, c.dim);
+    const Manifold& M = *M_ptr;
     const Kernel K = kernel(M, c.kind, c.width);
     const std::vector<double> x = random_points(M, n, 141);
     std::vector<double> G(n * n), w;
@@ -268,7 +277,8 @@ TEST(Kernels, BlockScaleAccumulateAndLeadingDimension) {
   const std::size_t nx = 7, ny = 5, ldo = 9;
   const double sentinel = -12345.0;
   for (const Case& c : cases) {
-    const Manifold M = make_manifold(c.manifold, c.dim);
+    const ManifoldPtr M_ptr = make_manifold(c.manifold, c.dim);
+    const Manifold& M = *M_ptr;
     const Kernel K = kernel(M, c.kind, c.width);
     const std::size_t d = std::size_t(c.dim);
     const std::vector<double> x1 = random_points(M, nx, 151), x2 = random_points(M, nx, 152),
@@ -305,7 +315,9 @@ std::string message_of(const std::function<void()>& f) {
 }
 
 TEST(Kernels, BadInputThrows) {
-  const Manifold S2 = make_manifold("s2", 3), S4 = make_manifold("sphere", 5), T3 = make_manifold("torus", 3);
+  const ManifoldPtr S2_ptr = make_manifold("s2", 3), S4_ptr = make_manifold("sphere", 5),
+                    T3_ptr = make_manifold("torus", 3);
+  const Manifold &S2 = *S2_ptr, &S4 = *S4_ptr, &T3 = *T3_ptr;
   EXPECT_THROW(kernel(T3, KernelKind::VonMisesFisher, 1.0), std::invalid_argument);
   EXPECT_THROW(kernel(S2, KernelKind::ProductVonMises, 1.0), std::invalid_argument);
   EXPECT_THROW(kernel(S4, KernelKind::ProductVonMises, 1.0), std::invalid_argument);

@@ -76,9 +76,10 @@ TEST(ManifoldInvariants, MonomialRouteMatchesDense) {
   };
   for (const Case& c : {Case{"sphere", 6, "Sym", 4}, Case{"sphere", 5, "Hyperoct", 6}, Case{"sphere", 4, "Cyc", 5},
                         Case{"s2", 3, "Oh", 12}, Case{"sphere", 10, "Alt", 4}, Case{"sphere", 7, "Dih,Signs", 4}}) {
-    const Manifold M = make_manifold(c.manifold, c.dim);
+    const ManifoldPtr M_ptr = make_manifold(c.manifold, c.dim);
+    const Manifold& M = *M_ptr;
     const auto gens = generators_for_spec(c.group, c.dim);
-    const Eigenspace e = eigenspace_of(M, c.degree);
+    const Eigenspace e = M.eigenspace_of(c.degree);
     const SpaceInvariants dense = invariant_space(M, e, gens, std::size_t(-1), 1e-8, {}, MonomialRoute::Never);
     const SpaceInvariants mono = invariant_space(M, e, gens, 0, 1e-8, {}, MonomialRoute::Always);
     EXPECT_EQ(mono.method, "monomial");
@@ -91,7 +92,8 @@ TEST(ManifoldInvariants, MonomialRouteMatchesDense) {
 }
 
 TEST(ManifoldInvariants, DenseSphereCountsMatchClosedForm) {
-  const Manifold M = make_manifold("sphere", 10);
+  const ManifoldPtr M_ptr = make_manifold("sphere", 10);
+  const Manifold& M = *M_ptr;
   Cutoff c;
   c.lmax = 4;
   const InvariantBasis b = build_invariant_basis(M, c, generators_for_spec("Sym", 10));
@@ -100,7 +102,8 @@ TEST(ManifoldInvariants, DenseSphereCountsMatchClosedForm) {
 }
 
 TEST(ManifoldInvariants, TorusSignsCountsAndShells) {
-  const Manifold T = make_manifold("torus", 10);
+  const ManifoldPtr T_ptr = make_manifold("torus", 10);
+  const Manifold& T = *T_ptr;
   const auto gens = generators_for_spec("Signs", 10);
   const int expect[] = {56, 176, 396};
   for (int n = 2; n <= 4; ++n) {
@@ -116,8 +119,8 @@ TEST(ManifoldInvariants, TorusSignsCountsAndShells) {
 TEST(ManifoldInvariants, Cutoffs) {
   Cutoff nb;
   nb.nbasis = 625;
-  EXPECT_EQ(eigenspaces_within(make_manifold("s2", 3), nb).size(), 25u);  // = lmax 24
-  const auto t = eigenspaces_within(make_manifold("torus", 10), [] {
+  EXPECT_EQ(eigenspaces_within(*make_manifold("s2", 3), nb).size(), 25u);  // = lmax 24
+  const auto t = eigenspaces_within(*make_manifold("torus", 10), [] {
     Cutoff c;
     c.lambda_max = 4 * kPi * kPi;
     return c;
@@ -127,33 +130,34 @@ TEST(ManifoldInvariants, Cutoffs) {
   for (int n = 0; n < 5; ++n) EXPECT_EQ(t[n].m, mult[n]);
   Cutoff n200;
   n200.nbasis = 200;
-  EXPECT_EQ(eigenspaces_within(make_manifold("torus", 10), n200).size(), 3u);  // 1 + 20 + 180 = 201
+  EXPECT_EQ(eigenspaces_within(*make_manifold("torus", 10), n200).size(), 3u);  // 1 + 20 + 180 = 201
   Cutoff lm;
   lm.lambda_max = 48;  // S^9: λ = k(k+8) = 0, 9, 20, 33, 48
-  EXPECT_EQ(eigenspaces_within(make_manifold("sphere", 10), lm).size(), 5u);
+  EXPECT_EQ(eigenspaces_within(*make_manifold("sphere", 10), lm).size(), 5u);
   Cutoff l3;
   l3.lmax = 3;
-  EXPECT_THROW(eigenspaces_within(make_manifold("torus", 3), l3), std::invalid_argument);
-  EXPECT_THROW(make_manifold("s2", 4), std::invalid_argument);
-  EXPECT_THROW(make_manifold("ball", 3), std::invalid_argument);
+  EXPECT_THROW(eigenspaces_within(*make_manifold("torus", 3), l3), std::invalid_argument);
+  EXPECT_THROW(*make_manifold("s2", 4), std::invalid_argument);
+  EXPECT_THROW(*make_manifold("ball", 3), std::invalid_argument);
   // d = 3 torus: shell 7 is empty (not a sum of three squares) and skipped.
   Cutoff l8;
   l8.lambda_max = 8 * kPi * kPi;
-  for (const Eigenspace& e : eigenspaces_within(make_manifold("torus", 3), l8)) EXPECT_NE(e.label, 7);
+  for (const Eigenspace& e : eigenspaces_within(*make_manifold("torus", 3), l8)) EXPECT_NE(e.label, 7);
 }
 
 TEST(ManifoldInvariants, DefectsAndMaps) {
-  const Manifold T = make_manifold("torus", 2), S = make_manifold("sphere", 2);
+  const ManifoldPtr T_ptr = make_manifold("torus", 2), S_ptr = make_manifold("sphere", 2);
+  const Manifold &T = *T_ptr, &S = *S_ptr;
   const double in[2] = {0.9, -1.0}, out[2] = {1.2, 0.0};
-  EXPECT_EQ(manifold_defect(T, in), 0.0);
-  EXPECT_NEAR(manifold_defect(T, out), 0.2, 1e-15);
+  EXPECT_EQ(T.defect(in), 0.0);
+  EXPECT_NEAR(T.defect(out), 0.2, 1e-15);
   Isometry g = isometry_identity(2);
   g.t = {0.3, 0.0};
   double y[2];
-  map_point(T, g, in, y);
+  T.map_point(g, in, y);
   EXPECT_NEAR(y[0], -0.8, 1e-15);  // 1.2 wraps to −0.8
   const double u[2] = {0.6, 0.8};
-  EXPECT_NEAR(manifold_defect(S, u), 0.0, 1e-15);
+  EXPECT_NEAR(S.defect(u), 0.0, 1e-15);
 }
 
 }  // namespace

@@ -16,12 +16,18 @@
 #include <cstdint>
 #include <vector>
 
-#include "specavg/group/eigenspace_action.hpp"
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/eigenspace_action.hpp"
+#include "specavg/basis/isometry.hpp"
 
 namespace specavg {
 
 std::size_t torus_multiplicity(int dim, int n);
+
+// The representative of v modulo 2 in [−1, 1) (exact for any finite v; torus_wrap(1) = −1;
+// NaN for non-finite v).
+inline double torus_wrap(double v) {
+  return wrap_periodic(v, 2.0);
+}
 
 struct TorusMode {
   std::vector<int> kappa;  // d non-negative frequencies

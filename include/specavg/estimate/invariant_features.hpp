@@ -2,11 +2,13 @@
 // Block evaluation of the invariant features ψ(x) = (Q_λᵀ φ_λ(x))_λ and of predictions.
 // Not thread-safe (owns workspaces); create one per thread.
 //
-// Only the eigenspaces carrying invariants are used (spheres evaluate every degree up to
-// the highest such one, as the recurrences need them). Where Q_λ has rows that are
-// exactly zero (basis functions outside the invariant support, e.g. sine products under
-// sign flips), only the supported columns of φ_λ enter the product; on the torus only
-// those modes are evaluated at all.
+// Only the eigenspaces carrying invariants are used (where the basis comes from a
+// recurrence, e.g. spheres, every label up to the highest such one is evaluated). Where Q_λ
+// has rows that are exactly zero (basis functions outside the invariant support, e.g. sine
+// products under sign flips), only the supported columns of φ_λ enter the product; where
+// the manifold evaluates functions separately (Manifold::partial_evaluation(), the torus)
+// only those functions are evaluated at all.
+#include <memory>
 #include <vector>
 
 #include "specavg/basis/eigen_basis.hpp"
@@ -18,7 +20,7 @@ class InvariantFeatures {
  public:
   explicit InvariantFeatures(const InvariantBasis& basis);
   int dinv() const { return dinv_; }
-  int dim() const { return basis_.manifold.dim; }
+  int dim() const { return basis_.manifold->dim(); }
   // psi: nb × dinv, column-major with ld = nb. Points row-major nb × dim on the manifold.
   void evaluate(const double* x, std::size_t nb, double* psi);
   // Floating-point operations of one evaluate() call per point (for rate reports).
@@ -32,15 +34,15 @@ class InvariantFeatures {
     int m = 0, k = 0;           // rows used (support size) and features
     std::vector<int> support;   // empty: all m rows of Q
     std::vector<double> Q;      // m × k, column-major (support rows only)
-    int shell = -1;             // torus: index into shells_ (its support modes are evaluated directly)
+    int partial = -1;           // index into partial_ (its support functions are evaluated directly)
     std::vector<int> single;    // when every column of Q has one non-zero: its row, and
     std::vector<double> scale;  // its value (ψ_j = scale_j · φ_row), no product needed
   };
   const InvariantBasis& basis_;
-  EigenBasis eval_;
+  std::unique_ptr<EigenBasis> eval_;
   int dinv_ = 0;
   std::vector<Block> blocks_;
-  std::vector<TorusShell> shells_;
+  std::vector<std::unique_ptr<EigenBasis>> partial_;  // one eigenspace each
   std::size_t values_ = 0;  // basis values per point
   std::vector<double> phi_, gather_;
 };

@@ -13,7 +13,7 @@
 
 #include "specavg/basis/manifold.hpp"
 #include "specavg/estimate/kernel.hpp"
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/isometry.hpp"
 
 namespace specavg {
 

@@ -15,12 +15,12 @@
 #include "specavg/estimate/krr_model.hpp"
 #include "specavg/estimate/model_selection.hpp"
 #include "specavg/group/invariant_basis.hpp"
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/isometry.hpp"
 
 namespace specavg {
 
 struct InvariantBasis {
-  Manifold manifold;
+  ManifoldPtr manifold;
   std::string cutoff;                   // e.g. "lmax 24", as given
   std::vector<SpaceInvariants> spaces;  // every eigenspace within the cutoff, λ ascending
   int dinv() const;
@@ -88,7 +88,7 @@ struct Model {
   SelectionResult selection;     // -select: the criterion curve and the choice per target
   ModelUncertainty uncertainty;  // empty when not computed (see -uncertainty)
   Provenance prov;
-  const Manifold& manifold() const { return basis.manifold; }
+  const Manifold& manifold() const { return *basis.manifold; }
 };
 
 }  // namespace specavg

@@ -2,17 +2,16 @@
 // Exactly G-invariant test functions and sampling for synthetic data (plain C++).
 //
 // Targets (`synth -target`):
-//   bumps     group average of three von Mises–Fisher bumps (spheres:
-//             exp(κ(μ·g x − 1)); torus: exp(κ(Σ_i cos π((g x)_i − μ_i) − d)/d)),
-//             κ = (8, 5, 3), a = (1, −0.8, 0.6). Needs the enumerated group.
-//   powersum  symmetric in the coordinates (Sym, Alt, Cyc, Dih): spheres, with u = √d x
-//             and p_j = (1/d) Σ u_i^j: p_3 + (p_4 − 3)/2 + p_3²/4 (a degree-6 polynomial);
-//             torus, with c_i = cos πx_i, s_i = sin πx_i: mean(s) + mean(c)² + mean(s∘c)/2.
-//   even      invariant under signed permutations (Hyperoct, Signs, Sym, ...): spheres
-//             (p_4 − 3)/2 + (p_6 − 15)/10 + (p_4 − 3)²/8 in the even power sums (degree 8);
-//             torus mean(c) + mean(c)² + mean(c∘c∘c)/2.
+//   bumps     group average of three bumps of the manifold (Manifold::bump: von Mises–Fisher
+//             on spheres, product von Mises on the torus) with sharpness κ = (8, 5, 3) and
+//             amplitudes a = (1, −0.8, 0.6). Needs the enumerated group.
+//   powersum  symmetric in the coordinates (Sym, Alt, Cyc, Dih), defined by the manifold.
+//   even      invariant under signed permutations (Hyperoct, Signs, Sym, ...), defined by
+//             the manifold.
 //   paper     f*(x) = (1/d) Σ_i i·x_i² (i = 1..d), the experiment of Soleymani et al.
 //             (ICML 2025) on T^d; invariant under sign flips only.
+// (Manifold::closed_form_target; the formulas are in basis/sphere_manifold.hpp and
+// basis/torus_manifold.hpp.)
 // No target but `bumps` enumerates the group. make_target() checks numerically that the
 // chosen target is invariant under every generator.
 #include <memory>
@@ -20,7 +19,8 @@
 #include <vector>
 
 #include "specavg/basis/manifold.hpp"
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/isometry.hpp"
+#include "specavg/group/point_group.hpp"
 
 namespace specavg {
 
@@ -38,14 +38,13 @@ class SyntheticTarget final : public TargetFunction {
   double operator()(const double* x) const override;
 
  private:
-  Manifold M_;
-  std::vector<Isometry> elements_;
-  std::vector<double> centres_;  // per element and bump: gᵀμ_b on spheres, μ_b on the torus
+  ManifoldPtr M_;
+  std::vector<double> centres_;  // per element g and bump b: g⁻¹μ_b
   double inv_order_;
 };
 
-// The target `name` ("auto" picks powersum, even, paper, then bumps: the first invariant
-// under every generator). Throws std::invalid_argument with the reason (unknown name,
+// The target `name` ("auto" picks the first of Manifold::auto_targets() invariant under
+// every generator, else bumps). Throws std::invalid_argument with the reason (unknown name,
 // target not invariant under generator j, group too large for bumps).
 std::unique_ptr<TargetFunction> make_target(const std::string& name, const Manifold& M,
                                             const std::vector<Isometry>& gens, std::size_t max_group_order,
@@ -54,8 +53,8 @@ std::unique_ptr<TargetFunction> make_target(const std::string& name, const Manif
 // Uniform point on S² and noise for global row i: pure functions of (seed, i), so the
 // data do not depend on how rows are split over ranks.
 void synthetic_point(unsigned long long seed, unsigned long long i, double* x);
-// Uniform point on M (spheres: normalized Gaussian, equal to synthetic_point for d = 3;
-// torus: uniform in [−1, 1)^d).
+// Uniform point on M (Manifold::sample_uniform; on spheres a normalized Gaussian, equal to
+// synthetic_point for d = 3; on the torus uniform in [−1, 1)^d).
 void synthetic_manifold_point(const Manifold& M, unsigned long long seed, unsigned long long i, double* x);
 double synthetic_noise(unsigned long long seed, unsigned long long i);
 

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/isometry.hpp"
 
 namespace specavg {
 

@@ -1,12 +1,11 @@
 #pragma once
 // Invariant subspaces of Laplace–Beltrami eigenspaces under a group given by generators
-// (Spectral Averaging, DESIGN.md §1). Plain C++ (the SLEPc path is parallel/invariant_eps.hpp).
+// (Spectral Averaging). Plain C++ (the SLEPc path is parallel/invariant_eps.hpp).
 //
 // Conventions
-//  * D(g) is defined by φ_λ(g x) = D(g) φ_λ(x) (basis of the manifold's header).
-//    Spheres: D(g)ᵀ = Φ(X)⁺ Φ(g X) by least-squares collocation at N fixed pseudo-random
-//    points X (N = 4 m_λ up to m_λ = 256, then 2 m_λ), applied without forming D(g).
-//    Torus: the exact sparse D(g) of TorusShell::action.
+//  * D(g) is defined by φ_λ(g x) = D(g) φ_λ(x) (basis of the manifold's header); the
+//    manifold provides it (Manifold::eigenspace_action: collocation on spheres, exact
+//    sparse matrices on the torus).
 //  * f = cᵀφ_λ is invariant iff D(g_j)ᵀ c = c for every generator; the invariant subspace
 //    is ker C_λ, C_λ = Σ_j (2I − D_j − D_jᵀ).
 //  * Q (m × k, column-major, ld = m) is a *canonical* orthonormal basis of ker C_λ:
@@ -17,7 +16,7 @@
 //    the invariant subspace's support, e.g. sine products under sign flips) are set to
 //    exactly 0 first, so Q keeps that sparsity. On the torus C is block diagonal over
 //    orbits of modes and the canonical form is taken block by block (E salted by the
-//    block), so Q is block sparse as well.
+//    block), so Q is block sparse as well (any manifold with sparse actions).
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,8 +24,8 @@
 #include <vector>
 
 #include "specavg/basis/manifold.hpp"
-#include "specavg/group/eigenspace_action.hpp"
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/eigenspace_action.hpp"
+#include "specavg/basis/isometry.hpp"
 #include "specavg/group/point_group.hpp"
 
 namespace specavg {
@@ -42,11 +41,6 @@ struct SpaceInvariants {
   double seconds = 0.0;   // time spent computing it (0 when read from a model file)
 };
 
-// The action of the generators on eigenspace e of M (torus: exact sparse; spheres:
-// collocation). Throws std::invalid_argument for generators of the wrong dimension.
-std::unique_ptr<EigenspaceAction> eigenspace_action(const Manifold& M, const Eigenspace& e,
-                                                    const std::vector<Isometry>& gens);
-
 // Orthonormal basis (m × k, column-major) of ker C from the dense symmetric eigensolver;
 // eigenvalues below null_tol · max(1, r) count as zero.
 std::vector<double> null_space_dense(const EigenspaceAction& a, double null_tol, int* k);
@@ -60,15 +54,16 @@ SpaceInvariants finish_invariants(const Eigenspace& e, const EigenspaceAction* a
 SpaceInvariants invariant_space_dense(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
                                       double null_tol = 1e-8);
 
-// General path. Torus actions are sparse, and C is block diagonal over the connected
+// General path, with the action of Manifold::eigenspace_action. When that action is sparse
+// (EigenspaceAction::sparse_rows(), e.g. the torus), C is block diagonal over the connected
 // components of the generators' sparsity pattern (orbits of modes): each component is
-// solved on its own. A block (on spheres: the whole eigenspace) of size ≤ dense_max goes
+// solved on its own. A block (otherwise: the whole eigenspace) of size ≤ dense_max goes
 // to the dense solver, a larger one to `large` (the SLEPc path of parallel/invariant_eps.hpp;
 // may be empty when dense_max is large enough). `method` reports "dense", "slepc" or
 // "trivial"; the residual is measured with the full action.
-// On spheres, when every generator is a signed permutation, eigenspaces above dense_max
-// (or all, with monomial = Always) use the exact monomial route of
-// group/monomial_invariants.hpp instead (no O(m³) work; method "monomial").
+// Where Manifold::supports_monomial_route() and every generator is a signed permutation,
+// eigenspaces above dense_max (or all, with monomial = Always) use the exact monomial route
+// of group/monomial_invariants.hpp instead (no O(m³) work; method "monomial").
 using NullSpaceSolver = std::function<std::vector<double>(const EigenspaceAction& a, int* k)>;
 enum class MonomialRoute { Never, AboveDenseMax, Always };
 SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,

@@ -12,7 +12,7 @@
 
 #include "specavg/basis/manifold.hpp"
 #include "specavg/group/invariant_basis.hpp"
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/isometry.hpp"
 
 namespace specavg {
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "specavg/basis/isometry.hpp"
+
 namespace specavg {
 
 using Mat3 = std::array<double, 9>;
@@ -21,6 +23,7 @@ Mat3 mat3_mul(const Mat3& a, const Mat3& b);  // a·b
 Mat3 mat3_transpose(const Mat3& a);
 void mat3_apply(const Mat3& g, const double* x, double* y);  // y = g x (3-vectors)
 Mat3 rotation_about_axis(double ax, double ay, double az, double angle);
+Isometry isometry_from_mat3(const Mat3& g);  // x → g x on S² (t = 0)
 
 // Generators for a `-group` spec string. Accepted (case-sensitive, Schoenflies):
 //   C1, C<n>, D<n>, C<n>h, C<n>v, D<n>h, D<n>d (n ≥ 1), S<m> (m even), T, Td, Th, O,

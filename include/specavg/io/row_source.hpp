@@ -86,7 +86,7 @@ class RowSource {
 // Collective. Opens `path` with the implementation its content (or, for formats without
 // a signature, its extension) calls for. Missing, empty, truncated and unknown files get
 // one message naming req.role and the path. The source checks the shapes (points n × dim
-// with dim = manifold->dim and n > 0; values n or n × k; weights n) before returning.
+// with dim = manifold->dim() and n > 0; values n or n × k; weights n) before returning.
 PetscErrorCode open_row_source(MPI_Comm comm, const std::string& path, const RowRequest& req,
                                std::unique_ptr<RowSource>* source);
 

@@ -25,7 +25,7 @@
 
 #include <vector>
 
-#include "specavg/group/eigenspace_action.hpp"
+#include "specavg/basis/eigenspace_action.hpp"
 
 namespace specavg {
 

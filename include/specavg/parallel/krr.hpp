@@ -49,7 +49,7 @@ struct KrrReport {
 };
 
 struct KrrSystem {
-  Manifold M;
+  ManifoldPtr M;
   Method method = Method::Krr;
   KernelSpec kernel;
   std::string group_spec;

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "specavg/basis/manifold.hpp"
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/isometry.hpp"
 #include "specavg/parallel/distributed_basis.hpp"
 
 namespace specavg {
@@ -44,7 +44,7 @@ struct ResourceEstimate {
 };
 
 struct EstimateInput {
-  Manifold M;
+  ManifoldPtr M;
   std::vector<Eigenspace> spaces;  // within the cutoff
   std::vector<int> exact_k;        // per space when known (after the basis), else empty
   std::vector<Isometry> gens;

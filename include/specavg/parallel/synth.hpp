@@ -14,7 +14,7 @@
 
 #include "specavg/basis/manifold.hpp"
 #include "specavg/estimate/synthetic_target.hpp"
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/isometry.hpp"
 #include "specavg/io/row_source.hpp"
 #include "specavg/parallel/dataset.hpp"
 
@@ -24,7 +24,7 @@ struct SynthConfig {
   long long n = 10000;
   double noise = 0.1;
   unsigned long long seed = 1;
-  Manifold manifold;  // default S²
+  ManifoldPtr manifold = make_manifold("s2", 3);
   std::vector<Isometry> generators;
   std::string group;            // label of the group, for the output's attributes
   std::string target = "auto";  // -target

@@ -70,7 +70,7 @@ enum class TrainStage { None, Resolved, Read, Basis, Accumulated, Reduced, Solve
 struct TrainState {
   TrainStage done = TrainStage::None;  // the last stage completed
   // resolve
-  Manifold manifold;
+  ManifoldPtr manifold;
   Cutoff cutoff;                   // as given, or the default
   std::vector<Eigenspace> spaces;  // within the cutoff, λ ascending
   std::vector<Isometry> generators;
@@ -136,6 +136,7 @@ PetscErrorCode estimate_job(MPI_Comm comm, const Manifold& M, const std::vector<
                             EstimateInput* in);
 
 // Collective. The manifold of the options (-dim defaulting to the columns of `data`).
-PetscErrorCode resolve_manifold(MPI_Comm comm, const std::string& name, int dim, const std::string& data, Manifold* M);
+PetscErrorCode resolve_manifold(MPI_Comm comm, const std::string& name, int dim, const std::string& data,
+                                ManifoldPtr* M);
 
 }  // namespace specavg

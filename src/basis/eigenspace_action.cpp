@@ -1,6 +1,6 @@
 // Generic pieces of EigenspaceAction (dense transpose, the constraint operator C) and the
 // sparse (CSR) action used for exact permutation-like representations.
-#include "specavg/group/eigenspace_action.hpp"
+#include "specavg/basis/eigenspace_action.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -63,6 +63,7 @@ class SparseAction final : public EigenspaceAction {
   int m() const override { return g_[0].m; }
   int ngenerators() const override { return static_cast<int>(g_.size()); }
   double apply_flops() const override { return flops_; }
+  const std::vector<SparseRows>* sparse_rows() const override { return &g_; }
 
   void apply(int j, bool transpose, int nv, const double* X, int ldx, double* Y, int ldy) const override {
     if (j < 0 || j >= ngenerators()) throw std::out_of_range("sparse_action: generator index out of range");

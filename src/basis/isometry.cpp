@@ -1,5 +1,5 @@
 // Isometries x → P x + t in d dimensions: algebra, validation and (small) enumeration.
-#include "specavg/group/isometry.hpp"
+#include "specavg/basis/isometry.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -36,14 +36,6 @@ Isometry isometry_identity(int dim) {
   for (int i = 0; i < dim; ++i) g.P[std::size_t(i) * std::size_t(dim) + std::size_t(i)] = 1.0;
   g.t.assign(std::size_t(dim), 0.0);
   return g;
-}
-
-Isometry isometry_from_mat3(const Mat3& g) {
-  Isometry r;
-  r.dim = 3;
-  r.P.assign(g.begin(), g.end());
-  r.t.assign(3, 0.0);
-  return r;
 }
 
 Isometry isometry_compose(const Isometry& a, const Isometry& b) {
@@ -102,11 +94,12 @@ void isometry_apply(const Isometry& g, const double* x, double* y) {
   }
 }
 
-double torus_wrap(double v) {
+double wrap_periodic(double v, double period) {
   // fmod is exact, and so are the corrections (Sterbenz), so large |v| loses nothing.
-  double r = std::fmod(v, 2.0);  // in (−2, 2), sign of v
-  if (r >= 1.0) r -= 2.0;
-  if (r < -1.0) r += 2.0;
+  const double half = 0.5 * period;
+  double r = std::fmod(v, period);  // in (−period, period), sign of v
+  if (r >= half) r -= period;
+  if (r < -half) r += period;
   return r;  // NaN for non-finite v
 }
 
@@ -216,7 +209,6 @@ namespace {
 constexpr double kTol = 1e-8;   // entrywise equality of group elements
 constexpr double kCell = 1e-6;  // hash cell; ≫ kTol so at most one cell boundary is near
 constexpr double kMargin = 2e-8;
-constexpr std::int64_t kPeriodCells = 2000000;  // torus period 2 in cells
 
 using Key = std::vector<std::int64_t>;
 
@@ -228,13 +220,14 @@ struct KeyHash {
   }
 };
 
-// Elements are hashed by their entries rounded to kCell (torus shifts modulo the period).
+// Elements are hashed by their entries rounded to kCell (shifts modulo the period, if any).
 // Two elements within kTol of each other share the cell of every entry, except where an
 // entry lies within kMargin of a cell boundary; lookups also try the neighbouring cell
 // there, so the search is exact, not heuristic.
 class ElementSet {
  public:
-  ElementSet(int dim, bool torus) : d_(std::size_t(dim)), torus_(torus) {}
+  ElementSet(int dim, double period)
+      : d_(std::size_t(dim)), period_(period), period_cells_(std::int64_t(std::llround(period / kCell))) {}
 
   bool contains(const Isometry& g) const {
     Key key;
@@ -273,15 +266,15 @@ class ElementSet {
       if (!(std::fabs(a.P[i] - b.P[i]) <= kTol)) return false;
     for (std::size_t i = 0; i < d_; ++i) {
       const double diff = a.t[i] - b.t[i];
-      // torus_wrap maps a difference of ≈ ±2 to ≈ 0, so −1 and 1 − ε match.
-      if (!(std::fabs(torus_ ? torus_wrap(diff) : diff) <= kTol)) return false;
+      // Wrapping maps a difference of ≈ ±period to ≈ 0, so −1 and 1 − ε match on the torus.
+      if (!(std::fabs(period_ > 0 ? wrap_periodic(diff, period_) : diff) <= kTol)) return false;
     }
     return true;
   }
   void make_key(const Isometry& g, Key& key, std::vector<std::size_t>* amb, std::vector<std::int64_t>* alt) const {
     key.resize(d_ * d_ + d_);
     for (std::size_t i = 0; i < key.size(); ++i) {
-      const bool periodic = torus_ && i >= d_ * d_;
+      const bool periodic = period_ > 0 && i >= d_ * d_;
       const double v = i < d_ * d_ ? g.P[i] : g.t[i - d_ * d_];
       const double s = v / kCell;
       const std::int64_t k = std::int64_t(std::llround(s));
@@ -293,10 +286,11 @@ class ElementSet {
       }
     }
   }
-  static std::int64_t wrap_cell(std::int64_t k) { return ((k % kPeriodCells) + kPeriodCells) % kPeriodCells; }
+  std::int64_t wrap_cell(std::int64_t k) const { return ((k % period_cells_) + period_cells_) % period_cells_; }
 
   std::size_t d_;
-  bool torus_;
+  double period_;
+  std::int64_t period_cells_;
   std::vector<Isometry> elems_;
   std::unordered_map<Key, std::vector<std::size_t>, KeyHash> map_;
 };
@@ -304,7 +298,7 @@ class ElementSet {
 }  // namespace
 
 std::optional<std::vector<Isometry>> enumerate_isometries(const std::vector<Isometry>& gens, std::size_t cap,
-                                                          bool torus) {
+                                                          double period) {
   const int dim = gens.empty() ? 0 : gens[0].dim;
   for (const Isometry& g : gens) {
     check_shape(g, "enumerate_isometries");
@@ -314,7 +308,7 @@ std::optional<std::vector<Isometry>> enumerate_isometries(const std::vector<Isom
     for (double v : g.t)
       if (!std::isfinite(v)) return std::nullopt;
   }
-  ElementSet set(dim, torus);
+  ElementSet set(dim, period);
   set.insert(isometry_identity(dim));
   if (set.size() > cap) return std::nullopt;
   // Breadth first: in a finite group inverses are powers, so left multiplication by the
@@ -326,7 +320,7 @@ std::optional<std::vector<Isometry>> enumerate_isometries(const std::vector<Isom
       for (double v : h.P)
         if (!(std::fabs(v) <= 1.5)) return std::nullopt;
       for (double& v : h.t) {
-        if (torus) v = torus_wrap(v);
+        if (period > 0) v = wrap_periodic(v, period);
         if (!std::isfinite(v)) return std::nullopt;
       }
       if (set.contains(h)) continue;

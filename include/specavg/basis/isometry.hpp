@@ -1,5 +1,6 @@
 #pragma once
-// Isometries of the manifolds of specavg, x → P x + t, for points with d coordinates.
+// Isometries of the manifolds of specavg, x → P x + t, for points with d coordinates: their
+// algebra, the two families the built-in manifolds accept, and (small) enumeration.
 //
 // Conventions
 //  * P is d × d row-major: (g x)_i = Σ_j P[i·d + j] x_j + t_i.
@@ -13,8 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "specavg/group/point_group.hpp"
-
 namespace specavg {
 
 struct Isometry {
@@ -24,14 +23,13 @@ struct Isometry {
 };
 
 Isometry isometry_identity(int dim);
-Isometry isometry_from_mat3(const Mat3& g);
 Isometry isometry_compose(const Isometry& a, const Isometry& b);  // x → a(b(x))
 Isometry isometry_inverse(const Isometry& g);                     // x → Pᵀ(x − t)
 // y = P x + t (no wrapping; y may alias x).
 void isometry_apply(const Isometry& g, const double* x, double* y);
-// The representative of v modulo 2 in [−1, 1) (exact for any finite v; torus_wrap(1) = −1;
-// NaN for non-finite v).
-double torus_wrap(double v);
+// The representative of v modulo `period` in [−period/2, period/2) (exact for any finite
+// v; NaN for non-finite v). The torus uses period 2 (torus_fourier.hpp: torus_wrap).
+double wrap_periodic(double v, double period);
 
 // Both: every generator has the dimension of generator 0 (≥ 1), P.size() = dim², t.size()
 // = dim or 0, all entries finite. Spheres: t = 0 and max|PᵀP − I| ≤ tol. Tori: P entries
@@ -42,13 +40,16 @@ void validate_sphere_isometries(const std::vector<Isometry>& gens, const std::st
 void validate_torus_isometries(const std::vector<Isometry>& gens, const std::string& source, double tol = 1e-9);
 
 // Closure of the generators under composition (breadth first; elements compared entrywise
-// to 1e-8, torus shifts compared modulo 2). std::nullopt once more than `cap` elements
+// to 1e-8, shifts compared modulo `period` when it is > 0: Manifold::translation_period()). std::nullopt once more than `cap` elements
 // exist. For `specavg info -order` and synthetic targets only, never for learning.
-// The identity comes first; on the torus the returned shifts are wrapped to [−1, 1).
+// The identity comes first; with a period the returned shifts are wrapped to
+// [−period/2, period/2).
 // With no generators the result is {isometry_identity(0)} (order 1; the dimension is
 // unknown here). Non-finite or growing entries give std::nullopt (an infinite set);
 // generators of different shapes throw std::invalid_argument.
 std::optional<std::vector<Isometry>> enumerate_isometries(const std::vector<Isometry>& gens, std::size_t cap,
-                                                          bool torus);
+                                                          double period);
+// The former flag form (torus or not) would silently convert to a period: refused.
+std::optional<std::vector<Isometry>> enumerate_isometries(const std::vector<Isometry>&, std::size_t, bool) = delete;
 
 }  // namespace specavg

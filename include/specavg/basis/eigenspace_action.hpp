@@ -1,10 +1,11 @@
 #pragma once
-// How the generators of a group act on one eigenspace V_λ (DESIGN.md §1):
+// How the generators of a group act on one eigenspace V_λ:
 // φ_λ(g_j x) = D_j φ_λ(x) with D_j orthogonal m_λ × m_λ. The invariant subspace is
 // ker C, C = Σ_j (2I − D_j − D_jᵀ) (symmetric positive semidefinite, spectrum in [0, 4r]).
 //
-// Implementations: collocation (any basis; D_jᵀ = Φ(X)⁺ Φ(g_j X) applied without forming
-// D_j) and sparse exact matrices (torus Fourier basis under signed permutations + shifts).
+// Implementations: collocation (any basis, basis/collocation_action.hpp; D_jᵀ = Φ(X)⁺ Φ(g_j X)
+// applied without forming D_j) and sparse exact matrices (e.g. the torus Fourier basis under
+// signed permutations + shifts). A manifold picks one in Manifold::eigenspace_action.
 // Plain C++; apply() is const and may be called concurrently only if the
 // implementation says so (collocation owns workspaces and is not thread-safe;
 // sparse_action is).
@@ -13,6 +14,8 @@
 #include <vector>
 
 namespace specavg {
+
+struct SparseRows;
 
 class EigenspaceAction {
  public:
@@ -26,6 +29,9 @@ class EigenspaceAction {
   virtual std::vector<double> dense_transpose(int j) const;
   // Approximate flops of one apply() with nv = 1 (cost models, reports).
   virtual double apply_flops() const = 0;
+  // The exact sparse D_j, one per generator, when the action stores them (else nullptr):
+  // solvers split C into blocks over the connected components of their pattern.
+  virtual const std::vector<SparseRows>* sparse_rows() const { return nullptr; }
 };
 
 // Y = C X = Σ_j (2X − D_j X − D_jᵀ X), X and Y m × nv column-major (Y must not alias X).
