@@ -46,7 +46,7 @@ void predict_points(const Model& model, const double* x, PetscInt count, std::ve
 }
 
 void predict_std_points(const Model& model, const double* x, PetscInt count, std::vector<double>* out) {
-  const int D = model.basis.dinv(), k = model.ntargets, dim = model.manifold().dim;
+  const int D = model.basis.dinv(), k = model.ntargets, dim = model.manifold().dim();
   out->assign(std::size_t(count) * k, 0.0);
   if (D == 0 || count == 0) return;
   InvariantFeatures feats(model.basis);

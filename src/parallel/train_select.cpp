@@ -31,7 +31,7 @@ PetscErrorCode loo_pass(MPI_Comm comm, const TrainOptions& opt, const TrainState
     }
   std::vector<double> spec_sse;
   std::unique_ptr<RowSource> src;
-  PetscCall(open_row_source(comm, opt.data, {"-data", ValuesNeed::Required, &st.manifold}, &src));
+  PetscCall(open_row_source(comm, opt.data, {"-data", ValuesNeed::Required, st.manifold.get()}, &src));
   InvariantFeatures feats(st.basis);
   const PetscInt nb = opt.block_rows > 0 ? opt.block_rows : default_block_rows(feats);
   std::vector<double> psi, rows, ones;

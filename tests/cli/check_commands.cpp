@@ -112,10 +112,10 @@ TEST(Commands, SynthWritesTargetPlusNoiseIndependentOfRankCount) {
   for (std::size_t i = 0; i < y.size(); ++i) diff = std::max(diff, std::fabs(y[i] - y1[i]));
   EXPECT_EQ(global_max(diff), 0.0);
   // truth is the D3 target at the points; values − truth is noise·N(0,1) of that seed.
-  const Manifold M = make_manifold("s2", 3);
+  const ManifoldPtr M = make_manifold("s2", 3);
   const auto gens = generators_for_spec("D3", 3);
   std::string chosen;
-  const auto target = make_target("auto", M, gens, 1000, &chosen);
+  const auto target = make_target("auto", *M, gens, 1000, &chosen);
   double terr = 0, nerr = 0, norm = 0, s1 = 0, s2 = 0;
   for (PetscInt i = 0; i < c; ++i) {
     const double* p = &x[3 * std::size_t(i)];

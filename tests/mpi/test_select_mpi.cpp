@@ -76,7 +76,7 @@ TEST(SelectMPI, KFoldScoresEqualFoldSumsOfTheRows) {
   double dev = 0;
   if (world_rank() == 0) {
     LocalData d;
-    EXPECT_EQ(load_rows(PETSC_COMM_SELF, data, RowRequest{"-data", ValuesNeed::Required, &m.basis.manifold}, &d), 0);
+    EXPECT_EQ(load_rows(PETSC_COMM_SELF, data, RowRequest{"-data", ValuesNeed::Required, m.basis.manifold.get()}, &d), 0);
     const int D = m.basis.dinv(), K = 5;
     InvariantFeatures feats(m.basis);
     std::vector<double> psi(std::size_t(d.count) * D);
@@ -154,7 +154,7 @@ std::string in_span_data(const std::string& name, const InvariantBasis& basis, c
 }
 
 TEST(SelectMPI, NinetyFivePercentIntervalsCoverAnInSpanTarget) {
-  const InvariantBasis basis = build_invariant_basis(make_manifold("s2", 3), Cutoff{8}, generators_for_spec("D3", 3));
+  const InvariantBasis basis = build_invariant_basis(*make_manifold("s2", 3), Cutoff{8}, generators_for_spec("D3", 3));
   const int D = basis.dinv();
   const double sigma = 0.3;
   double covered = 0, total = 0, noise_ratio = 0;
@@ -166,7 +166,7 @@ TEST(SelectMPI, NinetyFivePercentIntervalsCoverAnInSpanTarget) {
     const std::string testf = in_span_data("cal_test.h5", basis, astar, 1000, sigma, 2 * s + 1);
     const Model m = fit(PETSC_COMM_WORLD, train, "D3", 8, SelectCriterion::None, EstimatorKind::Ridge, false, 1, 1e-9);
     LocalData d;
-    ASSERT_EQ(load_rows(PETSC_COMM_WORLD, testf, RowRequest{"-points", ValuesNeed::Required, &m.basis.manifold}, &d), 0);
+    ASSERT_EQ(load_rows(PETSC_COMM_WORLD, testf, RowRequest{"-points", ValuesNeed::Required, m.basis.manifold.get()}, &d), 0);
     std::vector<double> f, sd;
     predict_points(m, d.points.data(), d.count, &f);
     predict_std_points(m, d.points.data(), d.count, &sd);
