@@ -33,3 +33,14 @@ endif()
 set(BLA_VENDOR OpenBLAS)
 find_package(BLAS REQUIRED)
 find_package(LAPACK REQUIRED)
+
+# HEALPix sky maps: cfitsio reads and writes the FITS tables, HEALPix C++
+# (libhealpix-cxx-dev) gives the pixel centres. Only its include directory and library
+# are used: its pkg-config file also adds -fopenmp, which specavg does not need.
+pkg_check_modules(CFITSIO REQUIRED cfitsio)
+pkg_check_modules(HEALPIXCXX REQUIRED healpix_cxx)
+if(NOT TARGET specavg_healpix)
+  add_library(specavg_healpix INTERFACE IMPORTED GLOBAL)
+  target_include_directories(specavg_healpix INTERFACE ${HEALPIXCXX_INCLUDE_DIRS} ${CFITSIO_INCLUDE_DIRS})
+  target_link_libraries(specavg_healpix INTERFACE ${HEALPIXCXX_LINK_LIBRARIES} ${CFITSIO_LINK_LIBRARIES})
+endif()

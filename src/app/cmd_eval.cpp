@@ -38,10 +38,12 @@ PetscErrorCode cmd_eval(MPI_Comm comm) {
   PetscFunctionBeginUser;
   std::string model_path, data_path;
   EvalOptions eo;
+  DataInputOptions din;
   PetscOptionsBegin(comm, nullptr, "specavg eval: test RMSE and invariance discrepancy of a model", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
-  PetscCall(
-      option_string(PetscOptionsObject, "-data", "Test data, HDF5: points (n x dim), values (n or n x k)", &data_path));
+  PetscCall(option_string(PetscOptionsObject, "-data",
+                          "Test data: HDF5 (points (n x dim), values (n or n x k)) or a HEALPix FITS map", &data_path));
+  PetscCall(options_data_input(PetscOptionsObject, &din));
   PetscCall(options_eval(PetscOptionsObject, &eo));
   PetscOptionsEnd();
   PetscCall(options_done(comm, "eval"));

@@ -84,15 +84,23 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
 
 PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscFunctionBeginUser;
-  std::string model_path, points, output;
+  std::string model_path, points, output, like;
   bool with_std = false;
+  DataInputOptions din;
   PetscOptionsBegin(comm, nullptr, "specavg predict: evaluate a model at distributed points", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
   PetscCall(option_string(PetscOptionsObject, "-points",
-                          "HDF5 file with dataset points (n x dim), on the model's manifold", &points));
+                          "Points on the model's manifold: HDF5 file with dataset points (n x dim), or a HEALPix "
+                          "map (its pixel centres)",
+                          &points));
+  PetscCall(option_string(PetscOptionsObject, "-like",
+                          "Map whose pixels the prediction is written on (-output map.fits); its pixels are the "
+                          "points when -points is not given",
+                          &like));
+  PetscCall(options_data_input(PetscOptionsObject, &din));
   PetscCall(option_string(PetscOptionsObject, "-output",
                           "Output HDF5 file: dataset values (n x k), attributes naming the model (path, SHA-256), "
-                          "group, cutoff and basis conventions",
+                          "group, cutoff and basis conventions; or a HEALPix map (.fits) on the pixels of -like",
                           &output));
   PetscCall(option_bool(PetscOptionsObject, "-std",
                         "Also write dataset std (n x k): the predictive standard deviation of the fitted invariant "
@@ -101,9 +109,10 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscOptionsEnd();
   PetscCall(options_done(comm, "predict"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
+  if (points.empty()) points = like;
   PetscCall(collective_check(comm, !points.empty(), "no points given: pass -points <points.h5>"));
   PetscCall(collective_check(comm, !output.empty(), "no output file given: pass -output <pred.h5>"));
-  PetscCall(check_output_path(comm, {"-output", output}, {{"-model", model_path}, {"-points", points}}));
+  PetscCall(check_output_path(comm, {"-output", output}, {{"-model", model_path}, {"-points", points}, {"-like", like}, {"-mask", din.mask}}));
   Model model;
   PetscCall(read_model(comm, model_path, &model));
   PetscCall(collective_check(comm, !with_std || (model.method == Method::SpecAvg && !model.uncertainty.empty()),

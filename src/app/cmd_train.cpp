@@ -26,10 +26,13 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   TrainOptions opt;
   KrrOptions kopt;
   std::string model_path, method = "specavg";
+  DataInputOptions din;
   PetscOptionsBegin(comm, nullptr, "specavg train: fit an exactly G-invariant model on a manifold", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-data",
-                          "Training data, HDF5: points (n x dim), values (n or n x k), optional weights (n)",
+                          "Training data: HDF5 (points (n x dim), values (n or n x k), optional weights (n)) or a "
+                          "HEALPix FITS map",
                           &opt.data));
+  PetscCall(options_data_input(PetscOptionsObject, &din));
   PetscCall(option_string(PetscOptionsObject, "-model", "Output model file (HDF5, written atomically)", &model_path));
   PetscCall(option_string(PetscOptionsObject, "-method",
                           "specavg (exactly invariant, default), or a kernel-ridge baseline: krr (plain), krr-ga "
@@ -62,7 +65,7 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   PetscCall(collective_check(comm, !opt.data.empty(), "no training data given: pass -data <train.h5>"));
   PetscCall(collective_check(comm, !model_path.empty(), "no output model given: pass -model <model.h5>"));
   PetscCall(check_output_path(comm, {"-model", model_path},
-                              {{"-data", opt.data}, {"-group_file", opt.group_file}, {"-basis_from", opt.basis_from}}));
+                              {{"-data", opt.data}, {"-group_file", opt.group_file}, {"-basis_from", opt.basis_from}, {"-mask", din.mask}}));
   std::string par;
   PetscCall(describe_parallelism(comm, &par));
   PetscCall(PetscPrintf(comm, "[specavg] training on %s\n", par.c_str()));

@@ -148,6 +148,21 @@ PetscErrorCode option_bool(PetscOptionItems* PetscOptionsObject, const char* nam
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode options_data_input(PetscOptionItems* PetscOptionsObject, DataInputOptions* o) {
+  PetscFunctionBeginUser;
+  PetscCall(option_string(PetscOptionsObject, "-columns",
+                          "HEALPix map columns to fit, names or 1-based numbers (e.g. I_STOKES or 1,2; default: the "
+                          "first); several columns are several targets",
+                          &o->columns));
+  PetscCall(option_string(PetscOptionsObject, "-mask",
+                          "HEALPix mask map of the data's NSIDE: weights in [0, 1], pixels with 0 are dropped",
+                          &o->mask));
+  PetscCall(option_bool(PetscOptionsObject, "-polarization_as_scalars",
+                        "Fit HEALPix Q/U polarization columns as if they were scalar fields (refused otherwise)",
+                        &o->polarization_as_scalars));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode options_group(PetscOptionItems* PetscOptionsObject, std::string* spec, std::string* file) {
   PetscFunctionBeginUser;
   PetscCall(option_string(PetscOptionsObject, "-group",

@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cstring>
 #include <fstream>
 
@@ -32,6 +33,13 @@ FileFormat sniff_file_format(const std::string& path) {
   return is > 0 ? FileFormat::HDF5 : FileFormat::Unknown;
 }
 
+bool is_fits_path(const std::string& path) {
+  const auto dot = path.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : path.substr(dot);
+  for (char& c : ext) c = char(std::tolower((unsigned char)c));
+  return ext == ".fits" || ext == ".fit" || ext == ".fts";
+}
+
 PetscErrorCode agree_file_format(MPI_Comm comm, const std::string& path, FileFormat* format) {
   PetscFunctionBeginUser;
   int rank, f = 0;
@@ -46,6 +54,7 @@ std::string unusable_input_message(FileFormat format, const std::string& role, c
   const std::string what = role + " file '" + path + "'";
   switch (format) {
     case FileFormat::HDF5:
+    case FileFormat::FITS:
       return {};
     case FileFormat::Missing:
       return what + " does not exist";
@@ -55,8 +64,6 @@ std::string unusable_input_message(FileFormat format, const std::string& role, c
       return what + " is empty (0 bytes): regenerate it";
     case FileFormat::NetCDF3:
       return what + " is a classic netCDF file, which this build does not read yet: convert it to HDF5 or netCDF-4";
-    case FileFormat::FITS:
-      return what + " is a FITS file, which this build does not read yet: convert it to HDF5";
     case FileFormat::Unknown:
       break;
   }

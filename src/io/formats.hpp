@@ -15,5 +15,11 @@ PetscErrorCode open_h5_row_source(MPI_Comm comm, const std::string& path, const 
 PetscErrorCode create_h5_row_sink(MPI_Comm comm, const std::string& path, const std::string& option,
                                   PetscInt rows_total, const std::vector<SinkArray>& arrays,
                                   std::unique_ptr<RowSink>* sink);
+// HEALPix sky maps in FITS (io/healpix_map.hpp).
+PetscErrorCode open_healpix_row_source(MPI_Comm comm, const std::string& path, const RowRequest& req,
+                                       std::unique_ptr<RowSource>* source);
+PetscErrorCode create_healpix_row_sink(MPI_Comm comm, const std::string& path, const std::string& option,
+                                       PetscInt rows_total, const std::vector<SinkArray>& arrays,
+                                       std::unique_ptr<RowSink>* sink);
 
 }  // namespace specavg

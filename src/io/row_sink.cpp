@@ -1,6 +1,7 @@
 #include "specavg/io/row_sink.hpp"
 
 #include "formats.hpp"
+#include "specavg/io/file_format.hpp"
 #include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
@@ -8,8 +9,11 @@ namespace specavg {
 PetscErrorCode create_row_sink(MPI_Comm comm, const std::string& path, const std::string& option, PetscInt rows_total,
                                const std::vector<SinkArray>& arrays, std::unique_ptr<RowSink>* sink) {
   PetscFunctionBeginUser;
-  // One branch per format; HDF5 is the only one so far.
-  PetscCall(create_h5_row_sink(comm, path, option, rows_total, arrays, sink));
+  // One branch per format, by extension.
+  if (is_fits_path(path))
+    PetscCall(create_healpix_row_sink(comm, path, option, rows_total, arrays, sink));
+  else
+    PetscCall(create_h5_row_sink(comm, path, option, rows_total, arrays, sink));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

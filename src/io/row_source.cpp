@@ -21,8 +21,11 @@ PetscErrorCode open_row_source(MPI_Comm comm, const std::string& path, const Row
   PetscCall(agree_file_format(comm, path, &format));
   const std::string bad = unusable_input_message(format, req.role, path);
   PetscCall(collective_check(comm, bad.empty(), bad));
-  // One branch per format; HDF5 (and netCDF-4, which is HDF5) is the only one so far.
-  PetscCall(open_h5_row_source(comm, path, req, source));
+  // One branch per format.
+  if (format == FileFormat::FITS)
+    PetscCall(open_healpix_row_source(comm, path, req, source));
+  else
+    PetscCall(open_h5_row_source(comm, path, req, source));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -13,6 +13,9 @@ enum class FileFormat { Missing, Directory, Empty, HDF5, NetCDF3, FITS, Unknown 
 // Local. Looks at the file's first bytes (HDF5's signature may also sit at 512, 1024, ...).
 FileFormat sniff_file_format(const std::string& path);
 
+// Local. Whether an output path names a FITS file (.fits, .fit, .fts; HEALPix maps).
+bool is_fits_path(const std::string& path);
+
 // Collective: rank 0 sniffs, every rank gets the same answer.
 PetscErrorCode agree_file_format(MPI_Comm comm, const std::string& path, FileFormat* format);
 

@@ -58,7 +58,8 @@ class RowSink {
   virtual PetscErrorCode abandon() = 0;
 };
 
-// Collective. Creates the sink for `path` (the format follows the extension; HDF5 for
+// Collective. Creates the sink for `path` (the format follows the extension: a HEALPix map
+// on the pixels of the -like map for .fits/.fit/.fts (io/healpix_map.hpp); HDF5 for
 // .h5/.hdf5/.he5 and anything unknown). `option` names the option for messages.
 PetscErrorCode create_row_sink(MPI_Comm comm, const std::string& path, const std::string& option, PetscInt rows_total,
                                const std::vector<SinkArray>& arrays, std::unique_ptr<RowSink>* sink);
