@@ -101,11 +101,13 @@ def plot_latlon(a):
 
     data, fit = field(d), field(f)
     res = data - fit
-    if lat.ndim == 1:
+    if lat.ndim == 1:  # longitudes to [-180, 180), ascending (the fields' last axis)
+        lon = (lon + 180) % 360 - 180
+        order = np.argsort(lon, kind="stable")
+        lon, data, fit, res = lon[order], data[..., order], fit[..., order], res[..., order]
         lon2, lat2 = np.meshgrid(lon, lat)
     else:
-        lon2, lat2 = lon, lat
-    lon2 = np.where(lon2 > 180, lon2 - 360, lon2)
+        lon2, lat2 = (lon + 180) % 360 - 180, lat
     lo, hi = np.percentile(data.compressed(), [1, 99])
     r = np.percentile(np.abs(res.compressed()), 99)
     fig, axes = plt.subplots(1, 3, figsize=(17, 4.2), constrained_layout=True)
@@ -123,7 +125,7 @@ def plot_latlon(a):
         fig.colorbar(pc, ax=ax, orientation="horizontal", label=unit, shrink=0.8)
     group = getattr(f, "specavg_group", getattr(f[var], "specavg_group", "?"))
     cutoff = getattr(f, "specavg_cutoff", getattr(f[var], "specavg_cutoff", "?"))
-    fig.suptitle(a.title or title(group, fmt_cutoff(cutoff), a.subtitle or f"step {a.step}"))
+    fig.suptitle(a.title or title(group, fmt_cutoff(cutoff), a.subtitle or f"step {a.step}"), y=1.04)
     return fig
 
 
@@ -141,11 +143,12 @@ def main():
     p.add_argument("--title", help="figure title (default: group and cutoff of the fit)")
     p.add_argument("--subtitle", default="", help="added to the default title in parentheses")
     p.add_argument("--cmap", default="RdBu_r")
+    p.add_argument("--dpi", type=int, default=90)
     a = p.parse_args()
     with open(a.data, "rb") as fh:
         fits = fh.read(9) == b"SIMPLE  ="
     fig = plot_healpix(a) if fits else plot_latlon(a)
-    fig.savefig(a.output, dpi=110, bbox_inches="tight")
+    fig.savefig(a.output, dpi=a.dpi, bbox_inches="tight")
     print(f"plot_map.py: wrote {a.output}")
 
 

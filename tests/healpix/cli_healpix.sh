@@ -3,15 +3,17 @@
 # Ci-invariant sky (within lmax) with UNSEEN pixels, in RING and NESTED ordering, trains
 # at 1 and 2 ranks to the same coefficients; predict -like writes a map healpy.read_map
 # reads with the input's NSIDE and ordering, whose values match the sky at healpy's pixel
-# centres, plus a -std column; a -mask leaves UNSEEN outside it. Malformed input (a Q
-# column, a mask of the wrong NSIDE, a missing column) exits 1 with a message naming the
-# problem and leaves no output.
+# centres, plus a -std column; a -mask leaves UNSEEN outside it; a partial (EXPLICIT)
+# map gives the same fit and a partial prediction; drivers/plot_map.py draws the maps.
+# Malformed input (a Q column, a mask of the wrong NSIDE, a missing column) exits 1 with
+# a message naming the problem and leaves no output.
 # Usage: cli_healpix.sh SPECAVG_EXE WORKDIR MPIEXEC...
 set -euo pipefail
 exe=$1 work=$2
 shift 2
 mpi=("$@")
 py=/usr/bin/python3
+plot_map=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../drivers" && pwd)/plot_map.py
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -31,6 +33,7 @@ hp.write_map("ring.fits", [seen, seen, seen], nest=False, column_names=["I_STOKE
 hp.write_map("nest.fits", hp.reorder(seen, r2n=True), nest=True, column_names=["TEMPERATURE"], dtype=np.float64,
              overwrite=True)
 mask = (np.abs(z) > 0.2).astype(np.float64)
+hp.write_map("partial.fits", seen, nest=False, partial=True, column_names=["T"], dtype=np.float64, overwrite=True)
 hp.write_map("mask.fits", mask, nest=False, dtype=np.float64, overwrite=True)
 hp.write_map("mask8.fits", np.ones(hp.nside2npix(8)), nest=False, dtype=np.float64, overwrite=True)
 np.save("sky.npy", sky)
@@ -42,6 +45,11 @@ grep -q "NSIDE 16, NESTED" train2.log || fail "train report does not describe th
 "${mpi[@]}" -n 2 "$exe" predict -model m2.h5 -like nest.fits -output fit.fits -std > predict.log
 "${mpi[@]}" -n 2 "$exe" predict -model m1.h5 -like ring.fits -mask mask.fits -output fit_masked.fits > predict2.log
 test ! -e fit.fits.tmp || fail "temporary output left behind"
+"${mpi[@]}" -n 2 "$exe" train -data partial.fits -group Ci -lmax 4 -tau 1e-12 -model mp.h5 > trainp.log
+grep -q "explicit (partial" trainp.log || fail "partial map not described as such"
+"${mpi[@]}" -n 2 "$exe" predict -model mp.h5 -like partial.fits -output fit_partial.fits > predictp.log
+"$py" "$plot_map" ring.fits fit_masked.fits --mask mask.fits -o maps.png > plot.log
+test -s maps.png || fail "plot_map.py wrote no figure"
 
 "$py" - <<'PY'
 import h5py
@@ -68,6 +76,14 @@ mask = hp.read_map("mask.fits")
 assert np.all((m == hp.UNSEEN) == (mask == 0)), "UNSEEN outside the mask only"
 assert np.abs(m[mask > 0] - sky[mask > 0]).max() < 1e-9
 assert dict(hm)["ORDERING"] == "RING"
+# A partial (EXPLICIT) map gives the same fit, and its prediction lists the same pixels.
+c = h5py.File("mp.h5")["coefficients"][()]
+assert np.abs(c - a).max() / np.abs(a).max() < 1e-10, "partial map vs full RING map"
+pix = np.flatnonzero(np.arange(sky.size) % 11 != 4)
+p, hp_ = hp.read_map("fit_partial.fits", partial=True, h=True)
+assert dict(hp_)["INDXSCHM"] == "EXPLICIT"
+assert np.all(p[pix] != hp.UNSEEN) and np.all(np.delete(p, pix) == hp.UNSEEN)
+assert np.abs(p[pix] - sky[pix]).max() < 1e-9
 PY
 
 # Malformed input: exit status 1, a message naming the problem, no output file.
