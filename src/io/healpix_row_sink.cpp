@@ -44,6 +44,12 @@ class HealpixRowSink final : public RowSink {
     comm_ = comm;
     path_ = path;
     tmp_ = path + ".tmp";
+    bool predictions = !arrays.empty();
+    for (const SinkArray& a : arrays) predictions = predictions && (a.name == "values" || a.name == "std");
+    PetscCall(collective_check(comm, predictions,
+                               option + " '" + path +
+                                   "': only predictions can be written as a HEALPix map (FITS); write this output "
+                                   "as HDF5 (.h5)"));
     char like[PETSC_MAX_PATH_LEN] = "";
     PetscBool has_like = PETSC_FALSE;
     PetscCall(PetscOptionsGetString(nullptr, nullptr, "-like", like, sizeof like, &has_like));

@@ -107,6 +107,7 @@ expect_error "NSIDE 8" bad.fits "${mpi[@]}" -n 2 "$exe" predict -model m1.h5 -li
 expect_error "no data column 'T_STOKES'" bad.h5 "${mpi[@]}" -n 2 "$exe" train -data ring.fits -columns T_STOKES \
   -group Ci -lmax 4 -model bad.h5
 expect_error "pass -like" bad.fits "${mpi[@]}" -n 2 "$exe" predict -model m1.h5 -points ring.fits -output bad.fits
+expect_error "only predictions" syn.fits "${mpi[@]}" -n 2 "$exe" synth -n 100 -group Ci -output syn.fits
 # Q/U asked for as scalars is accepted.
 "${mpi[@]}" -n 2 "$exe" train -data ring.fits -columns I_STOKES,Q_STOKES -polarization_as_scalars -group Ci -lmax 4 \
   -model qu.h5 > qu.log
