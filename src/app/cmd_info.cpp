@@ -6,6 +6,7 @@
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
 #include "specavg/comm/collective.hpp"
+#include "specavg/group/wigner_invariants.hpp"
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/resource_estimate.hpp"
 #include "specavg/parallel/train.hpp"
@@ -100,6 +101,16 @@ PetscErrorCode print_basis(MPI_Comm comm, const InvariantBasis& b) {
       PetscCall(PetscPrintf(comm, "  %-7d %-12.6g %8d %7d  %-9.2e %-8s %.3f\n", s.label, s.lambda, s.m, s.k, s.residual,
                             s.method.c_str(), s.seconds));
   }
+  std::size_t slow = 0;
+  double total = 0;
+  for (std::size_t s = 0; s < b.spaces.size(); ++s) {
+    total += b.spaces[s].seconds;
+    if (b.spaces[s].seconds > b.spaces[slow].seconds) slow = s;
+  }
+  if (!b.spaces.empty() && total > 0)
+    PetscCall(PetscPrintf(comm, "cost         %.3f s summed over eigenspaces (%s), slowest %s %d: %.3f s\n", total,
+                          b.spaces[slow].method.c_str(), b.manifold->label_name().c_str(), b.spaces[slow].label,
+                          b.spaces[slow].seconds));
   PetscCall(PetscPrintf(comm, "max invariance residual max_j |D(g_j)^T Q - Q| = %.2e\n", res));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -182,6 +193,18 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
                           (long long)n_est, in.nranks, format_bytes(e.peak_bytes).c_str(), format_bytes(avail).c_str(),
                           source.c_str(), format_seconds(e.basis_seconds).c_str(), in.flop_rate * 1e-9,
                           e.what.c_str()));
+    if (uses_wigner_route(M, bo, gens) && !spaces.empty()) {
+      const int top = spaces.back().label, mid = top / 2;
+      std::string route;
+      double f_top = 0, f_mid = 0, a_top = 0;
+      SPECAVG_CALL_CXX(comm, const WignerInvariants plan(mat3_generators(gens), top, bo.null_tol);
+                       route = plan.route(); f_top = plan.degree_flops(top); f_mid = plan.degree_flops(mid);
+                       a_top = plan.advance_flops(top));
+      PetscCall(PetscPrintf(comm,
+                            "route        exact Wigner rotations: %s\n             estimated cost per degree: %.3g flops "
+                            "at l = %d, %.3g at l = %d, + %.3g to advance the Wigner rows to l = %d\n",
+                            route.c_str(), f_top, top, f_mid, mid, a_top, top));
+    }
     if (e.peak_bytes > avail)
       PetscCall(PetscPrintf(comm, "             does not fit: it would with %s\n",
                             training_remedies(in, avail, cutoff.lmax >= 0).c_str()));

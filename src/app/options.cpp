@@ -210,12 +210,14 @@ PetscErrorCode options_cutoff(PetscOptionItems* PetscOptionsObject, Cutoff* c) {
 PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions* b) {
   PetscFunctionBeginUser;
   PetscCall(option_string(PetscOptionsObject, "-basis_method",
-                          "Invariant-subspace solver: auto (dense up to -basis_dense_max; above it the monomial route "
-                          "for signed-permutation groups on spheres, else SLEPc), dense, slepc, monomial",
+                          "Invariant-subspace solver: auto (s2: the exact Wigner route; elsewhere dense up to "
+                          "-basis_dense_max, above it the monomial route for signed-permutation groups on spheres, "
+                          "else SLEPc), dense, slepc, monomial, wigner (s2 only)",
                           &b->method));
-  PetscCheck(b->method == "auto" || b->method == "dense" || b->method == "slepc" || b->method == "monomial",
+  PetscCheck(b->method == "auto" || b->method == "dense" || b->method == "slepc" || b->method == "monomial" ||
+                 b->method == "wigner",
              PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
-             "unknown -basis_method '%s': expected auto, dense, slepc or monomial", b->method.c_str());
+             "unknown -basis_method '%s': expected auto, dense, slepc, monomial or wigner", b->method.c_str());
   PetscCall(option_int(PetscOptionsObject, "-basis_dense_max", "Largest eigenspace dimension solved densely by auto",
                        &b->dense_max, 0, PETSC_MAX_INT));
   PetscCall(option_real(PetscOptionsObject, "-basis_null_tol",

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "specavg/basis/sphere_harmonics.hpp"
+#include "specavg/basis/wigner_rotation.hpp"
 
 namespace specavg {
 
@@ -28,6 +29,10 @@ std::unique_ptr<EigenBasis> S2Manifold::eigenbasis(std::vector<Eigenspace> space
   }
   return std::make_unique<DegreeChainBasis<SphereHarmonics>>(std::make_unique<SphereHarmonics>(top), std::move(spaces),
                                                              [](const SphereHarmonics&, int l) { return sh_index(l, -l); });
+}
+
+std::unique_ptr<EigenspaceAction> S2Manifold::make_action(const Eigenspace& e, const std::vector<Isometry>& gens) const {
+  return wigner_action(e.label, gens);
 }
 
 }  // namespace specavg

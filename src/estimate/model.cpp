@@ -45,7 +45,12 @@ InvariantBasis build_invariant_basis(const Manifold& M, const Cutoff& cutoff, co
   InvariantBasis b;
   b.manifold = M.shared_from_this();
   b.cutoff = cutoff.describe();
-  for (const Eigenspace& e : eigenspaces_within(M, cutoff))
+  const std::vector<Eigenspace> spaces = eigenspaces_within(M, cutoff);
+  if (M.supports_wigner_route() && !gens.empty()) {
+    b.spaces = invariant_spaces_wigner(spaces, gens, null_tol);
+    return b;
+  }
+  for (const Eigenspace& e : spaces)
     b.spaces.push_back(invariant_space(M, e, gens, 1000, null_tol, {}, MonomialRoute::AboveDenseMax));
   return b;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "specavg/group/monomial_invariants.hpp"
+#include "specavg/group/wigner_invariants.hpp"
 #include "specavg/util/counter_rng.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
@@ -191,6 +192,33 @@ SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const st
     k += kb;
   }
   return finish_invariants(e, full.get(), std::move(V), k, used_large ? "slepc" : "dense", false);
+}
+
+std::vector<Mat3> mat3_generators(const std::vector<Isometry>& gens) {
+  std::vector<Mat3> out;
+  for (const Isometry& g : gens) {
+    if (g.dim != 3 || g.P.size() != 9)
+      throw std::invalid_argument("the Wigner route needs 3x3 generators (S^2), got one of dimension " +
+                                  std::to_string(g.dim));
+    Mat3 a;
+    std::copy(g.P.begin(), g.P.end(), a.begin());
+    out.push_back(a);
+  }
+  return out;
+}
+
+std::vector<SpaceInvariants> invariant_spaces_wigner(const std::vector<Eigenspace>& spaces,
+                                                     const std::vector<Isometry>& gens, double null_tol) {
+  int top = 0;
+  for (std::size_t i = 0; i < spaces.size(); ++i) {
+    if (i > 0 && spaces[i].label < spaces[i - 1].label)
+      throw std::invalid_argument("invariant_spaces_wigner: labels must be ascending");
+    top = std::max(top, spaces[i].label);
+  }
+  WignerInvariants W(mat3_generators(gens), top, null_tol);
+  std::vector<SpaceInvariants> out;
+  for (const Eigenspace& e : spaces) out.push_back(W.solve(e.label));
+  return out;
 }
 
 std::vector<double> representation_matrix(int l, const Mat3& g) {

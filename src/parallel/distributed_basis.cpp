@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <numeric>
 #include <stdexcept>
 
 #include "specavg/comm/collective.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/group/monomial_invariants.hpp"
+#include "specavg/group/wigner_invariants.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/util/failure.hpp"
@@ -62,16 +64,41 @@ std::string compute_space(const Manifold& M, const Eigenspace& e, const std::vec
 
 }  // namespace
 
+bool uses_wigner_route(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens) {
+  return M.supports_wigner_route() && !gens.empty() && (opt.method == "auto" || opt.method == "wigner");
+}
+
 double basis_space_cost(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens, std::size_t m,
                       std::size_t r) {
   const double mm = double(m), rr = double(std::max<std::size_t>(r, 1));
   if (r == 0) return mm;
+  if (uses_wigner_route(M, opt, gens)) {
+    // The plan alone (no Wigner rows): O(l) to make. Advancing the rows is paid once per
+    // rank up to its top degree; it is counted here with the degree it reaches.
+    const int l = int((m - 1) / 2);
+    const WignerInvariants plan(mat3_generators(gens), l, opt.null_tol);
+    return plan.degree_flops(l) + plan.advance_flops(l);
+  }
   if (M.supports_monomial_route() && opt.method != "dense" && opt.method != "slepc" && all_signed_permutations(gens) &&
       (opt.method == "monomial" || m > std::size_t(opt.dense_max)))
     return 500.0 * mm * mm;  // monomial route: CGLS on a 3m × m collocation matrix
   const double colloc = M.sparse_actions() ? 0.0 : 3.3 * mm * mm * mm;  // QR of Φ(X)
   if (use_slepc(opt, m, r)) return colloc + 400.0 * mm * mm * rr;
   return colloc + (M.sparse_actions() ? 0.0 : 8.0 * rr * mm * mm * mm) + 9.0 * mm * mm * mm;
+}
+
+std::vector<double> basis_costs(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens,
+                                const std::vector<Eigenspace>& spaces) {
+  std::vector<double> cost;
+  if (uses_wigner_route(M, opt, gens) && !spaces.empty()) {
+    int top = 0;
+    for (const Eigenspace& e : spaces) top = std::max(top, e.label);
+    const WignerInvariants plan(mat3_generators(gens), top, opt.null_tol);
+    for (const Eigenspace& e : spaces) cost.push_back(plan.degree_flops(e.label) + plan.advance_flops(e.label));
+    return cost;
+  }
+  for (const Eigenspace& e : spaces) cost.push_back(basis_space_cost(M, opt, gens, e.m, gens.size()));
+  return cost;
 }
 
 PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string& spec, const std::string& group_file,
@@ -101,9 +128,13 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
                                                  const std::vector<Isometry>& gens, const BasisOptions& opt,
                                                  InvariantBasis* basis) {
   PetscFunctionBeginUser;
-  PetscCall(collective_check(
-      comm, opt.method == "auto" || opt.method == "dense" || opt.method == "slepc" || opt.method == "monomial",
-      "unknown -basis_method '" + opt.method + "': expected auto, dense, slepc or monomial"));
+  PetscCall(collective_check(comm,
+                             opt.method == "auto" || opt.method == "dense" || opt.method == "slepc" ||
+                                 opt.method == "monomial" || opt.method == "wigner",
+                             "unknown -basis_method '" + opt.method + "': expected auto, dense, slepc, monomial or wigner"));
+  PetscCall(collective_check(comm, opt.method != "wigner" || M.supports_wigner_route(),
+                             "-basis_method wigner needs exact rotations of spherical harmonics (-manifold s2), not " +
+                                 M.name() + ": use auto, dense, slepc or monomial"));
   PetscCall(collective_check(comm, opt.null_tol > 0 && opt.null_tol < 1, "-basis_null_tol must be in (0, 1)"));
   std::vector<Eigenspace> spaces;
   SPECAVG_CALL_CXX(comm, spaces = eigenspaces_within(M, cutoff));
@@ -115,7 +146,17 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
   std::vector<int> owner(ns);
   std::iota(order.begin(), order.end(), 0);
   std::vector<double> cost(ns);
-  for (std::size_t s = 0; s < ns; ++s) cost[s] = basis_space_cost(M, opt, gens, spaces[s].m, r);
+  const bool wigner = uses_wigner_route(M, opt, gens);
+  std::unique_ptr<WignerInvariants> plan;
+  if (wigner) {
+    int top = 0;
+    for (const Eigenspace& e : spaces) top = std::max(top, e.label);
+    // Rows are allocated lazily: ranks that own no degree with general generators pay nothing.
+    SPECAVG_CALL_CXX(comm, plan = std::make_unique<WignerInvariants>(mat3_generators(gens), top, opt.null_tol));
+    for (std::size_t s = 0; s < ns; ++s) cost[s] = plan->degree_flops(spaces[s].label);
+  } else {
+    for (std::size_t s = 0; s < ns; ++s) cost[s] = basis_space_cost(M, opt, gens, spaces[s].m, r);
+  }
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
   std::vector<double> load(size, 0.0);
   for (std::size_t s : order) {
@@ -127,14 +168,30 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
   basis->cutoff = cutoff.describe();
   basis->spaces.assign(ns, SpaceInvariants{});
   std::string err;
-  for (std::size_t s : order)
-    if (owner[s] == rank && err.empty()) err = compute_space(M, spaces[s], gens, opt, &basis->spaces[s]);
+  if (wigner) {
+    // Ascending degrees on each rank: the Wigner rows of the general generators advance once.
+    for (std::size_t s = 0; s < ns && err.empty(); ++s) {
+      if (owner[s] != rank) continue;
+      const double t0 = MPI_Wtime();
+      try {
+        inject_failure("basis");
+        basis->spaces[s] = plan->solve(spaces[s].label);
+      } catch (const std::exception& ex) {
+        err = "invariant subspace of degree " + std::to_string(spaces[s].label) + " (Wigner route): " +
+              exception_message(ex);
+      }
+      basis->spaces[s].seconds = MPI_Wtime() - t0;
+    }
+  } else {
+    for (std::size_t s : order)
+      if (owner[s] == rank && err.empty()) err = compute_space(M, spaces[s], gens, opt, &basis->spaces[s]);
+  }
   PetscCall(collective_check(comm, err.empty(), err));
   for (std::size_t s = 0; s < ns; ++s) {
     SpaceInvariants& d = basis->spaces[s];
-    static const char* kMethods[] = {"trivial", "dense", "slepc", "monomial"};
+    static const char* kMethods[] = {"trivial", "dense", "slepc", "monomial", "wigner"};
     int hdr[2] = {d.k, 0};
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < 5; ++i)
       if (d.method == kMethods[i]) hdr[1] = i;
     double vals[2] = {d.residual, d.seconds};
     PetscCallMPI(MPI_Bcast(hdr, 2, MPI_INT, owner[s], comm));

@@ -4,12 +4,15 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/group/monomial_invariants.hpp"
+#include "specavg/group/wigner_invariants.hpp"
+#include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
 namespace specavg {
@@ -19,11 +22,19 @@ constexpr double kB = 8.0;                // bytes per double
 constexpr PetscInt kDistributeFrom = 64;  // as in reduced_solve.cpp: redundant below 64 rows per rank
 
 // Work arrays (doubles) of the route that solves an eigenspace of multiplicity m.
-double space_work(const EstimateInput& in, double m, double k) {
+// plan: the Wigner route's plan when it computes the basis (else null).
+double space_work(const EstimateInput& in, double m, double k, const WignerInvariants* plan) {
   const double r = double(in.gens.size());
   if (r == 0) return 0.0;  // Q = I, counted with the Q matrices
   const std::string& meth = in.basis.method;
   const bool sparse = in.M->sparse_actions();
+  if (plan) {
+    // The reduced matrix C (s²), the rows of D for each general generator and of the frame
+    // (about m·s each), and the Wigner rows (cur, prev, exponent: 2.5 doubles per entry).
+    const int l = int((m - 1) / 2);
+    const double s = plan->kept_functions(l), rows = 2.0 * s + 2.0;
+    return s * s + (r + 1) * rows * m + (r + 1) * 2.5 * rows * m;
+  }
   if (in.M->supports_monomial_route() && meth != "dense" && meth != "slepc" && all_signed_permutations(in.gens) &&
       (meth == "monomial" || m > double(in.basis.dense_max)))
     return 3.0 * m * m;  // monomial route: a 3m × m collocation matrix
@@ -86,6 +97,9 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   ResourceEstimate e;
   const double G = in.group_order > 0 ? in.group_order : 20000.0;  // unknown: at least the closure cap
   double q = 0, work = 0, dinv = 0, dtotal = 0, values = 0;
+  std::unique_ptr<WignerInvariants> plan;
+  if (uses_wigner_route(*in.M, in.basis, in.gens) && !in.spaces.empty())
+    plan = std::make_unique<WignerInvariants>(mat3_generators(in.gens), in.spaces.back().label, in.basis.null_tol);
   for (std::size_t s = 0; s < in.spaces.size(); ++s) {
     const double m = double(in.spaces[s].m);
     const double k = !in.exact_k.empty() ? double(in.exact_k[s]) : in.gens.empty() ? m : std::min(m, m / G);
@@ -93,7 +107,7 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
     dinv += k;
     q += m * k;
     if (k > 0) values = dtotal;  // features evaluate every function up to the last invariant one
-    work = std::max(work, space_work(in, m, k));
+    work = std::max(work, space_work(in, m, k, plan.get()));
   }
   e.dinv_exact = !in.exact_k.empty();
   e.dinv = e.dinv_exact ? dinv : std::ceil(dinv);
@@ -121,8 +135,7 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   e.what = os.str();
 
   // Basis time: LPT assignment of the per-eigenspace costs to the ranks.
-  std::vector<double> cost;
-  for (const Eigenspace& s : in.spaces) cost.push_back(basis_space_cost(*in.M, in.basis, in.gens, s.m, in.gens.size()));
+  std::vector<double> cost = basis_costs(*in.M, in.basis, in.gens, in.spaces);
   std::sort(cost.rbegin(), cost.rend());
   std::vector<double> load(std::size_t(P), 0.0);
   for (double c : cost) *std::min_element(load.begin(), load.end()) += c;

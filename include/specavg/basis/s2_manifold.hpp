@@ -4,6 +4,8 @@
 // basis/sphere_harmonics.hpp as its basis (label ℓ, λ = ℓ(ℓ+1), m = 2ℓ+1, order m = −ℓ..ℓ).
 // Points, isometries, kernels and closed-form targets are those of SphereManifold(3);
 // `synth -target auto` goes straight to the group-averaged bumps (the foundation path's data).
+// The action of isometries is exact (basis/wigner_rotation.hpp, no collocation), and the
+// invariant subspaces take the structured Wigner route (group/wigner_invariants.hpp).
 #include "specavg/basis/sphere_manifold.hpp"
 
 namespace specavg {
@@ -18,9 +20,11 @@ class S2Manifold final : public SphereManifold {
   std::unique_ptr<EigenBasis> eigenbasis(std::vector<Eigenspace> spaces) const override;
   BasisConventions basis_conventions() const override;
   std::vector<std::string> auto_targets() const override { return {}; }
+  bool supports_wigner_route() const override { return true; }
 
  protected:
   std::uint64_t collocation_salt() const override { return 0; }
+  std::unique_ptr<EigenspaceAction> make_action(const Eigenspace& e, const std::vector<Isometry>& gens) const override;
 };
 
 // Throws unless dim = 3 (pointing to -manifold sphere for other dimensions).

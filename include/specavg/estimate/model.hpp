@@ -31,8 +31,9 @@ struct InvariantBasis {
 };
 
 // Serial construction without SLEPc (tests, benchmarks; the distributed pipeline uses
-// parallel/distributed_basis.hpp): torus blocks and spheres up to m = 1000 dense, larger
-// sphere eigenspaces by the monomial route when the generators allow it, else dense.
+// parallel/distributed_basis.hpp): S² by the exact Wigner route (group/wigner_invariants.hpp);
+// torus blocks and spheres up to m = 1000 dense, larger sphere eigenspaces by the monomial
+// route when the generators allow it, else dense.
 InvariantBasis build_invariant_basis(const Manifold& M, const Cutoff& cutoff, const std::vector<Isometry>& gens,
                                      double null_tol = 1e-8);
 

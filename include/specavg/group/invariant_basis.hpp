@@ -4,8 +4,8 @@
 //
 // Conventions
 //  * D(g) is defined by φ_λ(g x) = D(g) φ_λ(x) (basis of the manifold's header); the
-//    manifold provides it (Manifold::eigenspace_action: collocation on spheres, exact
-//    sparse matrices on the torus).
+//    manifold provides it (Manifold::eigenspace_action: exact Wigner matrices on S²,
+//    collocation on S^{d−1}, exact sparse matrices on the torus).
 //  * f = cᵀφ_λ is invariant iff D(g_j)ᵀ c = c for every generator; the invariant subspace
 //    is ker C_λ, C_λ = Σ_j (2I − D_j − D_jᵀ).
 //  * Q (m × k, column-major, ld = m) is a *canonical* orthonormal basis of ker C_λ:
@@ -37,7 +37,7 @@ struct SpaceInvariants {
   int k = 0;              // dimension of the invariant subspace
   std::vector<double> Q;  // m × k, column-major
   double residual = 0.0;  // max_j max_entry |D(g_j)ᵀ Q − Q|
-  std::string method;     // "trivial" (no generators), "dense" or "slepc"
+  std::string method;     // "trivial" (no generators), "dense", "slepc", "monomial" or "wigner"
   double seconds = 0.0;   // time spent computing it (0 when read from a model file)
 };
 
@@ -69,6 +69,15 @@ enum class MonomialRoute { Never, AboveDenseMax, Always };
 SpaceInvariants invariant_space(const Manifold& M, const Eigenspace& e, const std::vector<Isometry>& gens,
                                 std::size_t dense_max, double null_tol, const NullSpaceSolver& large,
                                 MonomialRoute monomial = MonomialRoute::Never);
+
+// The exact Wigner route of group/wigner_invariants.hpp for manifolds with
+// Manifold::supports_wigner_route() (S²): the eigenspaces `spaces` (labels ascending, all
+// ≤ lmax) through one WignerInvariants, so the Wigner rows advance once. method "wigner".
+// Throws std::invalid_argument for generators that are not 3×3.
+std::vector<SpaceInvariants> invariant_spaces_wigner(const std::vector<Eigenspace>& spaces,
+                                                     const std::vector<Isometry>& gens, double null_tol = 1e-8);
+// The 3×3 matrices of sphere isometries of dimension 3 (throws otherwise).
+std::vector<Mat3> mat3_generators(const std::vector<Isometry>& gens);
 
 // S² conveniences for 3×3 point groups: D_l(g) row-major (2l+1)², and degree-l invariants.
 std::vector<double> representation_matrix(int l, const Mat3& g);

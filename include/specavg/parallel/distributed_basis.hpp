@@ -19,12 +19,16 @@ PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string
                              std::vector<Isometry>* gens, std::string* label);
 
 struct BasisOptions {
-  std::string method = "auto";  // -basis_method auto|dense|slepc|monomial
+  std::string method = "auto";  // -basis_method auto|dense|slepc|monomial|wigner
   PetscInt dense_max = 1000;    // -basis_dense_max: auto uses SLEPc above this m_λ
   double null_tol = 1e-8;       // -basis_null_tol
   NullSpaceEpsOptions eps;      // -basis_eps_* (SLEPc options prefix basis_)
   bool verbose = false;         // per-eigenspace progress lines for large eigenspaces
 };
+
+// Whether the exact Wigner route (group/wigner_invariants.hpp) computes the basis: S² with
+// generators and -basis_method auto or wigner.
+bool uses_wigner_route(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens);
 
 // Estimated flops of the invariant subspace of one eigenspace of multiplicity m under r
 // generators on the route `opt` picks (load balancing, and the time estimate of
@@ -32,9 +36,14 @@ struct BasisOptions {
 double basis_space_cost(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens, std::size_t m,
                         std::size_t r);
 
+// basis_space_cost of every eigenspace in `spaces` (one Wigner plan for all of them).
+std::vector<double> basis_costs(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens,
+                                const std::vector<Eigenspace>& spaces);
+
 // Collective. Invariant subspaces of every eigenspace within the cutoff: eigenspaces are
 // assigned to ranks by estimated cost (longest-processing-time first), computed there
-// (dense eigensolver, or SLEPc on PETSC_COMM_SELF for m_λ > dense_max), then broadcast.
+// (dense eigensolver, or SLEPc on PETSC_COMM_SELF for m_λ > dense_max; on the Wigner route
+// each rank solves its degrees in ascending order), then broadcast.
 // The result is identical on every rank and independent of the rank count.
 PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& M, const Cutoff& cutoff,
                                                  const std::vector<Isometry>& gens, const BasisOptions& opt,
