@@ -44,3 +44,20 @@ if(NOT TARGET specavg_healpix)
   target_include_directories(specavg_healpix INTERFACE ${HEALPIXCXX_INCLUDE_DIRS} ${CFITSIO_INCLUDE_DIRS})
   target_link_libraries(specavg_healpix INTERFACE ${HEALPIXCXX_LINK_LIBRARIES} ${CFITSIO_LINK_LIBRARIES})
 endif()
+
+# CF netCDF input/output: Debian's MPI netCDF (libnetcdf-mpi-dev), built on the same
+# Open MPI HDF5. Its pkg-config file omits the include directory, and /usr/include/netcdf.h
+# belongs to the serial library (linked to the serial HDF5), so the MPI headers are added
+# explicitly and first. The serial libnetcdf must never be linked.
+pkg_check_modules(NETCDFMPI REQUIRED IMPORTED_TARGET GLOBAL netcdf-mpi)
+set(SPECAVG_NETCDF_MPI_INCLUDE "/usr/lib/x86_64-linux-gnu/netcdf/mpi/include" CACHE PATH
+  "Directory of the MPI netCDF's netcdf.h and netcdf_par.h")
+if(NOT EXISTS "${SPECAVG_NETCDF_MPI_INCLUDE}/netcdf_par.h")
+  message(FATAL_ERROR "netcdf_par.h not found in ${SPECAVG_NETCDF_MPI_INCLUDE}: on Debian install libnetcdf-mpi-dev "
+                      "or set SPECAVG_NETCDF_MPI_INCLUDE")
+endif()
+if(NOT TARGET specavg_netcdf)
+  add_library(specavg_netcdf INTERFACE IMPORTED GLOBAL)
+  target_include_directories(specavg_netcdf BEFORE INTERFACE "${SPECAVG_NETCDF_MPI_INCLUDE}")
+  target_link_libraries(specavg_netcdf INTERFACE PkgConfig::NETCDFMPI)
+endif()
