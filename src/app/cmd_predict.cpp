@@ -36,6 +36,8 @@ PetscErrorCode prediction_attributes(MPI_Comm comm, const Model& model, const st
   a->set("model_sha256", hash);
   a->set("group", model.group_spec);
   a->set("cutoff", model.basis.cutoff);
+  a->set("estimator", estimator_name(model.estimator));
+  a->set("tau", model.tau);
   a->set("ntargets", double(model.ntargets));
   add_basis_conventions(model.manifold(), a);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -90,12 +92,12 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscOptionsBegin(comm, nullptr, "specavg predict: evaluate a model at distributed points", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
   PetscCall(option_string(PetscOptionsObject, "-points",
-                          "Points on the model's manifold: HDF5 file with dataset points (n x dim), or a HEALPix "
-                          "map (its pixel centres)",
+                          "Points on the model's manifold: HDF5 file with dataset points (n x dim), a HEALPix "
+                          "map (its pixel centres) or a CF netCDF field (its cells)",
                           &points));
   PetscCall(option_string(PetscOptionsObject, "-like",
-                          "Map whose pixels the prediction is written on (-output map.fits); its pixels are the "
-                          "points when -points is not given",
+                          "Map or netCDF field whose pixels/grid the prediction is written on (-output map.fits or "
+                          "fit.nc); its pixels or kept cells are the points when -points is not given",
                           &like));
   PetscCall(options_data_input(PetscOptionsObject, &din));
   PetscCall(option_string(PetscOptionsObject, "-output",

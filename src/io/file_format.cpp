@@ -11,6 +11,30 @@
 
 namespace specavg {
 
+namespace {
+
+// An HDF5 file is read as netCDF-4 when it lacks specavg's `points` dataset and either
+// carries netCDF-4's _NCProperties attribute or has a netCDF extension.
+bool looks_like_netcdf4(const std::string& path) {
+  H5E_auto2_t fn;
+  void* data;
+  H5Eget_auto2(H5E_DEFAULT, &fn, &data);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  bool nc = false;
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f >= 0) {
+    const auto dot = path.rfind('.');
+    const std::string ext = dot == std::string::npos ? "" : path.substr(dot);
+    nc = H5Lexists(f, "points", H5P_DEFAULT) <= 0 &&
+         (H5Aexists(f, "_NCProperties") > 0 || ext == ".nc" || ext == ".nc4" || ext == ".netcdf");
+    H5Fclose(f);
+  }
+  H5Eset_auto2(H5E_DEFAULT, fn, data);
+  return nc;
+}
+
+}  // namespace
+
 FileFormat sniff_file_format(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return FileFormat::Missing;
@@ -30,7 +54,8 @@ FileFormat sniff_file_format(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const htri_t is = H5Fis_hdf5(path.c_str());
   H5Eset_auto2(H5E_DEFAULT, fn, data);
-  return is > 0 ? FileFormat::HDF5 : FileFormat::Unknown;
+  if (is <= 0) return FileFormat::Unknown;
+  return looks_like_netcdf4(path) ? FileFormat::NetCDF4 : FileFormat::HDF5;
 }
 
 bool is_fits_path(const std::string& path) {
@@ -55,6 +80,8 @@ std::string unusable_input_message(FileFormat format, const std::string& role, c
   switch (format) {
     case FileFormat::HDF5:
     case FileFormat::FITS:
+    case FileFormat::NetCDF3:
+    case FileFormat::NetCDF4:
       return {};
     case FileFormat::Missing:
       return what + " does not exist";
@@ -62,8 +89,6 @@ std::string unusable_input_message(FileFormat format, const std::string& role, c
       return what + " is a directory: pass a file";
     case FileFormat::Empty:
       return what + " is empty (0 bytes): regenerate it";
-    case FileFormat::NetCDF3:
-      return what + " is a classic netCDF file, which this build does not read yet: convert it to HDF5 or netCDF-4";
     case FileFormat::Unknown:
       break;
   }

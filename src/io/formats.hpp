@@ -21,5 +21,13 @@ PetscErrorCode open_healpix_row_source(MPI_Comm comm, const std::string& path, c
 PetscErrorCode create_healpix_row_sink(MPI_Comm comm, const std::string& path, const std::string& option,
                                        PetscInt rows_total, const std::vector<SinkArray>& arrays,
                                        std::unique_ptr<RowSink>* sink);
+// CF netCDF (classic or netCDF-4): io/nc_field.hpp.
+PetscErrorCode open_nc_row_source(MPI_Comm comm, const std::string& path, const RowRequest& req,
+                                  std::unique_ptr<RowSource>* source);
+PetscErrorCode create_nc_row_sink(MPI_Comm comm, const std::string& path, const std::string& option,
+                                  PetscInt rows_total, const std::vector<SinkArray>& arrays,
+                                  std::unique_ptr<RowSink>* sink);
+// -var and -time_range from the options database (collective).
+PetscErrorCode nc_input_options(MPI_Comm comm, std::string* var, std::string* time_range);
 
 }  // namespace specavg

@@ -8,6 +8,7 @@
 
 #include "nc_file.hpp"
 #include "specavg/comm/collective.hpp"
+#include "specavg/comm/petsc_util.hpp"
 #include "specavg/io/h5_parallel.hpp"
 
 namespace specavg {
@@ -411,8 +412,8 @@ PetscErrorCode nc_field_to_row_blocks(MPI_Comm comm, NcField* f) {
   int size;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   const int k = f->ntargets, width = 5 + k;  // cell, x, y, z, values, weight
-  std::vector<int> sendc(std::size_t(size), 0), recvc(std::size_t(size)), sd(std::size_t(size)),
-      rd(std::size_t(size));
+  const std::size_t P = std::size_t(size);
+  std::vector<int> sendc(P, 0), recvc(P, 0), sd(P, 0), rd(P, 0);
   const long long q = f->nkept / size, r = f->nkept % size;
   auto owner = [&](long long g) { return g < r * (q + 1) ? int(g / (q + 1)) : int(r + (g - r * (q + 1)) / q); };
   const std::size_t n = f->rows();

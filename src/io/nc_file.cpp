@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "specavg/comm/collective.hpp"
+#include "specavg/comm/petsc_util.hpp"
 
 namespace specavg {
 
@@ -63,6 +64,7 @@ int read_attrs(int ncid, int varid, int natts, std::map<std::string, CfAttr>* ou
     if (st == NC_NOERR) st = nc_inq_att(ncid, varid, name, &t, &len);
     if (st != NC_NOERR) return st;
     CfAttr at;
+    at.nctype = t;
     if (t == NC_CHAR) {
       at.is_text = true;
       at.text.resize(len);

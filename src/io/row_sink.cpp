@@ -12,6 +12,8 @@ PetscErrorCode create_row_sink(MPI_Comm comm, const std::string& path, const std
   // One branch per format, by extension.
   if (is_fits_path(path))
     PetscCall(create_healpix_row_sink(comm, path, option, rows_total, arrays, sink));
+  else if (is_netcdf_path(path))
+    PetscCall(create_nc_row_sink(comm, path, option, rows_total, arrays, sink));
   else
     PetscCall(create_h5_row_sink(comm, path, option, rows_total, arrays, sink));
   PetscFunctionReturn(PETSC_SUCCESS);

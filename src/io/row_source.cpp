@@ -24,6 +24,8 @@ PetscErrorCode open_row_source(MPI_Comm comm, const std::string& path, const Row
   // One branch per format.
   if (format == FileFormat::FITS)
     PetscCall(open_healpix_row_source(comm, path, req, source));
+  else if (format == FileFormat::NetCDF3 || format == FileFormat::NetCDF4)
+    PetscCall(open_nc_row_source(comm, path, req, source));
   else
     PetscCall(open_h5_row_source(comm, path, req, source));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -25,6 +25,7 @@
 namespace specavg {
 
 struct CfAttr {
+  int nctype = 0;  // netCDF type code
   bool is_text = false;
   std::string text;
   std::vector<double> nums;

@@ -8,9 +8,11 @@
 
 namespace specavg {
 
-enum class FileFormat { Missing, Directory, Empty, HDF5, NetCDF3, FITS, Unknown };
+enum class FileFormat { Missing, Directory, Empty, HDF5, NetCDF3, NetCDF4, FITS, Unknown };
 
 // Local. Looks at the file's first bytes (HDF5's signature may also sit at 512, 1024, ...).
+// NetCDF3: the 'CDF\x01/\x02/\x05' signature. NetCDF4: an HDF5 file without specavg's
+// `points` dataset that has netCDF-4's _NCProperties attribute or a .nc/.nc4 extension.
 FileFormat sniff_file_format(const std::string& path);
 
 // Local. Whether an output path names a FITS file (.fits, .fit, .fts; HEALPix maps).

@@ -59,7 +59,8 @@ class RowSink {
 };
 
 // Collective. Creates the sink for `path` (the format follows the extension: a HEALPix map
-// on the pixels of the -like map for .fits/.fit/.fts (io/healpix_map.hpp); HDF5 for
+// on the pixels of the -like map for .fits/.fit/.fts (io/healpix_map.hpp); CF netCDF-4
+// for .nc/.nc4, written on the grid of the -like file (io/nc_field.hpp); HDF5 for
 // .h5/.hdf5/.he5 and anything unknown). `option` names the option for messages.
 PetscErrorCode create_row_sink(MPI_Comm comm, const std::string& path, const std::string& option, PetscInt rows_total,
                                const std::vector<SinkArray>& arrays, std::unique_ptr<RowSink>* sink);

@@ -1,0 +1,118 @@
+// The CF netCDF row source: the cells of one variable as points on S^2 with area weights,
+// and its time (or other extra) dimension as targets. The field is read once at opening
+// (each rank its own slab, io/nc_field.hpp), then moved to the row_block partition.
+#include <petscsys.h>
+
+#include <algorithm>
+
+#include "formats.hpp"
+#include "specavg/comm/collective.hpp"
+#include "specavg/comm/petsc_util.hpp"
+#include "specavg/io/nc_field.hpp"
+
+namespace specavg {
+namespace {
+
+class NcRowSource final : public RowSource {
+ public:
+  PetscErrorCode open(MPI_Comm comm, const std::string& path, const RowRequest& req) {
+    PetscFunctionBeginUser;
+    comm_ = comm;
+    M_ = req.manifold;
+    NcFieldRequest fr;
+    fr.path = path;
+    fr.role = req.role;
+    PetscCall(nc_input_options(comm, &fr.var, &fr.time_range));
+    const std::string where = req.role + " file '" + path + "'";
+    if (M_)
+      PetscCall(collective_check(comm, !M_->is_torus() && M_->dim == 3,
+                                 where + " is a netCDF grid on the sphere S^2, but the job is on " + M_->describe() +
+                                     ": use -manifold sphere -dim 3 (the defaults)"));
+    PetscCall(read_nc_field(comm, fr, &f_));
+    PetscCall(nc_field_to_row_blocks(comm, &f_));
+    ntargets_ = req.values == ValuesNeed::None ? 0 : f_.ntargets;
+    PetscCall(PetscPrintf(comm, "[specavg] %s\n", f_.summary().c_str()));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+
+  PetscInt rows_total() const override { return PetscInt(f_.nkept); }
+  int dim() const override { return 3; }
+  int ntargets() const override { return ntargets_; }
+  bool has_weights() const override { return true; }
+  bool has_truth() const override { return false; }
+  PetscInt local_begin() const override { return PetscInt(f_.row_offset); }
+  PetscInt local_count() const override { return PetscInt(f_.rows()); }
+  std::string describe() const override { return f_.where; }
+
+  PetscErrorCode next_block(PetscInt max_rows, RowBlock* b, bool* done) override {
+    PetscFunctionBeginUser;
+    PetscCheck(max_rows > 0, comm_, PETSC_ERR_ARG_OUTOFRANGE, "next_block: max_rows must be positive");
+    long long left = (long long)f_.rows() - (long long)next_, any = 0;
+    PetscCallMPI(MPI_Allreduce(&left, &any, 1, MPI_LONG_LONG, MPI_MAX, comm_));
+    *done = any == 0;
+    b->offset = PetscInt(f_.row_offset) + PetscInt(next_);
+    b->count = *done ? 0 : std::min<PetscInt>(max_rows, PetscInt(left));
+    const std::size_t c = std::size_t(b->count), k = std::size_t(f_.ntargets);
+    b->points.assign(f_.points.begin() + long(3 * next_), f_.points.begin() + long(3 * (next_ + c)));
+    b->weights.assign(f_.weights.begin() + long(next_), f_.weights.begin() + long(next_ + c));
+    b->values.clear();
+    if (ntargets_ > 0) b->values.assign(f_.values.begin() + long(k * next_), f_.values.begin() + long(k * (next_ + c)));
+    b->truth.clear();
+    next_ += c;
+    if (M_ && !*done) {
+      PetscInt bad_row;
+      const std::string msg = validate_block(*M_, ntargets_, f_.where, b, &bad_row);
+      PetscCall(agree_first_bad_row(comm_, bad_row, msg));
+    }
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+
+  PetscErrorCode rewind() override {
+    next_ = 0;
+    return PETSC_SUCCESS;
+  }
+  // The file was closed after reading; this releases the cached rows.
+  PetscErrorCode close() override {
+    f_.points = {};
+    f_.values = {};
+    f_.weights = {};
+    f_.cell = {};
+    return PETSC_SUCCESS;
+  }
+
+ private:
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  const Manifold* M_ = nullptr;
+  NcField f_;
+  std::size_t next_ = 0;
+  int ntargets_ = 0;
+};
+
+}  // namespace
+
+PetscErrorCode nc_input_options(MPI_Comm comm, std::string* var, std::string* time_range) {
+  PetscFunctionBeginUser;
+  char buf[PETSC_MAX_PATH_LEN] = "";
+  PetscBool set = PETSC_FALSE;
+  PetscOptionsBegin(comm, nullptr, "netCDF input (-data/-points/-like file.nc)", "specavg");
+  PetscCall(PetscOptionsString("-var", "Variable to read (default: the only field on a lat/lon grid)", nullptr, buf,
+                               buf, sizeof buf, &set));
+  *var = set ? buf : "";
+  buf[0] = 0;
+  PetscCall(PetscOptionsString("-time_range", "Steps a:b (b exclusive) of the time dimension to use as targets",
+                               nullptr, buf, buf, sizeof buf, &set));
+  *time_range = set ? buf : "";
+  PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode open_nc_row_source(MPI_Comm comm, const std::string& path, const RowRequest& req,
+                                  std::unique_ptr<RowSource>* source) {
+  PetscFunctionBeginUser;
+  auto s = std::make_unique<NcRowSource>();
+  PetscCall(s->open(comm, path, req));
+  *source = std::move(s);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+}  // namespace specavg
