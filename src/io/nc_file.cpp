@@ -35,7 +35,7 @@ PetscErrorCode NcFile::open(MPI_Comm comm, const std::string& path, const std::s
   int st = netcdf4_ ? nc_open_par(path.c_str(), NC_NOWRITE, comm, MPI_INFO_NULL, &ncid_)
                     : nc_open(path.c_str(), NC_NOWRITE, &ncid_);
   if (st != NC_NOERR) ncid_ = -1;
-  const PetscErrorCode ierr = nc_agree(comm, st, "cannot open " + where + " as netCDF");
+  const PetscErrorCode ierr = nc_agree(comm, st, "cannot open " + where + " as netCDF (check the path, or regenerate a truncated file)");
   if (ierr && ncid_ >= 0) {
     nc_close(ncid_);
     ncid_ = -1;

@@ -170,7 +170,7 @@ TEST_F(CliDataIO, TruncatedEmptyAndForeignFilesAreNamed) {
       {"predict -points " + kData + " -output " + out + " -model " + empty, "is empty (0 bytes)"},
       {"predict -points " + kData + " -output " + out + " -model " + text, "not an HDF5 file or truncated"},
       {"train -data " + kData + " -lmax 4 -model " + out + " -group_file " + trunc, "not an HDF5 file or truncated"},
-      {"train -group Oh -lmax 4 -model " + out + " -data cli_d_classic.nc", "classic netCDF file"},
+      {"train -group Oh -lmax 4 -model " + out + " -data cli_d_classic.nc", "no variable on a recognizable latitude/longitude grid"},
       {"predict -model " + kModel + " -output " + out + " -points cli_d_map.fits", "is not a readable FITS file"},
   };
   for (const Case& c : cases) {
