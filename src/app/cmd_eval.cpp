@@ -42,7 +42,9 @@ PetscErrorCode cmd_eval(MPI_Comm comm) {
   PetscOptionsBegin(comm, nullptr, "specavg eval: test RMSE and invariance discrepancy of a model", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
   PetscCall(option_string(PetscOptionsObject, "-data",
-                          "Test data: HDF5 (points (n x dim), values (n or n x k)) or a HEALPix FITS map", &data_path));
+                          "Test data: HDF5 (points (n x dim), values (n or n x k)), a HEALPix FITS map or a CF "
+                          "netCDF field",
+                          &data_path));
   PetscCall(options_data_input(PetscOptionsObject, &din));
   PetscCall(options_eval(PetscOptionsObject, &eo));
   PetscOptionsEnd();

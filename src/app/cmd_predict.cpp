@@ -3,6 +3,7 @@
 #include "specavg/app/options.hpp"
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/io/file_format.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/io/output_path.hpp"
 #include "specavg/io/row_sink.hpp"
@@ -87,7 +88,7 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
 PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscFunctionBeginUser;
   std::string model_path, points, output, like;
-  bool with_std = false;
+  bool with_std = false, residual = false;
   DataInputOptions din;
   PetscOptionsBegin(comm, nullptr, "specavg predict: evaluate a model at distributed points", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
@@ -100,9 +101,12 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
                           "fit.nc); its pixels or kept cells are the points when -points is not given",
                           &like));
   PetscCall(options_data_input(PetscOptionsObject, &din));
+  PetscCall(option_bool(PetscOptionsObject, "-output_residual",
+                        "netCDF output on the -like grid: also write <var>_residual = data minus fit", &residual));
   PetscCall(option_string(PetscOptionsObject, "-output",
                           "Output HDF5 file: dataset values (n x k), attributes naming the model (path, SHA-256), "
-                          "group, cutoff and basis conventions; or a HEALPix map (.fits) on the pixels of -like",
+                          "group, cutoff and basis conventions; or a HEALPix map (.fits) on the pixels of -like, or CF "
+                          "netCDF-4 (.nc) on the grid of -like",
                           &output));
   PetscCall(option_bool(PetscOptionsObject, "-std",
                         "Also write dataset std (n x k): the predictive standard deviation of the fitted invariant "
@@ -114,6 +118,8 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   if (points.empty()) points = like;
   PetscCall(collective_check(comm, !points.empty(), "no points given: pass -points <points.h5>"));
   PetscCall(collective_check(comm, !output.empty(), "no output file given: pass -output <pred.h5>"));
+  PetscCall(collective_check(comm, !residual || is_netcdf_path(output),
+                             "-output_residual needs a netCDF output on the -like grid: pass -output <fit.nc>"));
   PetscCall(check_output_path(comm, {"-output", output}, {{"-model", model_path}, {"-points", points}, {"-like", like}, {"-mask", din.mask}}));
   Model model;
   PetscCall(read_model(comm, model_path, &model));

@@ -30,7 +30,8 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   PetscOptionsBegin(comm, nullptr, "specavg train: fit an exactly G-invariant model on a manifold", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-data",
                           "Training data: HDF5 (points (n x dim), values (n or n x k), optional weights (n)) or a "
-                          "HEALPix FITS map",
+                          "HEALPix FITS map or a CF netCDF field (cells as points, area weights, time steps as "
+                          "targets)",
                           &opt.data));
   PetscCall(options_data_input(PetscOptionsObject, &din));
   PetscCall(option_string(PetscOptionsObject, "-model", "Output model file (HDF5, written atomically)", &model_path));

@@ -160,6 +160,12 @@ PetscErrorCode options_data_input(PetscOptionItems* PetscOptionsObject, DataInpu
   PetscCall(option_bool(PetscOptionsObject, "-polarization_as_scalars",
                         "Fit HEALPix Q/U polarization columns as if they were scalar fields (refused otherwise)",
                         &o->polarization_as_scalars));
+  PetscCall(option_string(PetscOptionsObject, "-var",
+                          "netCDF variable to read (default: the only field on a latitude/longitude grid)", &o->var));
+  PetscCall(option_string(PetscOptionsObject, "-time_range",
+                          "netCDF time steps a:b (b exclusive, either side may be empty) that become the targets; "
+                          "default: all",
+                          &o->time_range));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -65,6 +65,13 @@ bool is_fits_path(const std::string& path) {
   return ext == ".fits" || ext == ".fit" || ext == ".fts";
 }
 
+bool is_netcdf_path(const std::string& path) {
+  const auto dot = path.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : path.substr(dot);
+  for (char& c : ext) c = char(std::tolower((unsigned char)c));
+  return ext == ".nc" || ext == ".nc4";
+}
+
 PetscErrorCode agree_file_format(MPI_Comm comm, const std::string& path, FileFormat* format) {
   PetscFunctionBeginUser;
   int rank, f = 0;

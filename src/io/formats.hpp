@@ -27,7 +27,11 @@ PetscErrorCode open_nc_row_source(MPI_Comm comm, const std::string& path, const 
 PetscErrorCode create_nc_row_sink(MPI_Comm comm, const std::string& path, const std::string& option,
                                   PetscInt rows_total, const std::vector<SinkArray>& arrays,
                                   std::unique_ptr<RowSink>* sink);
-// -var and -time_range from the options database (collective).
+// -var and -time_range from the options database (declared by the commands through
+// app/options.hpp's options_data_input; read here so that no layer above io/ names a
+// format). Local.
 PetscErrorCode nc_input_options(MPI_Comm comm, std::string* var, std::string* time_range);
+// A string option from the database, "" when absent. Local.
+PetscErrorCode nc_option_string(const char* name, std::string* value);
 
 }  // namespace specavg

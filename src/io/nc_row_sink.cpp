@@ -32,18 +32,12 @@ class NcRowSink final : public RowSink {
     comm_ = comm;
     path_ = path;
     option_ = option;
-    char like[PETSC_MAX_PATH_LEN] = "";
-    PetscBool has_like = PETSC_FALSE;
-    PetscOptionsBegin(comm, nullptr, "netCDF output (-output file.nc)", "specavg");
-    PetscCall(PetscOptionsString("-like", "netCDF file whose grid, coordinates and time the output copies", nullptr,
-                                 like, like, sizeof like, &has_like));
-    PetscCall(PetscOptionsBool("-output_residual", "Also write data minus fit (<var>_residual)", nullptr, residual_,
-                               &residual_, nullptr));
-    PetscOptionsEnd();
-    PetscCall(collective_check(comm, has_like && like[0],
+    // Declared by predict (app/options.hpp); read here, where the format is known.
+    PetscCall(nc_option_string("-like", &like_));
+    PetscCall(PetscOptionsGetBool(nullptr, nullptr, "-output_residual", &residual_, nullptr));
+    PetscCall(collective_check(comm, !like_.empty(),
                                "netCDF output (" + option + " '" + path +
                                    "') is written on the grid of an input field: pass -like <file.nc>"));
-    like_ = like;
     NcFieldRequest fr;
     fr.path = like_;
     fr.role = "-like";

@@ -90,19 +90,20 @@ class NcRowSource final : public RowSource {
 
 }  // namespace
 
-PetscErrorCode nc_input_options(MPI_Comm comm, std::string* var, std::string* time_range) {
+PetscErrorCode nc_option_string(const char* name, std::string* value) {
   PetscFunctionBeginUser;
   char buf[PETSC_MAX_PATH_LEN] = "";
   PetscBool set = PETSC_FALSE;
-  PetscOptionsBegin(comm, nullptr, "netCDF input (-data/-points/-like file.nc)", "specavg");
-  PetscCall(PetscOptionsString("-var", "Variable to read (default: the only field on a lat/lon grid)", nullptr, buf,
-                               buf, sizeof buf, &set));
-  *var = set ? buf : "";
-  buf[0] = 0;
-  PetscCall(PetscOptionsString("-time_range", "Steps a:b (b exclusive) of the time dimension to use as targets",
-                               nullptr, buf, buf, sizeof buf, &set));
-  *time_range = set ? buf : "";
-  PetscOptionsEnd();
+  PetscCall(PetscOptionsGetString(nullptr, nullptr, name, buf, sizeof buf, &set));
+  *value = set ? buf : "";
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nc_input_options(MPI_Comm comm, std::string* var, std::string* time_range) {
+  PetscFunctionBeginUser;
+  (void)comm;
+  PetscCall(nc_option_string("-var", var));
+  PetscCall(nc_option_string("-time_range", time_range));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

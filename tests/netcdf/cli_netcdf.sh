@@ -64,6 +64,7 @@ expect_error() {  # pattern, output file, command...
 }
 expect_error "variable 'nope' not found" bad.h5 "${mpi[@]}" -n 2 "$exe" train -data "$sample" -var nope -group Cs -lmax 4 -model bad.h5
 expect_error "-time_range" bad.h5 "${mpi[@]}" -n 2 "$exe" train -data "$sample" -var tas -time_range 5:40 -group Cs -lmax 4 -model bad.h5
+expect_error "-output_residual needs a netCDF output" bad.h5 "${mpi[@]}" -n 2 "$exe" predict -model m3.h5 -like "$sample" -var tas -output bad.h5 -output_residual
 expect_error "-like" bad.nc "${mpi[@]}" -n 2 "$exe" predict -model m3.h5 -points "$sample" -var tas -output bad.nc
 "$py" - <<'PY'
 import netCDF4

@@ -38,13 +38,15 @@ PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions*
 PetscErrorCode options_select(PetscOptionItems* PetscOptionsObject, SelectOptions* so);
 // Manifold, group, cutoff, basis, -estimator, -tau, -sobolev_s, -block_rows.
 PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions* opt);
-// -columns, -mask, -polarization_as_scalars: how HEALPix sky maps are read. The row
-// source reads them from the database itself (nothing above io/ names a format); the
-// commands declare them here (for -help and the unknown-option check) and use the mask
-// path in their input checks.
+// -columns, -mask, -polarization_as_scalars: how HEALPix sky maps are read; -var,
+// -time_range: which field of a CF netCDF input is read and which time steps become
+// targets. The row sources read them from the database themselves (nothing above io/
+// names a format); the commands declare them here (for -help and the unknown-option
+// check) and use the mask path in their input checks.
 struct DataInputOptions {
   std::string columns, mask;
   bool polarization_as_scalars = false;
+  std::string var, time_range;
 };
 PetscErrorCode options_data_input(PetscOptionItems* PetscOptionsObject, DataInputOptions* o);
 // -krr_kernel, -krr_width, -krr_lambda, -krr_max_rows, -max_group_order (kernel baselines).

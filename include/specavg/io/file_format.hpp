@@ -18,6 +18,9 @@ FileFormat sniff_file_format(const std::string& path);
 // Local. Whether an output path names a FITS file (.fits, .fit, .fts; HEALPix maps).
 bool is_fits_path(const std::string& path);
 
+// Local. Whether an output path names a CF netCDF file (.nc, .nc4).
+bool is_netcdf_path(const std::string& path);
+
 // Collective: rank 0 sniffs, every rank gets the same answer.
 PetscErrorCode agree_file_format(MPI_Comm comm, const std::string& path, FileFormat* format);
 
