@@ -25,7 +25,7 @@ class NcRowSource final : public RowSource {
     PetscCall(nc_input_options(comm, &fr.var, &fr.time_range));
     const std::string where = req.role + " file '" + path + "'";
     if (M_)
-      PetscCall(collective_check(comm, !M_->is_torus() && M_->dim == 3,
+      PetscCall(collective_check(comm, (M_->name() == "s2" || M_->name() == "sphere") && M_->dim() == 3,
                                  where + " is a netCDF grid on the sphere S^2, but the job is on " + M_->describe() +
                                      ": use -manifold sphere -dim 3 (the defaults)"));
     PetscCall(read_nc_field(comm, fr, &f_));
