@@ -45,11 +45,16 @@ PetscErrorCode prediction_attributes(MPI_Comm comm, const Model& model, const st
 }
 
 PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path,
-                            const std::string& output, const Attributes& attrs, double* seconds, bool with_std) {
+                            const std::string& output, const Attributes& attrs, double* seconds, bool with_std,
+                            const std::string& grid) {
   PetscFunctionBeginUser;
   const double t0 = MPI_Wtime();
   std::unique_ptr<RowSource> src;
-  PetscCall(open_row_source(comm, points_path, {"-points", ValuesNeed::None, &model.manifold()}, &src));
+  const RowRequest req{"-points", ValuesNeed::None, &model.manifold()};
+  if (grid.empty())
+    PetscCall(open_row_source(comm, points_path, req, &src));
+  else
+    PetscCall(open_grid_row_source(comm, grid, req, &src));
   const int k = model.ntargets;
   std::unique_ptr<RowSink> sink;
   std::vector<SinkArray> columns = {{"values", k}};
@@ -87,7 +92,7 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
 
 PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscFunctionBeginUser;
-  std::string model_path, points, output, like;
+  std::string model_path, points, output, like, grid;
   bool with_std = false, residual = false;
   DataInputOptions din;
   PetscOptionsBegin(comm, nullptr, "specavg predict: evaluate a model at distributed points", "specavg");
@@ -100,6 +105,10 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
                           "Map or netCDF field whose pixels/grid the prediction is written on (-output map.fits or "
                           "fit.nc); its pixels or kept cells are the points when -points is not given",
                           &like));
+  PetscCall(option_string(PetscOptionsObject, "-grid",
+                          "Predict on a new regular grid instead of -points: latlon:NLAT:NLON (cell centres), written "
+                          "as CF netCDF (-output fit.nc); with -like, its variable's name, units and time are kept",
+                          &grid));
   PetscCall(options_data_input(PetscOptionsObject, &din));
   PetscCall(option_bool(PetscOptionsObject, "-output_residual",
                         "netCDF output on the -like grid: also write <var>_residual = data minus fit", &residual));
@@ -115,9 +124,17 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscOptionsEnd();
   PetscCall(options_done(comm, "predict"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
-  if (points.empty()) points = like;
-  PetscCall(collective_check(comm, !points.empty(), "no points given: pass -points <points.h5>"));
+  PetscCall(collective_check(comm, grid.empty() || points.empty(),
+                             "-grid and -points both give the points: pass only one of them"));
+  PetscCall(collective_check(comm, !residual || grid.empty(),
+                             "-output_residual needs the data on the output grid: drop -grid to write on the -like "
+                             "grid"));
+  if (points.empty() && grid.empty()) points = like;
+  PetscCall(collective_check(comm, !points.empty() || !grid.empty(),
+                             "no points given: pass -points <points.h5> (or -like <field.nc>, -grid latlon:NLAT:NLON)"));
   PetscCall(collective_check(comm, !output.empty(), "no output file given: pass -output <pred.h5>"));
+  PetscCall(collective_check(comm, grid.empty() || is_netcdf_path(output),
+                             "-grid " + grid + " writes CF netCDF: pass -output <fit.nc>"));
   PetscCall(collective_check(comm, !residual || is_netcdf_path(output),
                              "-output_residual needs a netCDF output on the -like grid: pass -output <fit.nc>"));
   PetscCall(check_output_path(comm, {"-output", output}, {{"-model", model_path}, {"-points", points}, {"-like", like}, {"-mask", din.mask}}));
@@ -132,7 +149,7 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
     attrs.set("std", "predictive standard deviation of the noise-free invariant field: sqrt(noise_variance * psi^T C psi); "
                      "truncation bias is not included");
   double t;
-  PetscCall(predict_file(comm, model, points, output, attrs, &t, with_std));
+  PetscCall(predict_file(comm, model, points, output, attrs, &t, with_std, grid));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -323,4 +323,28 @@ void parse_index_range(const std::string& text, std::size_t n, const std::string
   *end = std::size_t(b);
 }
 
+LatLonGrid parse_latlon_grid(const std::string& spec, const std::string& option) {
+  const std::string usage = option + " '" + spec + "' is not a grid: use latlon:NLAT:NLON (e.g. latlon:90:180 for 2° cells)";
+  if (spec.rfind("latlon:", 0) != 0) throw std::runtime_error(usage);
+  const std::string rest = spec.substr(7);
+  const auto colon = rest.find(':');
+  if (colon == std::string::npos) throw std::runtime_error(usage);
+  auto num = [&](const std::string& t, long long hi) {
+    std::size_t pos = 0;
+    long long v = -1;
+    try {
+      v = std::stoll(t, &pos);
+    } catch (...) {
+      pos = 0;
+    }
+    if (t.empty() || pos != t.size() || v < 1 || v > hi)
+      throw std::runtime_error(usage + "; NLAT in [1, 100000], NLON in [1, 200000]");
+    return std::size_t(v);
+  };
+  LatLonGrid g;
+  g.nlat = num(rest.substr(0, colon), 100000);
+  g.nlon = num(rest.substr(colon + 1), 200000);
+  return g;
+}
+
 }  // namespace specavg

@@ -295,7 +295,42 @@ PetscErrorCode cell_values(NcFile& nc, const NcField& f, const Slab& s, std::vec
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+// The variable, its grid and the selected steps (replicated metadata only); throws.
+void resolve_field(const NcFieldRequest& req, NcField* f) {
+  const std::string var = req.var.empty() ? guess_variable(f->meta, f->where) : req.var;
+  f->grid = find_cf_grid(f->meta, var, f->where);
+  const CfVar& v = *f->meta.find(var);
+  if (f->grid.time_axis >= 0) {
+    const std::size_t n = v.shape[std::size_t(f->grid.time_axis)];
+    if (n == 0) throw std::runtime_error("variable '" + var + "' in " + f->where + " has no time steps");
+    f->t0 = 0, f->t1 = n;
+    if (!req.time_range.empty()) parse_index_range(req.time_range, n, "-time_range", &f->t0, &f->t1);
+  }
+  f->ntargets = 1;
+  for (int a : f->grid.extra_axes)
+    f->ntargets *= int(a == f->grid.time_axis ? f->t1 - f->t0 : v.shape[std::size_t(a)]);
+  f->ncells = (long long)f->grid.ncells();
+  if (f->ncells == 0 || f->ntargets == 0) throw std::runtime_error("variable '" + var + "' in " + f->where + " is empty");
+}
+
 }  // namespace
+
+PetscErrorCode read_nc_field_meta(MPI_Comm comm, const NcFieldRequest& req, NcField* f) {
+  PetscFunctionBeginUser;
+  *f = NcField{};
+  f->where = req.role + " file '" + req.path + "'";
+  NcFile nc;
+  PetscCall(nc.open(comm, req.path, f->where));
+  f->netcdf4 = nc.netcdf4();
+  PetscCall(nc.read_meta(&f->meta));
+  const PetscErrorCode ierr = agreed(comm, [&] { resolve_field(req, f); });
+  if (ierr) {
+    (void)nc.close();  // the error was agreed: every rank closes
+    PetscCall(ierr);
+  }
+  PetscCall(nc.close());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 std::string NcField::summary() const {
   std::ostringstream os;
@@ -322,23 +357,7 @@ PetscErrorCode read_nc_field(MPI_Comm comm, const NcFieldRequest& req, NcField* 
   PetscCall(nc.read_meta(&f->meta));
   const PetscErrorCode ierr = [&]() -> PetscErrorCode {
     PetscFunctionBeginUser;
-    PetscCall(agreed(comm, [&] {
-      const std::string var = req.var.empty() ? guess_variable(f->meta, f->where) : req.var;
-      f->grid = find_cf_grid(f->meta, var, f->where);
-      const CfVar& v = *f->meta.find(var);
-      if (f->grid.time_axis >= 0) {
-        const std::size_t n = v.shape[std::size_t(f->grid.time_axis)];
-        f->t0 = 0, f->t1 = n;
-        if (!req.time_range.empty()) parse_index_range(req.time_range, n, "-time_range", &f->t0, &f->t1);
-        if (n == 0) throw std::runtime_error("variable '" + var + "' in " + f->where + " has no time steps");
-      }
-      f->ntargets = 1;
-      for (int a : f->grid.extra_axes)
-        f->ntargets *= int(a == f->grid.time_axis ? f->t1 - f->t0 : v.shape[std::size_t(a)]);
-      f->ncells = (long long)f->grid.ncells();
-      if (f->ncells == 0 || f->ntargets == 0)
-        throw std::runtime_error("variable '" + var + "' in " + f->where + " is empty");
-    }));
+    PetscCall(agreed(comm, [&] { resolve_field(req, f); }));
     const Slab s = my_slab(comm, f->grid);
     std::vector<double> vals, w, xyz;
     std::vector<int> nmasked;

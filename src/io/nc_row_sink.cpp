@@ -1,7 +1,9 @@
-// The CF netCDF prediction sink: writes the rows (one per kept cell of the -like field)
-// back onto the -like file's grid as a netCDF-4 file, with its dimensions, coordinates,
-// bounds and time (sliced to -time_range), masked cells as _FillValue, optionally the
-// residual data - fit, and specavg's provenance. Written to <path>.tmp, renamed on commit.
+// The CF netCDF prediction sink: writes the rows back onto a grid as a netCDF-4 file: the
+// -like field's grid (its kept cells; dimensions, coordinates, bounds and time sliced to
+// -time_range, masked cells as _FillValue, optionally the residual data - fit) or a new
+// regular grid (-grid latlon:NLAT:NLON, every cell). `values` becomes the fit variable,
+// `std` (predict -std) <var>_std. Provenance as global attributes. Written to <path>.tmp,
+// renamed on commit. The layouts are in nc_output.hpp.
 #include <netcdf.h>
 #include <netcdf_par.h>
 #include <petscsys.h>
@@ -14,6 +16,7 @@
 
 #include "formats.hpp"
 #include "nc_file.hpp"
+#include "nc_output.hpp"
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/io/h5_parallel.hpp"
@@ -33,38 +36,52 @@ class NcRowSink final : public RowSink {
     path_ = path;
     option_ = option;
     // Declared by predict (app/options.hpp); read here, where the format is known.
-    PetscCall(nc_option_string("-like", &like_));
+    std::string grid;
+    NcFieldRequest like;
+    PetscCall(nc_option_string("-like", &like.path));
+    PetscCall(nc_option_string("-grid", &grid));
     PetscCall(PetscOptionsGetBool(nullptr, nullptr, "-output_residual", &residual_, nullptr));
-    PetscCall(collective_check(comm, !like_.empty(),
-                               "netCDF output (" + option + " '" + path +
-                                   "') is written on the grid of an input field: pass -like <file.nc>"));
-    NcFieldRequest fr;
-    fr.path = like_;
-    fr.role = "-like";
-    PetscCall(nc_input_options(comm, &fr.var, &fr.time_range));
-    PetscCall(read_nc_field(comm, fr, &f_));
-    const bool values_ok = arrays.size() == 1 && arrays[0].name == "values" &&
-                           std::max(arrays[0].cols, 1) == f_.ntargets;
+    like.role = "-like";
+    PetscCall(nc_input_options(comm, &like.var, &like.time_range));
+    const int k = arrays.empty() ? 0 : std::max(arrays[0].cols, 1);
+    bool names_ok = !arrays.empty() && arrays[0].name == "values";
+    for (std::size_t a = 1; a < arrays.size(); ++a)
+      names_ok = names_ok && arrays[a].name == "std" && std::max(arrays[a].cols, 1) == k;
+    PetscCall(collective_check(comm, names_ok,
+                               "netCDF output (" + option + " '" + path + "') holds predictions (values, std) only"));
+    if (!grid.empty()) {
+      PetscCall(collective_check(comm, !residual_,
+                                 "-output_residual needs the data on the output grid: drop -grid to write on the "
+                                 "-like grid"));
+      PetscCall(nc_layout_grid(comm, grid, like, k, &L_));
+    } else {
+      PetscCall(collective_check(comm, !like.path.empty(),
+                                 "netCDF output (" + option + " '" + path +
+                                     "') is written on the grid of an input field or a new grid: pass -like <file.nc> "
+                                     "or -grid latlon:NLAT:NLON"));
+      PetscCall(nc_layout_like(comm, like, &L_));
+    }
+    const NcField& f = L_.f;
     PetscCall(collective_check(
-        comm, values_ok && rows == PetscInt(f_.nkept),
-        "the predictions (" + std::to_string(rows) + " rows x " +
-            std::to_string(arrays.empty() ? 0 : std::max(arrays[0].cols, 1)) + " target(s)) do not match the " +
-            std::to_string(f_.nkept) + " kept cells x " + std::to_string(f_.ntargets) + " step(s) of " + f_.where +
+        comm, k == f.ntargets && rows == PetscInt(f.nkept),
+        "the predictions (" + std::to_string(rows) + " rows x " + std::to_string(k) + " target(s)) do not match the " +
+            std::to_string(f.nkept) + " cells x " + std::to_string(f.ntargets) + " step(s) of " + f.where +
             ": train and predict with the same -var and -time_range"));
     int size;
     PetscCallMPI(MPI_Comm_size(comm, &size));
     offsets_.resize(std::size_t(size) + 1);
-    long long mine = f_.row_offset;
+    long long mine = f.row_offset;
     PetscCallMPI(MPI_Allgather(&mine, 1, MPI_LONG_LONG, offsets_.data(), 1, MPI_LONG_LONG, comm));
-    offsets_[std::size_t(size)] = f_.nkept;
-    fit_.assign(f_.values.size(), 0.0);
+    offsets_[std::size_t(size)] = f.nkept;
+    for (const SinkArray& a : arrays) out_[a.name].assign(f.rows() * std::size_t(k), 0.0);
     PetscFunctionReturn(PETSC_SUCCESS);
   }
 
   // Rows arrive in the caller's partition; each is sent to the rank that read its cell.
   PetscErrorCode write_rows(const std::string& name, PetscInt offset, PetscInt count, const double* data) override {
     PetscFunctionBeginUser;
-    const int k = f_.ntargets, size = int(offsets_.size()) - 1;
+    const int k = L_.f.ntargets, size = int(offsets_.size()) - 1;
+    std::vector<double>& dest = out_.at(name);
     std::vector<int> sendc(std::size_t(size), 0), recvc(std::size_t(size), 0), sd(std::size_t(size), 0),
         rd(std::size_t(size), 0);
     for (PetscInt i = 0; i < count; ++i) {
@@ -89,10 +106,9 @@ class NcRowSink final : public RowSink {
     PetscCallMPI(MPI_Alltoall(send_first.data(), 1, MPI_LONG_LONG, recv_first.data(), 1, MPI_LONG_LONG, comm_));
     for (int p = 0; p < size; ++p)
       for (int i = 0; i < recvc[std::size_t(p)]; ++i) {
-        const std::size_t r = std::size_t(recv_first[std::size_t(p)] + i - f_.row_offset);
-        std::copy_n(&in[std::size_t(rd[std::size_t(p)] + i) * std::size_t(k)], k, &fit_[r * std::size_t(k)]);
+        const std::size_t r = std::size_t(recv_first[std::size_t(p)] + i - L_.f.row_offset);
+        std::copy_n(&in[std::size_t(rd[std::size_t(p)] + i) * std::size_t(k)], k, &dest[r * std::size_t(k)]);
       }
-    (void)name;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
 
@@ -126,30 +142,6 @@ class NcRowSink final : public RowSink {
  private:
   PetscErrorCode check(int st, const std::string& what) { return nc_agree(comm_, st, what + " in " + path_ + ".tmp"); }
 
-  // Variables copied from the -like file: coordinates, their bounds, cell measures.
-  std::vector<const CfVar*> copied() const {
-    const CfVar& v = *f_.meta.find(f_.grid.var);
-    std::vector<std::string> names{f_.grid.lat, f_.grid.lon};
-    for (const auto& d : v.dims) names.push_back(d);
-    std::istringstream is(v.text("coordinates") + " " + v.text("cell_measures"));
-    for (std::string w; is >> w;)
-      if (w.back() != ':') names.push_back(w);
-    for (std::size_t i = 0, n = names.size(); i < n; ++i)
-      if (const CfVar* c = f_.meta.find(names[i])) names.push_back(c->text("bounds"));
-    std::vector<const CfVar*> out;
-    std::set<std::string> seen;
-    for (const auto& n : names) {
-      const CfVar* c = f_.meta.find(n);
-      if (c && c->name != v.name && seen.insert(n).second && c->nctype != NC_CHAR && c->nctype != NC_STRING)
-        out.push_back(c);
-    }
-    return out;
-  }
-
-  std::string time_dim() const {
-    return f_.grid.time_axis >= 0 ? f_.meta.find(f_.grid.var)->dims[std::size_t(f_.grid.time_axis)] : "";
-  }
-
   PetscErrorCode put_attrs(int varid, const CfVar& src, bool skip_fill) {
     PetscFunctionBeginUser;
     for (const auto& [name, a] : src.attrs) {
@@ -167,67 +159,77 @@ class NcRowSink final : public RowSink {
 
   PetscErrorCode write_file() {
     PetscFunctionBeginUser;
-    const CfVar& v = *f_.meta.find(f_.grid.var);
-    const std::string tdim = time_dim();
+    const NcField& f = L_.f;
+    const CfVar& v = *f.meta.find(f.grid.var);
     const std::string tmp = path_ + ".tmp";
     PetscCall(check(nc_create_par(tmp.c_str(), NC_CLOBBER | NC_NETCDF4, comm_, MPI_INFO_NULL, &ncid_), "creating"));
     std::map<std::string, int> dimid;
-    auto def_dim = [&](const std::string& d) -> int {
-      if (dimid.count(d)) return NC_NOERR;
-      const std::size_t n = d == tdim ? f_.t1 - f_.t0 : f_.meta.dim_size(d);
+    for (const auto& [d, n] : L_.dims) {
       int id = -1;
-      const int st = nc_def_dim(ncid_, d.c_str(), d == f_.meta.unlimited ? NC_UNLIMITED : n, &id);
+      PetscCall(check(nc_def_dim(ncid_, d.c_str(), d == L_.unlimited ? NC_UNLIMITED : n, &id), "dimension '" + d + "'"));
       dimid[d] = id;
-      return st;
-    };
-    const auto cvars = copied();
-    std::vector<int> cids;
-    for (const CfVar* c : cvars) {
+    }
+    auto ids_of = [&](const std::vector<std::string>& dims) {
       std::vector<int> ids;
-      for (const auto& d : c->dims) {
-        PetscCall(check(def_dim(d), "dimension '" + d + "'"));
-        ids.push_back(dimid[d]);
-      }
+      for (const auto& d : dims) ids.push_back(dimid.at(d));
+      return ids;
+    };
+    std::vector<int> cids;
+    for (const NcOutCoord& c : L_.coords) {
+      const std::vector<int> ids = ids_of(c.var.dims);
       int id;
-      PetscCall(check(nc_def_var(ncid_, c->name.c_str(), c->nctype, int(ids.size()), ids.data(), &id), c->name));
-      PetscCall(put_attrs(id, *c, false));
+      PetscCall(check(nc_def_var(ncid_, c.var.name.c_str(), c.var.nctype, int(ids.size()), ids.data(), &id), c.var.name));
+      PetscCall(put_attrs(id, c.var, false));
       cids.push_back(id);
     }
-    std::vector<int> vdims;
-    for (const auto& d : v.dims) {
-      PetscCall(check(def_dim(d), "dimension '" + d + "'"));
-      vdims.push_back(dimid[d]);
-    }
+    const std::vector<int> vdims = ids_of(v.dims);
     const std::string group = attr("group"), what = v.text("long_name").empty() ? v.name : v.text("long_name");
-    int fit_id, res_id = -1;
+    const bool with_std = out_.count("std") != 0;
+    int fit_id, res_id = -1, std_id = -1;
     PetscCall(def_field(v.name, vdims, v, "G-invariant component (group " + group + ") of " + what, &fit_id));
     if (residual_)
       PetscCall(def_field(v.name + "_residual", vdims, v,
                           what + " minus its G-invariant component (group " + group + ")", &res_id));
+    if (with_std) {
+      const std::string sname = v.name + "_std";
+      PetscCall(def_field(sname, vdims, v,
+                          "predictive standard deviation of the G-invariant component (group " + group + ") of " +
+                              what + " (noise only; truncation bias not included)",
+                          &std_id));
+      if (!v.text("standard_name").empty()) {
+        const std::string sn = v.text("standard_name") + " standard_error";
+        PetscCall(check(nc_put_att_text(ncid_, std_id, "standard_name", sn.size(), sn.c_str()), sname));
+      }
+      PetscCall(check(nc_put_att_text(ncid_, fit_id, "ancillary_variables", sname.size(), sname.c_str()), v.name));
+    }
     PetscCall(global_attrs());
     PetscCall(check(nc_enddef(ncid_), "leaving define mode"));
     // Coordinates: rank 0 writes them whole, the others join with zero counts.
     int rank;
     PetscCallMPI(MPI_Comm_rank(comm_, &rank));
     NcFile in;
-    PetscCall(in.open(comm_, like_, "-like file '" + like_ + "'"));
-    for (std::size_t i = 0; i < cvars.size(); ++i) {
-      const CfVar& c = *cvars[i];
-      std::vector<std::size_t> start(c.shape.size(), 0), count = c.shape;
-      for (std::size_t d = 0; d < c.dims.size(); ++d)
-        if (c.dims[d] == tdim) start[d] = f_.t0, count[d] = f_.t1 - f_.t0;
+    if (!L_.like_path.empty()) PetscCall(in.open(comm_, L_.like_path, "-like file '" + L_.like_path + "'"));
+    for (std::size_t i = 0; i < L_.coords.size(); ++i) {
+      const NcOutCoord& c = L_.coords[i];
+      std::vector<std::size_t> start(c.var.dims.size(), 0), count = c.var.shape;
+      for (std::size_t d = 0; d < c.var.dims.size(); ++d)
+        if (c.var.dims[d] == L_.like_tdim) start[d] = L_.like_t0, count[d] = L_.dim_size(L_.like_tdim);
       std::size_t n = 1;
       for (std::size_t x : count) n *= x;
-      std::vector<double> buf(std::max<std::size_t>(n, 1));
-      PetscCall(in.read(c, start, count, buf.data()));
+      std::vector<double> buf = c.data;
+      if (c.from_like) {
+        buf.assign(std::max<std::size_t>(n, 1), 0.0);
+        PetscCall(in.read(c.var, start, count, buf.data()));
+      }
       std::vector<size_t> s0(start.size(), 0), cnt(count.begin(), count.end());
       if (rank != 0) std::fill(cnt.begin(), cnt.end(), 0);
-      PetscCall(check(nc_var_par_access(ncid_, cids[i], NC_COLLECTIVE), c.name));
-      PetscCall(check(nc_put_vara_double(ncid_, cids[i], s0.data(), cnt.data(), buf.data()), "writing " + c.name));
+      PetscCall(check(nc_var_par_access(ncid_, cids[i], NC_COLLECTIVE), c.var.name));
+      PetscCall(check(nc_put_vara_double(ncid_, cids[i], s0.data(), cnt.data(), buf.data()), "writing " + c.var.name));
     }
-    PetscCall(in.close());
-    PetscCall(write_field(fit_id, false));
-    if (residual_) PetscCall(write_field(res_id, true));
+    if (!L_.like_path.empty()) PetscCall(in.close());
+    PetscCall(write_field(fit_id, out_.at("values"), false));
+    if (residual_) PetscCall(write_field(res_id, out_.at("values"), true));
+    if (with_std) PetscCall(write_field(std_id, out_.at("std"), false));
     const int st = nc_close(ncid_);
     ncid_ = -1;
     PetscCall(check(st, "closing"));
@@ -277,18 +279,18 @@ class NcRowSink final : public RowSink {
   }
 
   // One collective put per selected step: this rank's slab, masked cells as _FillValue.
-  PetscErrorCode write_field(int id, bool residual) {
+  PetscErrorCode write_field(int id, const std::vector<double>& rows, bool residual) {
     PetscFunctionBeginUser;
-    const CfGrid& g = f_.grid;
-    const CfVar& v = *f_.meta.find(g.var);
-    const std::size_t k = std::size_t(f_.ntargets), rank = v.shape.size();
+    const CfGrid& g = L_.f.grid;
+    const CfVar& v = *L_.f.meta.find(g.var);
+    const std::size_t k = std::size_t(L_.f.ntargets), rank = v.shape.size();
     PetscInt jb, jc;
     row_block(comm_, PetscInt(g.spatial_shape[0]), &jb, &jc);
     std::size_t rest = 1;
     for (std::size_t p = 1; p < g.spatial_shape.size(); ++p) rest *= g.spatial_shape[p];
     const std::size_t base = std::size_t(jb) * rest, ncl = std::size_t(jc) * rest;
     std::vector<long long> row_of(ncl, -1);  // local cell -> local row
-    for (std::size_t r = 0; r < f_.rows(); ++r) row_of[std::size_t(f_.cell[r]) - base] = (long long)r;
+    for (std::size_t r = 0; r < L_.f.rows(); ++r) row_of[std::size_t(L_.f.cell[r]) - base] = (long long)r;
     std::vector<std::size_t> cstride(rank, 0), tstride(rank, 0), cnt(rank);
     std::size_t cs = 1, ts = 1;
     for (int p = int(g.spatial_axes.size()) - 1; p >= 0; --p) {
@@ -298,9 +300,9 @@ class NcRowSink final : public RowSink {
     for (int q = int(g.extra_axes.size()) - 1; q >= 0; --q) {
       const int a = g.extra_axes[std::size_t(q)];
       tstride[std::size_t(a)] = ts;
-      ts *= a == g.time_axis ? f_.t1 - f_.t0 : v.shape[std::size_t(a)];
+      ts *= a == g.time_axis ? L_.f.t1 - L_.f.t0 : v.shape[std::size_t(a)];
     }
-    const std::size_t nsteps = g.time_axis >= 0 ? f_.t1 - f_.t0 : 1;
+    const std::size_t nsteps = g.time_axis >= 0 ? L_.f.t1 - L_.f.t0 : 1;
     PetscCall(check(nc_var_par_access(ncid_, id, NC_COLLECTIVE), "field"));
     std::vector<double> buf;
     std::vector<size_t> start(rank), count(rank);
@@ -320,8 +322,8 @@ class NcRowSink final : public RowSink {
       for (std::size_t e = 0; e < n; ++e) {
         const long long r = row_of[cell];
         if (r >= 0) {
-          const double fit = fit_[std::size_t(r) * k + tgt];
-          buf[e] = residual ? f_.values[std::size_t(r) * k + tgt] - fit : fit;
+          const double fit = rows[std::size_t(r) * k + tgt];
+          buf[e] = residual ? L_.f.values[std::size_t(r) * k + tgt] - fit : fit;
         }
         for (std::size_t a = rank; a-- > 0;) {
           const std::size_t t = int(a) == g.time_axis ? 0 : tstride[a];
@@ -341,11 +343,11 @@ class NcRowSink final : public RowSink {
   }
 
   MPI_Comm comm_ = MPI_COMM_NULL;
-  std::string path_, option_, like_;
+  std::string path_, option_;
   PetscBool residual_ = PETSC_FALSE;
-  NcField f_;
-  std::vector<long long> offsets_;  // first global row of each rank's read slab (+ total)
-  std::vector<double> fit_;         // rows x k, in the read partition
+  NcOutputLayout L_;
+  std::vector<long long> offsets_;                   // first global row of each rank's slab (+ total)
+  std::map<std::string, std::vector<double>> out_;  // values (and std): rows x k, in the slab partition
   Attributes attrs_;
   int ncid_ = -1;
 };

@@ -171,6 +171,9 @@ TEST_F(Options, TheShippedOptionFilesRun) {
       {"paper_torus_signs.opts",
        {"bench", "-bench_cutoffs 9.8696044011 -bench_output opts_files_h.csv" + bench_small, "opts_files_h.csv"}},
       {"wmap_parity.opts", {"train", "-data " + kData + " -lmax 6 -model opts_files_i.h5", "opts_files_i.h5"}},
+      {"climate_tas.opts",
+       {"train", "-data /usr/share/ncarg/data/nug/tas_rectilinear_grid_2D.nc -lmax 6 -model opts_files_j.h5",
+        "opts_files_j.h5"}},
   };
   const std::filesystem::path inputs = std::filesystem::path(SPECAVG_SOURCE_DIR) / "inputs";
   int seen = 0;

@@ -112,6 +112,20 @@ double curvilinear_spacing_area(const std::vector<double>& xyz, std::size_t ny, 
 
 void latlon_to_unit(double lat, double lon, double* xyz);
 
+// A regular latitude/longitude grid, "latlon:NLAT:NLON" (predict -grid): NLAT x NLON equal
+// cells, latitude slowest; cell (j, i) spans [-90 + j d, -90 + (j + 1) d] x [i e, (i + 1) e]
+// degrees (d = 180/NLAT, e = 360/NLON) and its point is the centre of that box.
+struct LatLonGrid {
+  std::size_t nlat = 0, nlon = 0;
+  double lat_edge(std::size_t j) const { return -90.0 + 180.0 * double(j) / double(nlat); }
+  double lon_edge(std::size_t i) const { return 360.0 * double(i) / double(nlon); }
+  double lat(std::size_t j) const { return -90.0 + 180.0 * (double(j) + 0.5) / double(nlat); }
+  double lon(std::size_t i) const { return 360.0 * (double(i) + 0.5) / double(nlon); }
+};
+// Throws for anything but latlon:NLAT:NLON with 1 <= NLAT <= 100000, 1 <= NLON <= 200000,
+// naming `option`.
+LatLonGrid parse_latlon_grid(const std::string& spec, const std::string& option);
+
 // Parses "a:b" (b exclusive, either side may be empty) against an extent n; throws for
 // an empty or out-of-range selection, naming `option`.
 void parse_index_range(const std::string& text, std::size_t n, const std::string& option, std::size_t* begin,

@@ -65,6 +65,10 @@ struct NcField {
 // units, bad -time_range, nothing left after masking) fails all ranks with one message.
 PetscErrorCode read_nc_field(MPI_Comm comm, const NcFieldRequest& req, NcField* f);
 
+// Collective. Only the metadata: where, meta, grid, netcdf4, t0/t1, ntargets and ncells
+// (no rows). Same messages as read_nc_field.
+PetscErrorCode read_nc_field_meta(MPI_Comm comm, const NcFieldRequest& req, NcField* f);
+
 // Collective. Moves the rows so that rank r holds the kept rows row_block(nkept) assigns
 // it (the partition every row source uses); cell, points, values and weights move along.
 PetscErrorCode nc_field_to_row_blocks(MPI_Comm comm, NcField* f);

@@ -90,6 +90,12 @@ class RowSource {
 PetscErrorCode open_row_source(MPI_Comm comm, const std::string& path, const RowRequest& req,
                                std::unique_ptr<RowSource>* source);
 
+// Collective. The cell centres of a generated grid as points (no values, no weights), in
+// the grid's C order: `spec` is latlon:NLAT:NLON (io/cf_grid.hpp, parse_latlon_grid), on
+// S². The netCDF sink writes predictions back on the same grid (predict -grid).
+PetscErrorCode open_grid_row_source(MPI_Comm comm, const std::string& spec, const RowRequest& req,
+                                    std::unique_ptr<RowSource>* source);
+
 // Collective. Shape of `points` (rows, columns) without reading or validating rows, to
 // default -dim or size a job before the read. Same messages as open_row_source.
 PetscErrorCode peek_points_shape(MPI_Comm comm, const std::string& path, const std::string& role, PetscInt* rows,
