@@ -290,8 +290,10 @@ SparseRows TorusShell::action(const Isometry& g) const {
   std::vector<std::pair<int, double>> entries;
   for (std::size_t grp = 0; grp + 1 < group_first_.size(); ++grp) {
     const std::size_t k = nz_ptr_[grp + 1] - nz_ptr_[grp];
-    const int* coord = &nz_coord_[nz_ptr_[grp]];
-    const int* freq = &nz_freq_[nz_ptr_[grp]];
+    // data() + offset, not &v[offset]: the λ = 0 shell has no non-zero frequency at all,
+    // and indexing an empty vector is undefined even when nothing is read.
+    const int* coord = nz_coord_.data() + nz_ptr_[grp];
+    const int* freq = nz_freq_.data() + nz_ptr_[grp];
     std::fill(kp.begin(), kp.end(), 0);
     for (std::size_t l = 0; l < k; ++l) kp[perm[coord[l]]] = freq[l];
     const std::size_t target_first = group_first_[find_group(kp)];

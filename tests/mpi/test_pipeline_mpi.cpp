@@ -211,6 +211,11 @@ TEST(PipelineMPI, MemoryEstimateMatchesMeasuredPeak) {
   if (world_rank() == 0)
     std::printf("[ estimate ] peak %.1f MiB estimated, %.1f MiB measured (ratio %.2f)\n",
                 st.estimate.peak_bytes / 1048576, grown / 1048576, ratio);
+#ifdef SPECAVG_SANITIZE
+  // AddressSanitizer's shadow memory, redzones and freed-memory quarantine inflate the
+  // resident set well beyond what the program itself allocates.
+  GTEST_SKIP() << "resident memory is not the program's own under AddressSanitizer";
+#endif
   EXPECT_LE(global_max(ratio), 2.0);
   EXPECT_LE(global_max(1 / ratio), 2.0);
 }
