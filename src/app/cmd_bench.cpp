@@ -166,11 +166,10 @@ PetscErrorCode fit_specavg(Context& cx, bool spectral, std::vector<Candidate>* o
         c.model.basis = basis;
         t = MPI_Wtime();
         SolveReport sr;
-        PetscCall(solve_reduced(cx.comm, ne, spectral ? EstimatorKind::Spectral : EstimatorKind::Ridge, tau, pen.w,
+        PetscCall(solve_reduced(cx.comm, ne, spectral ? spectral_estimator() : ridge_estimator(), tau, pen.w,
                                 &c.model.coef, &sr));
         c.train_s = it->second.second + g + (MPI_Wtime() - t);
-        c.model.method = Method::SpecAvg;
-        c.model.estimator = spectral ? EstimatorKind::Spectral : EstimatorKind::Ridge;
+        c.model.estimator = spectral ? &spectral_estimator() : &ridge_estimator();
         c.model.tau = tau;
         c.model.sobolev_s = cfg.sobolev_s;
         c.model.group_spec = cx.group_label;
@@ -206,12 +205,12 @@ PetscErrorCode prepare_bases(Context& cx) {
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode fit_krr(Context& cx, Method method, std::vector<Candidate>* out) {
+PetscErrorCode fit_krr(Context& cx, const KernelRidgeEstimator& est, std::vector<Candidate>* out) {
   PetscFunctionBeginUser;
   const BenchConfig& cfg = cx.cfg;
   for (double w : cfg.widths) {
     KrrOptions ko = cfg.krr;
-    ko.method = method;
+    ko.estimator = &est;
     ko.width = w;
     ko.verbose = false;
     KrrSystem sys;
@@ -245,11 +244,11 @@ PetscErrorCode run_method(Context& cx, const std::string& mname, long long seed,
   if (mname == "specavg" || mname == "specavg-spectral") {
     PetscCall(fit_specavg(cx, mname == "specavg-spectral", &cands));
   } else {
-    Method m = Method::Krr;
-    SPECAVG_CALL_CXX(cx.comm, m = parse_method(mname));
+    const KernelRidgeEstimator* m = nullptr;
+    SPECAVG_CALL_CXX(cx.comm, m = &as_kernel_ridge(find_estimator(mname)));
     std::vector<Isometry> el;
     long long order;
-    const std::string why = krr_refusal(cx.M, m, cx.gens, cx.group_label, n, cfg.krr, size, &el, &order);
+    const std::string why = krr_refusal(cx.M, *m, cx.gens, cx.group_label, n, cfg.krr, size, &el, &order);
     if (!why.empty()) {
       base.variant = "-";
       base.status = "refused: " + why;
@@ -259,7 +258,7 @@ PetscErrorCode run_method(Context& cx, const std::string& mname, long long seed,
       PetscCall(PetscPrintf(cx.comm, "[bench]   %-16s n = %-8lld refused: %s\n", mname.c_str(), n, why.c_str()));
       PetscFunctionReturn(PETSC_SUCCESS);
     }
-    PetscCall(fit_krr(cx, m, &cands));
+    PetscCall(fit_krr(cx, *m, &cands));
   }
   double mem;
   PetscCall(peak_memory_mib(cx.comm, &mem));

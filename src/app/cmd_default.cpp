@@ -105,7 +105,7 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   PetscCall(PetscPrintf(comm, "\n==== specavg report ====\n"));
   PetscCall(PetscPrintf(comm, "problem      %s, group %s, %s, D = %zu -> D_inv = %d, %s estimator, tau %g, s %g\n",
                         model.manifold().describe().c_str(), label.c_str(), model.basis.cutoff.c_str(),
-                        model.basis.dtotal(), D, estimator_name(opt.estimator), opt.tau, opt.sobolev_s));
+                        model.basis.dtotal(), D, opt.estimator->name(), opt.tau, opt.sobolev_s));
   PetscCall(PetscPrintf(comm, "data         %lld train / %lld test points, noise %g, %d rank(s)\n", (long long)n,
                         (long long)n_test, noise, size));
   PetscCall(print_eval(comm, er));

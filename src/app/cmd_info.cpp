@@ -228,9 +228,9 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
   PetscCall(PetscPrintf(comm, "model        %s\n", model_path.c_str()));
   PetscCall(PetscPrintf(comm, "manifold     %s\n", m.manifold().describe().c_str()));
   PetscCall(print_group(comm, m.manifold(), m.group_spec, m.generators, order, cap));
-  if (m.method == Method::SpecAvg) {
+  if (m.estimator->uses_invariant_basis()) {
     PetscCall(print_basis(comm, m.basis));
-    PetscCall(PetscPrintf(comm, "estimator    %s, tau %g, penalty %s, %d target(s)\n", estimator_name(m.estimator),
+    PetscCall(PetscPrintf(comm, "estimator    %s, tau %g, penalty %s, %d target(s)\n", m.estimator->name(),
                           m.tau, m.penalty.c_str(), m.ntargets));
     if (m.has_selection) {
       const SelectionResult& sel = m.selection;
@@ -249,8 +249,8 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
                             std::sqrt(m.uncertainty.noise_variance[0]), m.uncertainty.unit_covariance.size()));
   } else {
     const Kernel k(m.manifold(), m.krr.kernel);
-    PetscCall(PetscPrintf(comm, "method       %s (kernel ridge baseline), kernel %s, lambda %g\n",
-                          method_name(m.method), k.describe().c_str(), m.krr.lambda));
+    PetscCall(PetscPrintf(comm, "estimator    %s (%s), kernel %s, lambda %g\n", m.estimator->name(),
+                          m.estimator->summary(), k.describe().c_str(), m.krr.lambda));
     PetscCall(PetscPrintf(
         comm, "expansion    %lld centers x %d target(s)%s\n", m.krr.ncenters(m.manifold().dim()), m.ntargets,
         m.krr.elements.empty()

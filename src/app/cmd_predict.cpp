@@ -140,7 +140,7 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscCall(check_output_path(comm, {"-output", output}, {{"-model", model_path}, {"-points", points}, {"-like", like}, {"-mask", din.mask}}));
   Model model;
   PetscCall(read_model(comm, model_path, &model));
-  PetscCall(collective_check(comm, !with_std || (model.method == Method::SpecAvg && !model.uncertainty.empty()),
+  PetscCall(collective_check(comm, !with_std || (model.estimator->uses_invariant_basis() && !model.uncertainty.empty()),
                              "-std: model '" + model_path +
                                  "' has no error model; retrain with -uncertainty 1 (or -select) to store it"));
   Attributes attrs;

@@ -7,6 +7,7 @@
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
 #include "specavg/comm/collective.hpp"
+#include "specavg/parallel/estimator_training.hpp"
 #include "specavg/parallel/reduced_solve.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/io/output_path.hpp"
@@ -35,12 +36,23 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
                           &opt.data));
   PetscCall(options_data_input(PetscOptionsObject, &din));
   PetscCall(option_string(PetscOptionsObject, "-model", "Output model file (HDF5, written atomically)", &model_path));
-  PetscCall(option_string(PetscOptionsObject, "-method",
-                          "specavg (exactly invariant, default), or a kernel-ridge baseline: krr (plain), krr-ga "
-                          "(group-averaged kernel), krr-aug (data augmentation)",
-                          &method));
-  SPECAVG_CALL_CXX(comm, kopt.method = parse_method(method));
   PetscCall(options_train(PetscOptionsObject, &opt));
+  PetscCall(option_string(PetscOptionsObject, "-method",
+                          "Older spelling: specavg (the -estimator ridge or spectral, default) or krr, krr-ga, "
+                          "krr-aug (the same as -estimator krr ...)",
+                          &method));
+  if (method != "specavg") {
+    PetscCall(collective_check(comm, has_estimator(method),
+                               "unknown -method '" + method + "': expected specavg, krr, krr-ga or krr-aug"));
+    const Estimator* est = &find_estimator(method);
+    PetscCall(collective_check(comm, !est->uses_invariant_basis(),
+                               "-method takes specavg, krr, krr-ga or krr-aug; choose ridge or spectral with "
+                               "-estimator"));
+    PetscCall(collective_check(comm, opt.estimator == &ridge_estimator() || opt.estimator == est,
+                               "-method " + method + " conflicts with -estimator " + opt.estimator->name() +
+                                   ": give one of them"));
+    opt.estimator = est;
+  }
   PetscCall(options_krr(PetscOptionsObject, &kopt));
   PetscCall(option_string(PetscOptionsObject, "-basis_from",
                           "Reuse the invariant basis of this specavg model (same manifold, group and cutoff)",
@@ -72,20 +84,14 @@ PetscErrorCode cmd_train(MPI_Comm comm) {
   PetscCall(PetscPrintf(comm, "[specavg] training on %s\n", par.c_str()));
 
   Model model;
-  TrainReport rep;
-  if (kopt.method == Method::SpecAvg) {
-    PetscCall(train_model(comm, opt, &model, &rep));
-  } else {
-    KrrReport kr;
-    PetscCall(train_krr(comm, opt, kopt, &model, &kr));
-    rep.t_total = kr.t_total;
-  }
+  double t_total = 0;
+  PetscCall(train_estimator(comm, opt, kopt, &model, &t_total));
   model.prov.options = options_string();
   model.prov.created = timestamp_utc();
   const double t = MPI_Wtime();
   PetscCall(write_model(comm, model, model_path));
   PetscCall(PetscPrintf(comm, "[specavg] model written to %s (%.3f s); training total %.2f s\n", model_path.c_str(),
-                        MPI_Wtime() - t, rep.t_total));
+                        MPI_Wtime() - t, t_total));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

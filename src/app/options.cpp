@@ -279,10 +279,14 @@ PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions*
   PetscCall(options_group(PetscOptionsObject, &opt->group, &opt->group_file));
   PetscCall(options_cutoff(PetscOptionsObject, &opt->cutoff));
   PetscCall(options_basis(PetscOptionsObject, &opt->basis));
-  std::string est = estimator_name(opt->estimator);
+  std::string est = opt->estimator->name();
   PetscCall(option_string(PetscOptionsObject, "-estimator",
-                          "ridge (invariant least squares, default) or spectral (spectral averaging)", &est));
-  SPECAVG_CALL_CXX(PetscOptionsObject->comm, opt->estimator = parse_estimator(est));
+                          ("ridge (invariant least squares, default), spectral (spectral averaging), or a "
+                           "kernel-ridge baseline: krr, krr-ga, krr-aug; one of " + estimator_names(" ")).c_str(),
+                          &est));
+  PetscCall(collective_check(PetscOptionsObject->comm, has_estimator(est),
+                             "unknown -estimator '" + est + "': expected one of " + estimator_names()));
+  opt->estimator = &find_estimator(est);
   PetscCall(option_real(PetscOptionsObject, "-tau", "Ridge penalty tau in tau * sum (1+lambda)^s a^2", &opt->tau, 0.0,
                         kInfinity));
   // (1 + lambda)^s must stay finite for lambda up to ~1e7 (S^2 at lmax 2000).

@@ -105,6 +105,11 @@ double InvariantFeatures::flops_per_point() const {
   return f;
 }
 
+std::size_t InvariantFeatures::default_block_rows() const {
+  const double per_row = double(values_ + std::size_t(dinv_));
+  return std::clamp<std::size_t>(std::size_t((2u << 20) / per_row), 64, 8192);
+}
+
 void predict_block(InvariantFeatures& feats, const Model& model, const double* x, std::size_t nb, double* out,
                    std::vector<double>& psi_work) {
   const int D = feats.dinv(), k = model.ntargets;

@@ -3,38 +3,65 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "specavg/estimate/model.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
 namespace specavg {
 
-Method parse_method(const std::string& name) {
-  if (name == "specavg") return Method::SpecAvg;
-  if (name == "krr") return Method::Krr;
-  if (name == "krr-ga") return Method::KrrGroupAveraged;
-  if (name == "krr-aug") return Method::KrrAugmented;
-  throw std::invalid_argument("unknown -method '" + name + "': expected specavg, krr, krr-ga or krr-aug");
-}
-
-const char* method_name(Method m) {
-  switch (m) {
-    case Method::SpecAvg:
-      return "specavg";
-    case Method::Krr:
+const char* KernelRidgeEstimator::name() const {
+  switch (variant_) {
+    case Variant::Plain:
       return "krr";
-    case Method::KrrGroupAveraged:
+    case Variant::GroupAveraged:
       return "krr-ga";
-    case Method::KrrAugmented:
+    case Variant::Augmented:
       return "krr-aug";
   }
   return "?";
 }
 
-void krr_predict(const Manifold& M, Method method, const KrrModel& km, int ntargets, const double* x, std::size_t count,
+const char* KernelRidgeEstimator::summary() const {
+  switch (variant_) {
+    case Variant::Plain:
+      return "kernel ridge regression baseline (ignores the group)";
+    case Variant::GroupAveraged:
+      return "kernel ridge regression with the group-averaged kernel (exactly invariant, enumerates G)";
+    case Variant::Augmented:
+      return "kernel ridge regression on the data augmented by every g in G (approximately invariant)";
+  }
+  return "?";
+}
+
+void KernelRidgeEstimator::predict(const Model& m, const double* x, std::size_t count, double* out) const {
+  krr_predict(m.manifold(), averages_kernel(), m.krr, m.ntargets, x, count, out);
+}
+
+const KernelRidgeEstimator& as_kernel_ridge(const Estimator& e) {
+  const auto* k = dynamic_cast<const KernelRidgeEstimator*>(&e);
+  if (!k) throw std::invalid_argument(std::string("estimator '") + e.name() + "' is not a kernel-ridge estimator");
+  return *k;
+}
+
+const Estimator& krr_estimator() {
+  static const KernelRidgeEstimator e(KernelRidgeEstimator::Variant::Plain);
+  return e;
+}
+
+const Estimator& krr_group_averaged_estimator() {
+  static const KernelRidgeEstimator e(KernelRidgeEstimator::Variant::GroupAveraged);
+  return e;
+}
+
+const Estimator& krr_augmented_estimator() {
+  static const KernelRidgeEstimator e(KernelRidgeEstimator::Variant::Augmented);
+  return e;
+}
+
+void krr_predict(const Manifold& M, bool averaged, const KrrModel& km, int ntargets, const double* x, std::size_t count,
                  double* out) {
   const Kernel K(M, km.kernel);
   const std::size_t d = std::size_t(M.dim()), N = std::size_t(km.ncenters(M.dim()));
   const std::size_t bx = 256, bc = 4096;
-  const bool averaged = method == Method::KrrGroupAveraged;
   const double scale = averaged ? 1.0 / double(km.elements.size()) : 1.0;
   std::vector<double> kb(bx * bc), gx;
   std::fill(out, out + count * ntargets, 0.0);

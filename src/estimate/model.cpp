@@ -55,17 +55,6 @@ InvariantBasis build_invariant_basis(const Manifold& M, const Cutoff& cutoff, co
   return b;
 }
 
-EstimatorKind parse_estimator(const std::string& name) {
-  if (name == "ridge") return EstimatorKind::Ridge;
-  if (name == "spectral") return EstimatorKind::Spectral;
-  throw std::invalid_argument("unknown -estimator '" + name +
-                              "': expected 'ridge' (invariant least squares) or 'spectral' (spectral averaging)");
-}
-
-const char* estimator_name(EstimatorKind e) {
-  return e == EstimatorKind::Ridge ? "ridge" : "spectral";
-}
-
 double penalty_weight(double lambda, double sobolev_s) {
   return std::pow(1.0 + lambda, sobolev_s);
 }

@@ -186,14 +186,14 @@ void write_file(const Model& m, const std::string& tmp) {
   attr_number(f, "dim", M.dim());
   attr_string(f, "cutoff", m.basis.cutoff);
   attr_string(f, "group_spec", m.group_spec);
-  attr_string(f, "estimator", estimator_name(m.estimator));
+  attr_string(f, "estimator", m.estimator->name());
   attr_number(f, "tau", m.tau);
   attr_number(f, "sobolev_s", m.sobolev_s);
   attr_string(f, "penalty", m.penalty);
   attr_number(f, "ntargets", m.ntargets);
   attr_number(f, "dinv", D);
   attr_number(f, "dtotal", (long long)m.basis.dtotal());
-  attr_string(f, "method", method_name(m.method));
+  attr_string(f, "method", m.estimator->uses_invariant_basis() ? "specavg" : m.estimator->name());  // format 3
   const BasisConventions conv = M.basis_conventions();
   attr_string(f, "basis_ordering", conv.ordering);
   attr_string(f, "basis_normalization", conv.normalization);
@@ -210,7 +210,7 @@ void write_file(const Model& m, const std::string& tmp) {
   if (M.translation_period() > 0) dataset(g, "shifts", {hsize_t(r), hsize_t(d)}, shifts.data());
   g.reset();
 
-  if (m.method == Method::SpecAvg)
+  if (m.estimator->uses_invariant_basis())
     write_basis(f, m);
   else
     write_krr(f, m);
@@ -375,7 +375,7 @@ void read_selection(hid_t f, Model* m) {
   s.criterion = parse_select_criterion(read_attr_string(g, "criterion"));
   s.pooled = read_attr_double(g, "pooled") != 0;
   s.folds = int(read_attr_double(g, "folds"));
-  s.spectral = m->estimator == EstimatorKind::Spectral;
+  s.spectral = !m->estimator->penalized();
   int nd = 0;
   const std::size_t nt = dataset_rows(g, "taus", &nd), nc = dataset_rows(g, "cutoff_p", &nd);
   const std::size_t k = std::size_t(m->ntargets);
@@ -425,7 +425,6 @@ void read_file(const std::string& path, Model* m) {
     m->basis.manifold = make_manifold(mname, dim);
     const Manifold& M = *m->basis.manifold;
     m->group_spec = read_attr_string(f, "group_spec");
-    m->estimator = parse_estimator(read_attr_string(f, "estimator"));
     m->tau = read_attr_double(f, "tau");
     m->sobolev_s = read_attr_double(f, "sobolev_s");
     m->penalty = H5Aexists(f, "penalty") > 0 ? read_attr_string(f, "penalty") : "sobolev";
@@ -457,9 +456,10 @@ void read_file(const std::string& path, Model* m) {
       m->generators.push_back(std::move(iso));
     }
 
-    m->method = Method::SpecAvg;
-    if (version >= 3) m->method = parse_method(read_attr_string(f, "method"));
-    if (m->method != Method::SpecAvg) {
+    // Format 3 before the estimator seam wrote method = krr* next to estimator = ridge.
+    const std::string method = version >= 3 ? read_attr_string(f, "method") : "specavg";
+    m->estimator = &find_estimator(method != "specavg" ? method : read_attr_string(f, "estimator"));
+    if (!m->estimator->uses_invariant_basis()) {
       m->basis.cutoff = read_attr_string(f, "cutoff");
       read_krr(f, M, m->ntargets, &m->krr);
     } else {

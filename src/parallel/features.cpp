@@ -11,8 +11,7 @@
 namespace specavg {
 
 PetscInt default_block_rows(const InvariantFeatures& feats) {
-  const double per_row = double(feats.values_per_point() + std::size_t(feats.dinv()));
-  return std::clamp<PetscInt>(PetscInt((2u << 20) / per_row), 64, 8192);
+  return PetscInt(feats.default_block_rows());
 }
 
 void start_normal_equations(int dinv, int ntargets, bool with_gram, NormalEquations* ne) {

@@ -59,13 +59,13 @@ KernelSpec krr_kernel_spec(const Manifold& M, const KrrOptions& opt) {
   return s;
 }
 
-std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isometry>& gens,
+std::string krr_refusal(const Manifold& M, const KernelRidgeEstimator& est, const std::vector<Isometry>& gens,
                         const std::string& group_spec, long long n, const KrrOptions& opt, int nranks,
                         std::vector<Isometry>* elements, long long* order) {
-  const std::string mname = method_name(method);
+  const std::string mname = est.name();
   elements->clear();
   *order = 0;
-  if (method == Method::KrrGroupAveraged || method == Method::KrrAugmented) {
+  if (est.enumerates_group()) {
     std::optional<std::vector<Isometry>> G;
     try {
       G = enumerate_isometries(gens, opt.max_group_order, M.translation_period());
@@ -85,7 +85,7 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
       else
         os << "exceeds -max_group_order " << opt.max_group_order << " (" << group_spec << ")";
       const double g = cf ? *cf : double(opt.max_group_order);
-      if (method == Method::KrrGroupAveraged)
+      if (est.averages_kernel())
         os << ": the group-averaged kernel matrix would need n^2 |G| " << (cf ? "= " : "> ") << sci(double(n) * n * g)
            << " kernel evaluations";
       else
@@ -98,12 +98,12 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
     *elements = std::move(*G);
     *order = (long long)elements->size();
   }
-  const double N = double(n) * double(method == Method::KrrAugmented ? *order : 1);
+  const double N = double(n) * double(est.augments_data() ? *order : 1);
   if (N > double(opt.max_rows)) {
     const int size = nranks;
     std::ostringstream os;
     os << "-method " << mname << " needs a " << sci(N) << " x " << sci(N) << " kernel matrix";
-    if (method == Method::KrrAugmented) os << " (n |G| = " << n << " x " << *order << ")";
+    if (est.augments_data()) os << " (n |G| = " << n << " x " << *order << ")";
     os << ": " << format_bytes(8 * N * N) << " (" << format_bytes(8 * N * N / size) << " per rank and twice that for the "
        << "factorization) and N^3/3 = " << sci(N * N * N / 3) << " flops. N exceeds -krr_max_rows " << opt.max_rows
        << ". Use fewer points or -method specavg (or raise -krr_max_rows if the memory is there)";
@@ -112,13 +112,13 @@ std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isom
   return {};
 }
 
-PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, Method method, const std::vector<Isometry>& gens,
+PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, const KernelRidgeEstimator& est, const std::vector<Isometry>& gens,
                                   const std::string& group_spec, long long n, const KrrOptions& opt,
                                   std::vector<Isometry>* elements, long long* order) {
   PetscFunctionBeginUser;
   int size;
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  const std::string why = krr_refusal(M, method, gens, group_spec, n, opt, size, elements, order);
+  const std::string why = krr_refusal(M, est, gens, group_spec, n, opt, size, elements, order);
   PetscCall(collective_check(comm, why.empty(), why));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -138,17 +138,17 @@ PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Iso
   PetscCall(collective_check(comm, data.ntargets > 0, "the training data have no values"));
   double t = MPI_Wtime();
   sys->M = M.shared_from_this();
-  sys->method = opt.method;
+  sys->estimator = opt.estimator;
   sys->group_spec = group_spec;
   sys->generators = gens;
   SPECAVG_CALL_CXX(comm, sys->kernel = krr_kernel_spec(M, opt); Kernel check(M, sys->kernel));
-  PetscCall(krr_check_feasible(comm, M, opt.method, gens, group_spec, (long long)data.n_global, opt, &sys->elements,
+  PetscCall(krr_check_feasible(comm, M, *opt.estimator, gens, group_spec, (long long)data.n_global, opt, &sys->elements,
                                &sys->order));
   rep->t_group = MPI_Wtime() - t;
   rep->order = sys->order;
   const Kernel K(M, sys->kernel);
   const std::size_t d = std::size_t(M.dim()), k = std::size_t(data.ntargets);
-  const bool aug = opt.method == Method::KrrAugmented, averaged = opt.method == Method::KrrGroupAveraged;
+  const bool aug = opt.estimator->augments_data(), averaged = opt.estimator->averages_kernel();
   const std::size_t reps = aug ? sys->elements.size() : 1;
 
   // This rank's centers (its rows, or their |G| images) and targets.
@@ -179,7 +179,7 @@ PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Iso
   rep->n = sys->n;
   rep->nrows = N;
   if (opt.verbose)
-    PetscCall(PetscPrintf(comm, "[specavg] %s: kernel %s, %lld x %lld matrix%s%s ...\n", method_name(opt.method),
+    PetscCall(PetscPrintf(comm, "[specavg] %s: kernel %s, %lld x %lld matrix%s%s ...\n", opt.estimator->name(),
                           K.describe().c_str(), (long long)N, (long long)N,
                           sys->order ? (", |G| = " + std::to_string(sys->order)).c_str() : "",
                           sys->redundant ? " (redundant on each rank)" : ""));
@@ -250,7 +250,7 @@ PetscErrorCode krr_solve(MPI_Comm comm, KrrSystem* sys, double lambda, bool keep
   rep->t_factor = rep->solve.t_setup;
   rep->t_solve = rep->solve.t_solve;
 
-  model->method = sys->method;
+  model->estimator = sys->estimator;
   model->basis = InvariantBasis{};
   model->basis.manifold = sys->M;
   model->basis.cutoff = "none (kernel)";
@@ -264,7 +264,7 @@ PetscErrorCode krr_solve(MPI_Comm comm, KrrSystem* sys, double lambda, bool keep
   model->krr.kernel = sys->kernel;
   model->krr.lambda = lambda;
   model->krr.order = sys->order;
-  if (sys->method == Method::KrrGroupAveraged) model->krr.elements = sys->elements;
+  if (sys->estimator->averages_kernel()) model->krr.elements = sys->elements;
   model->krr.centers = sys->centers;
   model->krr.alpha = std::move(alpha);
   int size;
@@ -287,7 +287,7 @@ PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptio
   std::string label;
   // Plain KRR does not use the group: it is optional (kept in the model when given, so
   // eval can still measure the invariance discrepancy).
-  if (kopt.method != Method::Krr || !topt.group.empty() || !topt.group_file.empty())
+  if (kopt.estimator->needs_group() || !topt.group.empty() || !topt.group_file.empty())
     PetscCall(resolve_group(comm, M, topt.group, topt.group_file, &gens, &label));
   {  // refuse before reading anything large
     long long n = 0;
@@ -297,10 +297,10 @@ PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptio
     std::vector<Isometry> el;
     long long order;
     SPECAVG_CALL_CXX(comm, Kernel check(M, krr_kernel_spec(M, kopt)));
-    PetscCall(krr_check_feasible(comm, M, kopt.method, gens, label, n, kopt, &el, &order));
+    PetscCall(krr_check_feasible(comm, M, *kopt.estimator, gens, label, n, kopt, &el, &order));
     int size;
     PetscCallMPI(MPI_Comm_size(comm, &size));
-    const long long N = n * (kopt.method == Method::KrrAugmented ? order : 1);
+    const long long N = n * (kopt.estimator->augments_data() ? order : 1);
     const ResourceEstimate e = estimate_krr(N, M.dim(), 1, n, size);
     double avail;
     std::string source;
@@ -312,7 +312,7 @@ PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptio
     long long fit_n = 0;  // the most points that would fit, by bisection on the same model
     for (long long lo = 1, hi = n; lo <= hi;) {
       const long long mid = (lo + hi) / 2;
-      const long long Nm = mid * (kopt.method == Method::KrrAugmented ? order : 1);
+      const long long Nm = mid * (kopt.estimator->augments_data() ? order : 1);
       if (estimate_krr(Nm, M.dim(), 1, mid, size).peak_bytes <= avail)
         fit_n = mid, lo = mid + 1;
       else
@@ -331,7 +331,7 @@ PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptio
   rep->t_total = MPI_Wtime() - t0;
   if (kopt.verbose)
     PetscCall(PetscPrintf(comm, "[specavg] %s solve %s: factor %.2f s, solve %.3f s, max rel. residual %.1e\n",
-                          method_name(kopt.method), rep->solve.method.c_str(), rep->t_factor, rep->t_solve,
+                          kopt.estimator->name(), rep->solve.method.c_str(), rep->t_factor, rep->t_solve,
                           rep->solve.max_rel_residual));
   model->prov.timings = {{"read", t_read},          {"group", rep->t_group}, {"kernel", rep->t_kernel},
                          {"factor", rep->t_factor}, {"solve", rep->t_solve}, {"total", rep->t_total}};

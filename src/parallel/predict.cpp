@@ -11,38 +11,9 @@
 
 namespace specavg {
 
-namespace {
-
-// Predictions of either kind of model; the feature evaluator is built once and reused.
-class Predictor {
- public:
-  explicit Predictor(const Model& m) : model_(m) {
-    if (m.method == Method::SpecAvg) feats_ = std::make_unique<InvariantFeatures>(m.basis);
-  }
-  void operator()(const double* x, PetscInt count, std::vector<double>* out) {
-    const int k = model_.ntargets;
-    out->assign(std::size_t(count) * k, 0.0);
-    if (!feats_) {
-      krr_predict(model_.manifold(), model_.method, model_.krr, k, x, std::size_t(count), out->data());
-      return;
-    }
-    const PetscInt nb = default_block_rows(*feats_);
-    for (PetscInt i0 = 0; i0 < count; i0 += nb)
-      predict_block(*feats_, model_, x + std::size_t(i0) * feats_->dim(), std::size_t(std::min(nb, count - i0)),
-                    out->data() + std::size_t(i0) * k, work_);
-  }
-
- private:
-  const Model& model_;
-  std::unique_ptr<InvariantFeatures> feats_;
-  std::vector<double> work_;
-};
-
-}  // namespace
-
 void predict_points(const Model& model, const double* x, PetscInt count, std::vector<double>* out) {
-  Predictor predict(model);
-  predict(x, count, out);
+  out->assign(std::size_t(count) * std::size_t(model.ntargets), 0.0);
+  model.predict(x, std::size_t(count), out->data());
 }
 
 void predict_std_points(const Model& model, const double* x, PetscInt count, std::vector<double>* out) {
@@ -68,9 +39,8 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
              "the data have %d target column(s) but the model was trained for %d: evaluate with data of the same shape",
              d.ntargets, k);
   const double t0 = MPI_Wtime();
-  Predictor predict(model);
   std::vector<double> f;
-  predict(d.points.data(), d.count, &f);
+  predict_points(model, d.points.data(), d.count, &f);
   const double t_local = MPI_Wtime() - t0;
   PetscCallMPI(MPI_Allreduce(&t_local, &rep->t_predict, 1, MPI_DOUBLE, MPI_MAX, comm));
   // Weighted like training: Σ_i w_i Σ_j err_ij² / (k Σ_i w_i); w ≡ 1 without weights.
@@ -114,7 +84,7 @@ PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData
   std::vector<double> gx(std::size_t(m) * dim), fg;
   for (const Isometry& g : words) {
     for (PetscInt i = 0; i < m; ++i) M.map_point(g, &d.points[i * dim], &gx[i * dim]);
-    predict(gx.data(), m, &fg);
+    predict_points(model, gx.data(), m, &fg);
     for (PetscInt i = 0; i < m * k; ++i) dmax = std::max(dmax, std::fabs(fg[i] - f[i]));
   }
   double lm[2] = {fmax, dmax}, gm[2];

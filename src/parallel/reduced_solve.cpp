@@ -252,15 +252,15 @@ PetscErrorCode solve_ridge(MPI_Comm comm, ReducedSystem* sys, double tau, const 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
+PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, const Estimator& estimator, double tau,
                              const std::vector<double>& penalty, std::vector<double>* coef, SolveReport* rep) {
   PetscFunctionBeginUser;
   NormalEquations copy = local;
-  copy.with_gram = copy.with_gram && estimator == EstimatorKind::Ridge;
+  copy.with_gram = copy.with_gram && estimator.penalized();
   if (!copy.with_gram) std::vector<double>().swap(copy.gram);
   ReducedSystem sys;
   PetscCall(reduce_normal_equations(comm, &copy, &sys));
-  if (estimator == EstimatorKind::Spectral) {
+  if (!estimator.penalized()) {  // spectral averaging
     spectral_coefficients(sys, coef);
     rep->wsum = sys.wsum;
     rep->n = sys.n;

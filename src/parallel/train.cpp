@@ -113,12 +113,15 @@ PetscErrorCode estimate_job(MPI_Comm comm, const Manifold& M, const std::vector<
 PetscErrorCode train_resolve(MPI_Comm comm, const TrainOptions& opt, TrainState* st) {
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(comm, &st->nranks));
+  PetscCall(collective_check(comm, opt.estimator->uses_invariant_basis(),
+                             std::string("the staged pipeline fits invariant-basis estimators; '") +
+                                 opt.estimator->name() + "' is trained by train_estimator()"));
   PetscCall(collective_check(comm, opt.tau >= 0, "-tau must be >= 0"));
   PetscCall(collective_check(comm, opt.penalty == "sobolev" || opt.penalty == "kernel",
                              "unknown -penalty '" + opt.penalty + "': expected sobolev or kernel"));
   PetscCall(resolve_manifold(comm, opt.manifold, opt.dim, opt.data, &st->manifold));
   const Manifold& M = *st->manifold;
-  if (opt.penalty == "kernel" && opt.estimator == EstimatorKind::Ridge) {  // fail before the read
+  if (opt.penalty == "kernel" && opt.estimator->penalized()) {  // fail before the read
     SPECAVG_CALL_CXX(comm, const Kernel kern(M, penalty_kernel_spec(M, opt));
                      (void)kern.space_eigenvalue(M.eigenspace_of(0)));
   }
@@ -131,7 +134,7 @@ PetscErrorCode train_resolve(MPI_Comm comm, const TrainOptions& opt, TrainState*
   PetscCall(peek_rows(comm, opt.data, "-data", &rows));
   st->n_rows = (long long)rows;
   EstimateInput in;
-  const bool ridge = opt.estimator == EstimatorKind::Ridge;
+  const bool ridge = opt.estimator->penalized();
   PetscCall(estimate_job(comm, M, st->spaces, st->generators, st->group_label, opt.basis, st->n_rows, ridge, nullptr,
                          &st->estimate, &in));
   PetscCall(memory_available_per_rank(comm, opt.max_memory_gib, &st->memory_available, &st->memory_source));
@@ -181,8 +184,8 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
   if (!opt.basis_from.empty()) {
     Model src;
     PetscCall(read_model(comm, opt.basis_from, &src));
-    PetscCall(collective_check(comm, src.method == Method::SpecAvg,
-                               "-basis_from '" + opt.basis_from + "' is a " + method_name(src.method) +
+    PetscCall(collective_check(comm, src.estimator->uses_invariant_basis(),
+                               "-basis_from '" + opt.basis_from + "' is a " + src.estimator->name() +
                                    " model without an invariant basis: give a specavg model"));
     const std::string why = basis_reuse_mismatch(src, *st->manifold, st->generators, st->spaces);
     PetscCall(collective_check(comm, why.empty(),
@@ -213,7 +216,7 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
   // The exact D_inv is known now: check again before the Gram matrix is allocated.
   EstimateInput in;
   PetscCall(estimate_job(comm, *st->manifold, st->spaces, st->generators, st->group_label, opt.basis,
-                         st->n_global, opt.estimator == EstimatorKind::Ridge, &st->basis,
+                         st->n_global, opt.estimator->penalized(), &st->basis,
                          &st->estimate, &in));
   in.ntargets = st->ntargets;
   st->estimate = estimate_training(in);
@@ -301,12 +304,12 @@ PetscErrorCode train_reduce(MPI_Comm comm, const TrainOptions& opt, TrainState* 
 }
 
 bool TrainOptions::needs_gram() const {
-  return estimator == EstimatorKind::Ridge || select.criterion != SelectCriterion::None || select.uncertainty == 1;
+  return estimator->penalized() || select.criterion != SelectCriterion::None || select.uncertainty == 1;
 }
 
 bool TrainOptions::wants_uncertainty(int dinv) const {
   if (select.uncertainty >= 0) return select.uncertainty == 1;
-  return (estimator == EstimatorKind::Ridge || select.criterion != SelectCriterion::None) &&
+  return (estimator->penalized() || select.criterion != SelectCriterion::None) &&
          dinv <= select.uncertainty_max_dinv;
 }
 
@@ -332,7 +335,7 @@ PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* s
   PetscCall(PetscLogStagePush(s_solve));
   PetscCall(train_penalty(comm, opt, st));
   rep->solve = SolveReport{};
-  if (opt.estimator == EstimatorKind::Spectral) {
+  if (!opt.estimator->penalized()) {
     spectral_coefficients(st->reduced, &st->coef);
     rep->solve.method = "spectral averaging (no solve)";
     rep->solve.wsum = st->reduced.wsum;
@@ -356,7 +359,6 @@ PetscErrorCode train_write(MPI_Comm comm, const TrainOptions& opt, const TrainSt
                            Model* model) {
   PetscFunctionBeginUser;
   PetscCheck(st.done == TrainStage::Solved, comm, PETSC_ERR_ARG_WRONGSTATE, "train_write: solve first");
-  model->method = Method::SpecAvg;
   model->basis = st.basis;
   model->coef = st.coef;
   model->penalty = st.penalty_desc;

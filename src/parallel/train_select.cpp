@@ -108,7 +108,7 @@ PetscErrorCode train_select(MPI_Comm comm, const TrainOptions& opt, TrainState* 
   PetscCheck(st->done == TrainStage::Accumulated, comm, PETSC_ERR_ARG_WRONGSTATE, "train_select: accumulate first");
   const SelectOptions& so = opt.select;
   const int D = st->basis.dinv(), k = st->ntargets;
-  const bool selecting = so.criterion != SelectCriterion::None, spectral = opt.estimator == EstimatorKind::Spectral;
+  const bool selecting = so.criterion != SelectCriterion::None, spectral = !opt.estimator->penalized();
   const bool uncertainty = opt.wants_uncertainty(D);
   if ((!selecting && !uncertainty) || D == 0) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(

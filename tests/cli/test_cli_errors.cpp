@@ -284,4 +284,20 @@ TEST_F(CliErrors, PlainKrrNeedsNoGroup) {
   std::remove(kModel.c_str());
 }
 
+// One option names every estimator; -method is the older spelling and must not contradict it.
+TEST_F(CliErrors, EstimatorOptionNamesEveryEstimator) {
+  std::remove(kModel.c_str());
+  RunResult r = run("train -estimator krr -data cli_good.h5 -model " + kModel);
+  ASSERT_EQ(r.code, 0) << r.output;
+  r = run("info -model " + kModel);
+  EXPECT_NE(r.output.find("estimator    krr"), std::string::npos) << r.output;
+  std::remove(kModel.c_str());
+  expect_rejected("train -estimator lasso -data cli_good.h5 -group Ih -model " + kModel, kModel,
+                  "ridge, spectral, krr, krr-ga, krr-aug");
+  expect_rejected("train -estimator spectral -method krr -data cli_good.h5 -group Ih -model " + kModel, kModel,
+                  "conflicts with -estimator spectral");
+  expect_rejected("train -method ridge -data cli_good.h5 -group Ih -model " + kModel, kModel,
+                  "choose ridge or spectral with -estimator");
+}
+
 }  // namespace

@@ -96,7 +96,7 @@ TEST(BenchMPI, KernelPenaltyRidgeEqualsGroupAveragedKrr) {
   ASSERT_EQ(synthesize(PETSC_COMM_WORLD, c), 0);
   const double kappa = 10, lambda = 0.05;
   KrrOptions ko;
-  ko.method = Method::KrrGroupAveraged;
+  ko.estimator = &as_kernel_ridge(krr_group_averaged_estimator());
   ko.kernel = "vmf";
   ko.width = kappa;
   ko.lambda = lambda;

@@ -26,9 +26,9 @@ using test::world_rank;
 
 using test::synth;
 
-KrrOptions krr_options(Method method, double lambda) {
+KrrOptions krr_options(const Estimator& e, double lambda) {
   KrrOptions k;
-  k.method = method;
+  k.estimator = &as_kernel_ridge(e);
   k.lambda = lambda;
   k.verbose = false;
   return k;
@@ -112,19 +112,19 @@ TEST_F(KrrMPI, PredictionsIndependentOfRankCount) {
     KrrSystem sys;
     KrrReport rep;
     ASSERT_EQ(
-        krr_build(PETSC_COMM_WORLD, *make_manifold("s2", 3), {}, "", d, krr_options(Method::Krr, 1e-3), &sys, &rep), 0);
+        krr_build(PETSC_COMM_WORLD, *make_manifold("s2", 3), {}, "", d, krr_options(krr_estimator(), 1e-3), &sys, &rep), 0);
     EXPECT_EQ(sys.redundant, size > 1 && n < 64 * size) << "n = " << n;
   }
-  for (Method m : {Method::Krr, Method::KrrGroupAveraged}) {
-    const KrrOptions k = krr_options(m, 1e-3);
-    EXPECT_LE(rank_deviation(big, "s2", "D3", k, 400), 1e-8) << method_name(m) << " n = 400";
-    EXPECT_LE(rank_deviation(small, "s2", "Ih", k, 100), 1e-8) << method_name(m) << " n = 100";
+  for (const Estimator* m : {&krr_estimator(), &krr_group_averaged_estimator()}) {
+    const KrrOptions k = krr_options(*m, 1e-3);
+    EXPECT_LE(rank_deviation(big, "s2", "D3", k, 400), 1e-8) << m->name() << " n = 400";
+    EXPECT_LE(rank_deviation(small, "s2", "Ih", k, 100), 1e-8) << m->name() << " n = 100";
   }
   // krr-aug under D2 (|G| = 4): N = 400 rows built from 100 points.
-  EXPECT_LE(rank_deviation(small, "s2", "D2", krr_options(Method::KrrAugmented, 1e-3), 400), 1e-8);
+  EXPECT_LE(rank_deviation(small, "s2", "D2", krr_options(krr_augmented_estimator(), 1e-3), 400), 1e-8);
   // The torus with its default kernel (product von Mises), krr-ga under Signs.
   const std::string t3 = synth("krr_t3_150.h5", "torus", 3, "Signs", "auto", 150, 0.1, 203);
-  EXPECT_LE(rank_deviation(t3, "torus", "Signs", krr_options(Method::KrrGroupAveraged, 1e-3), 150), 1e-8);
+  EXPECT_LE(rank_deviation(t3, "torus", "Signs", krr_options(krr_group_averaged_estimator(), 1e-3), 150), 1e-8);
 }
 
 TEST_F(KrrMPI, GroupAveragedKernelIsExactlyInvariant) {
@@ -136,13 +136,13 @@ TEST_F(KrrMPI, GroupAveragedKernelIsExactlyInvariant) {
   for (const Case& c : {Case{"s2", 3, "Ih"}, Case{"torus", 3, "Signs"}}) {
     const std::string data =
         synth(std::string("krr_inv_") + c.manifold + ".h5", c.manifold, c.dim, c.group, "auto", 300, 0.1, 211);
-    const Model ga = train(PETSC_COMM_WORLD, data, c.manifold, c.group, krr_options(Method::KrrGroupAveraged, 1e-3));
+    const Model ga = train(PETSC_COMM_WORLD, data, c.manifold, c.group, krr_options(krr_group_averaged_estimator(), 1e-3));
     const EvalReport r = evaluate(ga, data);
     EXPECT_GT(r.max_abs_f, 1e-2) << c.manifold;
     EXPECT_EQ(r.id_words, int(ga.generators.size()) + 8);
     EXPECT_LE(r.id_rel, 1e-10) << c.manifold << " " << c.group;
     // Plain KRR on the same data is only as invariant as the data make it.
-    const Model plain = train(PETSC_COMM_WORLD, data, c.manifold, c.group, krr_options(Method::Krr, 1e-3));
+    const Model plain = train(PETSC_COMM_WORLD, data, c.manifold, c.group, krr_options(krr_estimator(), 1e-3));
     EXPECT_GE(evaluate(plain, data).id_rel, 1e-3) << c.manifold << " " << c.group;
   }
 }
@@ -150,8 +150,8 @@ TEST_F(KrrMPI, GroupAveragedKernelIsExactlyInvariant) {
 TEST_F(KrrMPI, GroupAveragedRecoversInvariantTarget) {
   const std::string train_f = synth("krr_rec_train.h5", "s2", 3, "Ih", "bumps", 400, 0.0, 221);
   const std::string test_f = synth("krr_rec_test.h5", "s2", 3, "Ih", "bumps", 600, 0.0, 222);
-  const Model ga = train(PETSC_COMM_WORLD, train_f, "s2", "Ih", krr_options(Method::KrrGroupAveraged, 1e-6));
-  const Model plain = train(PETSC_COMM_WORLD, train_f, "s2", "Ih", krr_options(Method::Krr, 1e-6));
+  const Model ga = train(PETSC_COMM_WORLD, train_f, "s2", "Ih", krr_options(krr_group_averaged_estimator(), 1e-6));
+  const Model plain = train(PETSC_COMM_WORLD, train_f, "s2", "Ih", krr_options(krr_estimator(), 1e-6));
   const EvalReport r = evaluate(ga, test_f), rp = evaluate(plain, test_f);
   ASSERT_GT(r.max_abs_f, 0.05);  // the Ih-averaged bumps are small: max |f| ≈ 0.085
   // Measured at np 1, 2 and 3 (vmf κ = 10, λ = 1e-6, noise-free): krr-ga RMSE vs truth
@@ -165,12 +165,12 @@ TEST_F(KrrMPI, GroupAveragedRecoversInvariantTarget) {
 
 TEST_F(KrrMPI, ModelFileRoundTrip) {
   const std::string data = synth("krr_io.h5", "s2", 3, "Ih", "bumps", 150, 0.1, 231);
-  const Model m = train(PETSC_COMM_WORLD, data, "s2", "Ih", krr_options(Method::KrrGroupAveraged, 1e-3));
+  const Model m = train(PETSC_COMM_WORLD, data, "s2", "Ih", krr_options(krr_group_averaged_estimator(), 1e-3));
   const std::string path = scratch("krr_ga_model.h5");
   ASSERT_EQ(write_model(PETSC_COMM_WORLD, m, path), 0);
   Model r;
   ASSERT_EQ(read_model(PETSC_COMM_WORLD, path, &r), 0);
-  EXPECT_EQ(r.method, Method::KrrGroupAveraged);
+  EXPECT_EQ(r.estimator, &krr_group_averaged_estimator());
   EXPECT_EQ(r.ntargets, m.ntargets);
   EXPECT_EQ(r.manifold().name(), m.manifold().name());
   EXPECT_EQ(r.manifold().dim(), m.manifold().dim());
@@ -197,7 +197,7 @@ std::pair<double, double> cg_vs_direct(const std::string& data, double lambda, l
   EXPECT_EQ(test::read_rows(data, "-data", ValuesNeed::Required, S2, &d), 0);
   KrrSystem sys;
   KrrReport br;
-  const KrrOptions k = krr_options(Method::KrrAugmented, lambda);
+  const KrrOptions k = krr_options(krr_augmented_estimator(), lambda);
   EXPECT_EQ(krr_build(PETSC_COMM_WORLD, S2, generators_for_spec("D2", 3), "D2", d, k, &sys, &br), 0);
   EXPECT_EQ(sys.N, expect_rows);
   Model direct, cg;
@@ -223,7 +223,7 @@ TEST_F(KrrMPI, AugmentedSizeEquivalenceAndIterativeSolve) {
   const std::string test_f = synth("krr_aug_test.h5", "s2", 3, "D2", "bumps", 500, 0.0, 242);
   const double lambda = 1e-3;
   KrrReport rep;
-  const Model aug = train(PETSC_COMM_WORLD, data, "s2", "D2", krr_options(Method::KrrAugmented, lambda), &rep);
+  const Model aug = train(PETSC_COMM_WORLD, data, "s2", "D2", krr_options(krr_augmented_estimator(), lambda), &rep);
   EXPECT_EQ(rep.n, 102);
   EXPECT_EQ(rep.order, 4);
   EXPECT_EQ(rep.nrows, 408);  // n |G|
@@ -239,7 +239,7 @@ TEST_F(KrrMPI, AugmentedSizeEquivalenceAndIterativeSolve) {
   // Every orbit is complete in the augmented set, so symmetry forces α_(i,g) = β_i and the
   // system reduces to (K̄ + (λ/|G|) I) |G|β = y: krr-aug with λ is krr-ga with λ/|G|, and
   // hence exactly invariant too (measured 1e-12 for both).
-  const Model ga = train(PETSC_COMM_WORLD, data, "s2", "D2", krr_options(Method::KrrGroupAveraged, lambda / 4));
+  const Model ga = train(PETSC_COMM_WORLD, data, "s2", "D2", krr_options(krr_group_averaged_estimator(), lambda / 4));
   const std::vector<double> x = test_points(aug.manifold(), 200, 79);
   const std::vector<double> fa = predict(aug, x), fg = predict(ga, x);
   EXPECT_LE(global_max(max_abs_diff(fa, fg) / max_abs(fg)), 1e-8);
@@ -277,11 +277,11 @@ TEST_F(KrrMPI, InfeasibleJobsAreRefused) {
   const Manifold& S2 = *S2_ptr;
   std::vector<Isometry> el;
   long long order = -1;
-  const KrrOptions ga = krr_options(Method::KrrGroupAveraged, 1e-3);
+  const KrrOptions ga = krr_options(krr_group_averaged_estimator(), 1e-3);
   std::string msg;
   PetscPushErrorHandler(capture_error, &msg);
   // |Sym(10)| = 10! = 3628800 > the default -max_group_order 1e5: refused while enumerating.
-  const PetscErrorCode e1 = krr_check_feasible(PETSC_COMM_WORLD, S9, Method::KrrGroupAveraged,
+  const PetscErrorCode e1 = krr_check_feasible(PETSC_COMM_WORLD, S9, as_kernel_ridge(krr_group_averaged_estimator()),
                                                generators_for_spec("Sym", 10), "Sym", 50, ga, &el, &order);
   PetscPopErrorHandler();
   EXPECT_EQ(e1, PETSC_ERR_USER_INPUT);
@@ -289,24 +289,24 @@ TEST_F(KrrMPI, InfeasibleJobsAreRefused) {
   EXPECT_NE(msg.find("-max_group_order"), std::string::npos) << msg;
 
   // krr-aug under Ih with n |G| = 1000 · 120 > -krr_max_rows.
-  KrrOptions aug = krr_options(Method::KrrAugmented, 1e-3);
+  KrrOptions aug = krr_options(krr_augmented_estimator(), 1e-3);
   aug.max_rows = 100000;
   msg.clear();
   PetscPushErrorHandler(capture_error, &msg);
-  const PetscErrorCode e2 = krr_check_feasible(PETSC_COMM_WORLD, S2, Method::KrrAugmented, generators_for_spec("Ih", 3),
+  const PetscErrorCode e2 = krr_check_feasible(PETSC_COMM_WORLD, S2, as_kernel_ridge(krr_augmented_estimator()), generators_for_spec("Ih", 3),
                                                "Ih", 1000, aug, &el, &order);
   PetscPopErrorHandler();
   EXPECT_EQ(e2, PETSC_ERR_USER_INPUT);
   EXPECT_NE(msg.find("kernel matrix"), std::string::npos) << msg;
 
   // Feasible: krr-ga enumerates Ih; plain krr never enumerates (Sym(10) is fine).
-  ASSERT_EQ(krr_check_feasible(PETSC_COMM_WORLD, S2, Method::KrrGroupAveraged, generators_for_spec("Ih", 3), "Ih", 1000,
+  ASSERT_EQ(krr_check_feasible(PETSC_COMM_WORLD, S2, as_kernel_ridge(krr_group_averaged_estimator()), generators_for_spec("Ih", 3), "Ih", 1000,
                                ga, &el, &order),
             0);
   EXPECT_EQ(order, 120);
   EXPECT_EQ(el.size(), 120u);
-  ASSERT_EQ(krr_check_feasible(PETSC_COMM_WORLD, S9, Method::Krr, generators_for_spec("Sym", 10), "Sym", 1000,
-                               krr_options(Method::Krr, 1e-3), &el, &order),
+  ASSERT_EQ(krr_check_feasible(PETSC_COMM_WORLD, S9, as_kernel_ridge(krr_estimator()), generators_for_spec("Sym", 10), "Sym", 1000,
+                               krr_options(krr_estimator(), 1e-3), &el, &order),
             0);
   EXPECT_EQ(order, 0);
   EXPECT_TRUE(el.empty());

@@ -53,7 +53,7 @@ TEST(LegacyModelsMPI, EveryFormatLoadsAndPredictsTheTarget) {
     Model old;
     ASSERT_EQ(read_model(PETSC_COMM_WORLD, data_file(name), &old), 0) << name;
     EXPECT_EQ(old.manifold().name(), "s2") << name;
-    EXPECT_EQ(old.method, Method::SpecAvg) << name;
+    EXPECT_EQ(old.estimator, &ridge_estimator()) << name;
     EXPECT_EQ(old.group_spec, v3.group_spec) << name;
     EXPECT_EQ(old.basis.cutoff, v3.basis.cutoff) << name;
     EXPECT_EQ(old.generators.size(), v3.generators.size()) << name;

@@ -25,12 +25,12 @@ using test::scratch;
 using test::world_rank;
 
 Model fit(MPI_Comm comm, const std::string& data, const std::string& group, int lmax, SelectCriterion c,
-          EstimatorKind est = EstimatorKind::Ridge, bool pooled = false, int unc = -1, double tau = 1e-6) {
+          const Estimator& est = ridge_estimator(), bool pooled = false, int unc = -1, double tau = 1e-6) {
   TrainOptions o;
   o.data = data;
   o.group = group;
   o.cutoff.lmax = lmax;
-  o.estimator = est;
+  o.estimator = &est;
   o.tau = tau;
   o.select.criterion = c;
   o.select.pooled = pooled;
@@ -52,7 +52,8 @@ double rel_dev(const std::vector<double>& a, const std::vector<double>& b) {
 TEST(SelectMPI, ScoresAndChoiceIndependentOfRankCount) {
   const std::string data = test::synth("sel.h5", "s2", 3, "D3", "auto", 2400, 0.2, 7);
   for (SelectCriterion c : {SelectCriterion::Gcv, SelectCriterion::KFold, SelectCriterion::Loo})
-    for (EstimatorKind est : {EstimatorKind::Ridge, EstimatorKind::Spectral}) {
+    for (const Estimator* e : {&ridge_estimator(), &spectral_estimator()}) {
+      const Estimator& est = *e;
       const Model dist = fit(PETSC_COMM_WORLD, data, "D3", 8, c, est);
       double dev = 0, same = 1;
       if (world_rank() == 0) {
@@ -62,7 +63,7 @@ TEST(SelectMPI, ScoresAndChoiceIndependentOfRankCount) {
         same = dist.selection.chosen_cutoff == one.selection.chosen_cutoff &&
                dist.selection.chosen_tau == one.selection.chosen_tau;
       }
-      EXPECT_LT(global_max(dev), 1e-10) << select_criterion_name(c) << " " << estimator_name(est);
+      EXPECT_LT(global_max(dev), 1e-10) << select_criterion_name(c) << " " << est.name();
       EXPECT_EQ(global_max(1 - same), 0) << select_criterion_name(c);
       EXPECT_TRUE(dist.has_selection);
       EXPECT_EQ(int(dist.selection.scores.size()),
@@ -164,7 +165,7 @@ TEST(SelectMPI, NinetyFivePercentIntervalsCoverAnInSpanTarget) {
     for (int j = 0; j < D; ++j) astar[j] = rng_normal(100 + s, 0, j) / (1.0 + j);
     const std::string train = in_span_data("cal_train.h5", basis, astar, 1500, sigma, 2 * s);
     const std::string testf = in_span_data("cal_test.h5", basis, astar, 1000, sigma, 2 * s + 1);
-    const Model m = fit(PETSC_COMM_WORLD, train, "D3", 8, SelectCriterion::None, EstimatorKind::Ridge, false, 1, 1e-9);
+    const Model m = fit(PETSC_COMM_WORLD, train, "D3", 8, SelectCriterion::None, ridge_estimator(), false, 1, 1e-9);
     LocalData d;
     ASSERT_EQ(load_rows(PETSC_COMM_WORLD, testf, RowRequest{"-points", ValuesNeed::Required, m.basis.manifold.get()}, &d), 0);
     std::vector<double> f, sd;

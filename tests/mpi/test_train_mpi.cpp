@@ -33,12 +33,12 @@ std::string make_data(const std::string& name, const std::string& group, long lo
 }
 
 Model train(MPI_Comm comm, const std::string& data, const std::string& group, int lmax,
-            EstimatorKind est = EstimatorKind::Ridge, double tau = 1e-6) {
+            const Estimator& est = ridge_estimator(), double tau = 1e-6) {
   TrainOptions o;
   o.data = data;
   o.group = group;
   o.cutoff.lmax = lmax;
-  o.estimator = est;
+  o.estimator = &est;
   o.tau = tau;
   o.verbose = false;
   Model m;
@@ -54,7 +54,7 @@ double max_abs(const std::vector<double>& v) {
 }
 
 // max |a − b| / max |b|, computed on rank 0 against a serial (PETSC_COMM_SELF) fit.
-double rank_count_deviation(const std::string& data, const std::string& group, int lmax, EstimatorKind est) {
+double rank_count_deviation(const std::string& data, const std::string& group, int lmax, const Estimator& est) {
   const Model dist = train(PETSC_COMM_WORLD, data, group, lmax, est);
   double dev = 0.0;
   if (world_rank() == 0) {
@@ -68,36 +68,37 @@ double rank_count_deviation(const std::string& data, const std::string& group, i
 
 TEST(TrainMPI, CoefficientsIndependentOfRankCount) {
   const std::string data = make_data("rank_ih.h5", "Ih", 30000, 0.1, 11);
-  EXPECT_LE(rank_count_deviation(data, "Ih", 24, EstimatorKind::Ridge), 1e-10);
-  EXPECT_LE(rank_count_deviation(data, "Ih", 24, EstimatorKind::Spectral), 1e-10);
+  EXPECT_LE(rank_count_deviation(data, "Ih", 24, ridge_estimator()), 1e-10);
+  EXPECT_LE(rank_count_deviation(data, "Ih", 24, spectral_estimator()), 1e-10);
   const std::string d5 = make_data("rank_d5.h5", "D5", 20000, 0.1, 12);
-  EXPECT_LE(rank_count_deviation(d5, "D5", 16, EstimatorKind::Ridge), 1e-10);
+  EXPECT_LE(rank_count_deviation(d5, "D5", 16, ridge_estimator()), 1e-10);
 }
 
 TEST(TrainMPI, FewerRowsThanRanks) {  // ranks without rows still take part in every collective
   const std::string data = make_data("tiny.h5", "Oh", 2, 0.1, 61);
-  EXPECT_LE(rank_count_deviation(data, "Oh", 4, EstimatorKind::Ridge), 1e-10);
+  EXPECT_LE(rank_count_deviation(data, "Oh", 4, ridge_estimator()), 1e-10);
 }
 
 TEST(TrainMPI, SmallAndDistributedReducedSystems) {
   // D_inv = 1, 5, 21 (redundant solves) and, without symmetry, 225 and 289 (rows
   // distributed over 2 or 3 ranks, ScaLAPACK Cholesky, uneven splits).
   const std::string data = make_data("uneven.h5", "D3", 3000, 0.1, 62);
-  for (int lmax : {0, 4, 10}) EXPECT_LE(rank_count_deviation(data, "D3", lmax, EstimatorKind::Ridge), 1e-10) << lmax;
-  for (int lmax : {14, 16}) EXPECT_LE(rank_count_deviation(data, "C1", lmax, EstimatorKind::Ridge), 1e-10) << lmax;
+  for (int lmax : {0, 4, 10}) EXPECT_LE(rank_count_deviation(data, "D3", lmax, ridge_estimator()), 1e-10) << lmax;
+  for (int lmax : {14, 16}) EXPECT_LE(rank_count_deviation(data, "C1", lmax, ridge_estimator()), 1e-10) << lmax;
 }
 
 TEST(TrainMPI, ExactInvarianceForGeneratorsAndRandomWords) {
   for (const char* group : {"Ih", "Oh", "C6,Cs", "D5", "T"}) {
     const std::string data = make_data(std::string("inv_") + group + ".h5", group, 8000, 0.1, 21);
-    for (EstimatorKind est : {EstimatorKind::Ridge, EstimatorKind::Spectral}) {
+    for (const Estimator* e : {&ridge_estimator(), &spectral_estimator()}) {
+      const Estimator& est = *e;
       const Model m = train(PETSC_COMM_WORLD, data, group, 20, est);
       LocalData d;
       ASSERT_EQ(test::read_rows(data, "-data", ValuesNeed::Required, *make_manifold("s2", 3), &d), 0);
       EvalReport r;
       ASSERT_EQ(evaluate_model(PETSC_COMM_WORLD, m, d, 8000, 16, 6, &r), 0);
       EXPECT_GT(r.max_abs_f, 1e-3) << group;
-      EXPECT_LE(r.id_rel, 1e-10) << group << " " << estimator_name(est);
+      EXPECT_LE(r.id_rel, 1e-10) << group << " " << est.name();
       EXPECT_EQ(r.id_words, int(m.generators.size()) + 16);
     }
   }
@@ -119,7 +120,7 @@ TEST(TrainMPI, RecoversKnownTargetAtNoiseLimit) {
 
   // Without noise the target (smooth, invariant, essentially band-limited) is recovered.
   const std::string clean = make_data("rec_clean.h5", "Oh", 20000, 0.0, 33);
-  const Model mc = train(PETSC_COMM_WORLD, clean, "Oh", 24, EstimatorKind::Ridge, 1e-10);
+  const Model mc = train(PETSC_COMM_WORLD, clean, "Oh", 24, ridge_estimator(), 1e-10);
   ASSERT_EQ(evaluate_model(PETSC_COMM_WORLD, mc, d, 1000, 4, 6, &r), 0);
   EXPECT_LE(r.rmse_truth, 1e-6);
 }

@@ -73,12 +73,12 @@ std::string write_file(const std::string& name, const std::function<int(long lon
   return path;
 }
 
-Model fit(const std::string& data, EstimatorKind est) {
+Model fit(const std::string& data, const Estimator& est) {
   TrainOptions o;
   o.data = data;
   o.group = "D3";
   o.cutoff.lmax = 14;
-  o.estimator = est;
+  o.estimator = &est;
   o.tau = 1e-4;
   o.verbose = false;
   Model m;
@@ -101,15 +101,16 @@ double relative_deviation(const Model& a, const Model& b) {
 TEST(WeightsMPI, IntegerWeightsEqualDuplicatedRows) {
   const std::string weighted = write_file("w_int.h5", [](long long) { return 1; }, row_weight);
   const std::string duplicated = write_file("w_dup.h5", row_weight, nullptr);
-  for (EstimatorKind est : {EstimatorKind::Ridge, EstimatorKind::Spectral}) {
+  for (const Estimator* e : {&ridge_estimator(), &spectral_estimator()}) {
+      const Estimator& est = *e;
     const Model mw = fit(weighted, est), md = fit(duplicated, est);
     ASSERT_GT(mw.coef.size(), 0u);
-    EXPECT_LE(relative_deviation(mw, md), 1e-10) << estimator_name(est);
+    EXPECT_LE(relative_deviation(mw, md), 1e-10) << est.name();
     EXPECT_NEAR(mw.prov.weight_sum, md.prov.weight_sum, 1e-9);
   }
   // The weights matter: the same rows unweighted give a different fit.
-  const Model unweighted = fit(write_file("w_one.h5", [](long long) { return 1; }, nullptr), EstimatorKind::Ridge);
-  EXPECT_GT(relative_deviation(unweighted, fit(weighted, EstimatorKind::Ridge)), 1e-4);
+  const Model unweighted = fit(write_file("w_one.h5", [](long long) { return 1; }, nullptr), ridge_estimator());
+  EXPECT_GT(relative_deviation(unweighted, fit(weighted, ridge_estimator())), 1e-4);
 }
 
 TEST(WeightsMPI, ZeroWeightsEqualRemovedRows) {
@@ -117,10 +118,11 @@ TEST(WeightsMPI, ZeroWeightsEqualRemovedRows) {
   const std::string zeroed = write_file("w_zero.h5", [](long long) { return 1; },
                                         [&](long long i) { return double(keep(i)); });
   const std::string removed = write_file("w_removed.h5", keep, nullptr);
-  for (EstimatorKind est : {EstimatorKind::Ridge, EstimatorKind::Spectral}) {
+  for (const Estimator* e : {&ridge_estimator(), &spectral_estimator()}) {
+      const Estimator& est = *e;
     const Model mz = fit(zeroed, est), mr = fit(removed, est);
     ASSERT_GT(mz.coef.size(), 0u);
-    EXPECT_LE(relative_deviation(mz, mr), 1e-10) << estimator_name(est);
+    EXPECT_LE(relative_deviation(mz, mr), 1e-10) << est.name();
   }
 }
 

@@ -27,6 +27,8 @@ class InvariantFeatures {
   double flops_per_point() const;
   // Basis functions evaluated per point.
   std::size_t values_per_point() const { return values_; }
+  // Rows per block so that basis values and features of a block take about 2 MiB.
+  std::size_t default_block_rows() const;
 
  private:
   struct Block {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "specavg/basis/manifold.hpp"
+#include "specavg/estimate/estimator.hpp"
 #include "specavg/estimate/krr_model.hpp"
 #include "specavg/estimate/model_selection.hpp"
 #include "specavg/group/invariant_basis.hpp"
@@ -37,9 +38,6 @@ struct InvariantBasis {
 InvariantBasis build_invariant_basis(const Manifold& M, const Cutoff& cutoff, const std::vector<Isometry>& gens,
                                      double null_tol = 1e-8);
 
-enum class EstimatorKind { Ridge, Spectral };
-EstimatorKind parse_estimator(const std::string& name);  // throws with the valid names
-const char* estimator_name(EstimatorKind e);
 double penalty_weight(double lambda, double sobolev_s);
 // Ridge penalty weights per invariant feature: (1 + λ)^s, or with a kernel μ_0/μ_λ (its
 // operator eigenvalues, kernel.hpp), which makes the ridge estimator the group-averaged
@@ -72,14 +70,14 @@ struct ModelUncertainty {
 void predictive_std(const ModelUncertainty& u, int dinv, const double* psi, std::size_t nb, double* out,
                     std::vector<double>& work);
 
-// method == SpecAvg: f = ψᵀ coef with the invariant basis. Otherwise a kernel-ridge
-// baseline (estimate/krr_model.hpp): `krr` holds it and `basis` only the manifold.
+// A trained model. `estimator` (estimate/estimator.hpp) says what it is and predicts with
+// it. Invariant-basis estimators (ridge, spectral) fill basis … uncertainty with
+// f = ψᵀ coef; kernel-ridge estimators fill `krr`, and `basis` then holds only the manifold.
 struct Model {
-  Method method = Method::SpecAvg;
+  const Estimator* estimator = &ridge_estimator();
   KrrModel krr;
   std::string group_spec;
   std::vector<Isometry> generators;
-  EstimatorKind estimator = EstimatorKind::Ridge;
   double tau = 0.0, sobolev_s = 0.0;
   std::string penalty = "sobolev";  // description of the ridge penalty, e.g. "kernel vmf, kappa = 10"
   InvariantBasis basis;
@@ -90,6 +88,8 @@ struct Model {
   ModelUncertainty uncertainty;  // empty when not computed (see -uncertainty)
   Provenance prov;
   const Manifold& manifold() const { return *basis.manifold; }
+  // Predictions at count points (count × dim) into out (count × ntargets), row-major.
+  void predict(const double* x, std::size_t count, double* out) const { estimator->predict(*this, x, count, out); }
 };
 
 }  // namespace specavg

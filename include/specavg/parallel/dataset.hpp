@@ -1,5 +1,5 @@
 #pragma once
-// A rank's rows of a point data set held in memory (DESIGN.md §3): rows
+// A rank's rows of a point data set held in memory (docs/data-flow.md): rows
 // [begin, begin+count) of `points` (n × dim), `values` (n or n × k) and optional
 // `weights` (n), gathered block by block from a row source (io/row_source.hpp), which
 // validates them and projects the points onto the manifold.

@@ -1,6 +1,6 @@
 #pragma once
 // The invariant subspace ker C of a large eigenspace with SLEPc, matrix-free
-// (DESIGN.md §1): C = Σ_j (2I − D_j − D_jᵀ) is applied through a MATSHELL that calls
+// (docs/mathematics.md): C = Σ_j (2I − D_j − D_jᵀ) is applied through a MATSHELL that calls
 // EigenspaceAction::apply_constraint, never formed. Products with many vectors at once
 // (SLEPc's BVMatMult) reach apply_constraint as one block call (BLAS-3 for collocation).
 //

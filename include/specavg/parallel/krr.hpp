@@ -1,5 +1,5 @@
 #pragma once
-// Kernel-ridge baselines as distributed PETSc solves (DESIGN.md §1 "Baselines";
+// Kernel-ridge baselines as distributed PETSc solves (docs/mathematics.md, baselines;
 // estimate/krr_model.hpp for the model they produce). Collective on comm.
 //
 // The N × N kernel matrix (N = n, or n|G| for krr-aug) is a MATDENSE whose rows follow the
@@ -28,7 +28,7 @@
 namespace specavg {
 
 struct KrrOptions {
-  Method method = Method::Krr;
+  const KernelRidgeEstimator* estimator = &as_kernel_ridge(krr_estimator());  // -estimator krr|krr-ga|krr-aug
   std::string kernel;                    // -krr_kernel ("" = default of the manifold: vmf / vonmises)
   double width = -1;                     // -krr_width (≤ 0: default of the kernel, see krr_default_width)
   double lambda = 1e-3;                  // -krr_lambda
@@ -50,7 +50,7 @@ struct KrrReport {
 
 struct KrrSystem {
   ManifoldPtr M;
-  Method method = Method::Krr;
+  const KernelRidgeEstimator* estimator = nullptr;
   KernelSpec kernel;
   std::string group_spec;
   std::vector<Isometry> generators, elements;  // elements: enumerated G (krr-ga, krr-aug)
@@ -66,12 +66,12 @@ struct KrrSystem {
 
 // The reason the job cannot run (empty when it can), with |G| and the cost; deterministic,
 // so every rank gets the same answer. Enumerates G into `elements` when needed.
-std::string krr_refusal(const Manifold& M, Method method, const std::vector<Isometry>& gens,
+std::string krr_refusal(const Manifold& M, const KernelRidgeEstimator& est, const std::vector<Isometry>& gens,
                         const std::string& group_spec, long long n, const KrrOptions& opt, int nranks,
                         std::vector<Isometry>* elements, long long* order);
 // Enumerate G if the method needs it and check the size; refuses with the reason and
 // cost. `n` is the global number of training points. Collective.
-PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, Method method, const std::vector<Isometry>& gens,
+PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, const KernelRidgeEstimator& est, const std::vector<Isometry>& gens,
                                   const std::string& group_spec, long long n, const KrrOptions& opt,
                                   std::vector<Isometry>* elements, long long* order);
 
@@ -85,7 +85,7 @@ PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Iso
 // K after the solve. Collective.
 PetscErrorCode krr_solve(MPI_Comm comm, KrrSystem* sys, double lambda, bool keep, Model* model, KrrReport* rep);
 
-// `specavg train -method krr|krr-ga|krr-aug`: read topt.data (unit weights only), check,
+// `specavg train -estimator krr|krr-ga|krr-aug`: read topt.data (unit weights only), check,
 // build, solve with kopt.lambda. topt supplies the data, manifold and group. Collective.
 PetscErrorCode train_krr(MPI_Comm comm, const TrainOptions& topt, const KrrOptions& kopt, Model* model, KrrReport* rep);
 

@@ -1,5 +1,5 @@
 #pragma once
-// Global reduced optimization (DESIGN.md §2.4). Collective on comm.
+// Global reduced optimization (docs/mathematics.md). Collective on comm.
 //  * spectral: a = ΨᵀWy / W (an MPI reduction; the projection Q Qᵀ is built into ψ).
 //  * ridge:    (ΨᵀWΨ/W + τ diag(w)) a = ΨᵀWy / W with penalty weights w per feature
 //              (estimate/model.hpp penalty_weights: Sobolev (1+λ)^s or a kernel's 1/μ_λ).
@@ -86,7 +86,7 @@ PetscErrorCode solve_ridge(MPI_Comm comm, ReducedSystem* sys, double tau, const 
 
 // Reduce + solve of a copy of `local` (several τ on one assembly, e.g. bench): coef
 // receives the D_inv × k coefficients (row-major) on every rank.
-PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, EstimatorKind estimator, double tau,
+PetscErrorCode solve_reduced(MPI_Comm comm, const NormalEquations& local, const Estimator& estimator, double tau,
                              const std::vector<double>& penalty, std::vector<double>* coef, SolveReport* report);
 
 }  // namespace specavg

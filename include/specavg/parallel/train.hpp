@@ -36,7 +36,7 @@ struct TrainOptions {
   std::string group, group_file;  // -group, -group_file
   Cutoff cutoff;                  // -lmax / -lambda_max / -nbasis (none set: -nbasis 625)
   BasisOptions basis;             // -basis_*
-  EstimatorKind estimator = EstimatorKind::Ridge;
+  const Estimator* estimator = &ridge_estimator();  // -estimator (or -method krr*)
   double tau = 1e-6;                // -tau
   double sobolev_s = 1.0;           // -sobolev_s
   std::string penalty = "sobolev";  // -penalty sobolev|kernel
