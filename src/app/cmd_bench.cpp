@@ -11,6 +11,7 @@
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
 #include "specavg/parallel/bench_support.hpp"
+#include "specavg/parallel/cross_validation.hpp"
 #include "specavg/comm/collective.hpp"
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/features.hpp"
@@ -35,6 +36,8 @@ struct BenchConfig {
   PetscInt ntest = 1000, nval = 2000, id_points = 200;
   double noise = 0.1, sobolev_s = 1.0;
   bool tune = true, val_truth = true, specavg_kernel_penalty = true;
+  std::string select = "kfold";  // -bench_select kfold|validation
+  PetscInt folds = 5;            // -bench_folds
   KrrOptions krr;
   BasisOptions basis;
 };
@@ -108,7 +111,9 @@ struct Context {
   std::string group_label, order;
   std::vector<Isometry> gens;
   const LocalData *train, *val, *test;
+  std::vector<LocalData> train_folds;  // -bench_select kfold: this rank's training rows by fold
   std::map<std::string, std::pair<InvariantBasis, double>>* basis_cache;
+  double select_s = 0;  // seconds of cross-validation in the current run_method
 };
 
 Cutoff make_cutoff(const std::string& kind, double v) {
@@ -159,7 +164,14 @@ PetscErrorCode fit_specavg(Context& cx, bool spectral, std::vector<Candidate>* o
           pens.push_back(std::move(p));
         }
     }
-    for (const Pen& pen : pens)
+    const bool kfold = cfg.tune && cfg.select == "kfold";
+    for (const Pen& pen : pens) {
+      std::vector<double> cv_rmse;
+      if (kfold) {
+        const double tcv = MPI_Wtime();
+        PetscCall(kfold_invariant(cx.comm, basis, cx.train_folds, pen.w, pen.taus, spectral, &cv_rmse));
+        cx.select_s += MPI_Wtime() - tcv;
+      }
       for (std::size_t ti = 0; ti < pen.taus.size(); ++ti) {
         const double tau = pen.taus[ti];
         Candidate c;
@@ -181,9 +193,13 @@ PetscErrorCode fit_specavg(Context& cx, bool spectral, std::vector<Candidate>* o
         if (!spectral && pen.name != "sobolev") c.variant += " " + pen.name + " lambda=" + num(pen.shown[ti]);
         c.D = (long long)basis.dtotal();
         c.dinv = basis.dinv();
-        PetscCall(model_rmse(cx.comm, c.model, *cx.val, cfg.val_truth, &c.val));
+        if (kfold)
+          c.val = cv_rmse[spectral ? 0 : ti];
+        else
+          PetscCall(model_rmse(cx.comm, c.model, *cx.val, cfg.val_truth, &c.val));
         out->push_back(std::move(c));
       }
+    }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -216,13 +232,24 @@ PetscErrorCode fit_krr(Context& cx, const KernelRidgeEstimator& est, std::vector
     KrrSystem sys;
     KrrReport rep;
     PetscCall(krr_build(cx.comm, cx.M, cx.gens, cx.group_label, *cx.train, ko, &sys, &rep));
-    for (double lam : cfg.lambdas) {
+    const bool kfold = cfg.tune && cfg.select == "kfold";
+    std::vector<double> cv;
+    if (kfold) {
+      const double tcv = MPI_Wtime();
+      PetscCall(kfold_kernel_ridge(cx.comm, sys, *cx.train, int(cfg.folds), cfg.lambdas, &cv));
+      cx.select_s += MPI_Wtime() - tcv;
+    }
+    for (std::size_t li = 0; li < cfg.lambdas.size(); ++li) {
+      const double lam = cfg.lambdas[li];
       Candidate c;
       PetscCall(krr_solve(cx.comm, &sys, lam, true, &c.model, &rep));
       c.train_s = rep.t_group + rep.t_kernel + rep.t_factor + rep.t_solve;
       c.variant = "width=" + num(w) + " lambda=" + num(lam);
       c.D = sys.N;
-      PetscCall(model_rmse(cx.comm, c.model, *cx.val, cfg.val_truth, &c.val));
+      if (kfold)
+        c.val = cv[li];
+      else
+        PetscCall(model_rmse(cx.comm, c.model, *cx.val, cfg.val_truth, &c.val));
       out->push_back(std::move(c));
     }
   }
@@ -241,6 +268,7 @@ PetscErrorCode run_method(Context& cx, const std::string& mname, long long seed,
   base.seed = seed;
   std::vector<Candidate> cands;
   reset_peak_memory();
+  cx.select_s = 0;
   if (mname == "specavg" || mname == "specavg-spectral") {
     PetscCall(fit_specavg(cx, mname == "specavg-spectral", &cands));
   } else {
@@ -282,9 +310,10 @@ PetscErrorCode run_method(Context& cx, const std::string& mname, long long seed,
     r.id = er.id_rel;
     rows->push_back(r);
     PetscCall(PetscPrintf(cx.comm,
-                          "[bench]   %-16s n = %-8lld %-40s val %.3e  test %.3e  ID %.1e  train %8.3f s  predict "
-                          "%.3f s  %.0f MiB\n",
-                          mname.c_str(), n, r.variant.c_str(), r.val, r.rmse, r.id, r.train_s, r.predict_s, r.mem));
+                          "[bench]   %-16s n = %-8lld %-40s %s %.3e  test %.3e  ID %.1e  train %8.3f s  select "
+                          "%.2f s  predict %.3f s  %.0f MiB\n",
+                          mname.c_str(), n, r.variant.c_str(), cfg.select == "kfold" ? "cv" : "val", r.val, r.rmse,
+                          r.id, r.train_s, cx.select_s, r.predict_s, r.mem));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -328,9 +357,15 @@ PetscErrorCode read_options(MPI_Comm comm, BenchConfig* c) {
   PetscCall(option_string(PetscOptionsObject, "-target", "Synthetic target (see specavg synth -help)", &c->target));
   PetscCall(option_bool(PetscOptionsObject, "-bench_tune",
                         "Choose hyperparameters on the validation split (else one row each)", &c->tune));
+  PetscCall(option_string(PetscOptionsObject, "-bench_select",
+                          "How -bench_tune chooses hyperparameters: kfold (default: k-fold cross-validation on the "
+                          "noisy training data, for every method) or validation (a separate validation split, "
+                          "scored as -bench_val_truth says)",
+                          &c->select));
+  PetscCall(option_int(PetscOptionsObject, "-bench_folds", "Folds of -bench_select kfold", &c->folds, 2, 100));
   PetscCall(option_bool(PetscOptionsObject, "-bench_val_truth",
-                        "Score the validation split against the noise-free target (default; the choice then "
-                        "reflects each method's best error, not validation noise) or, with 0, the noisy values",
+                        "With -bench_select validation: score the validation split against the noise-free target "
+                        "(default; an oracle no user has) or, with 0, the noisy values",
                         &c->val_truth));
   PetscCall(option_bool(PetscOptionsObject, "-bench_kernel_penalty",
                         "Also try specavg ridge with the KRR kernel's spectrum as penalty (spheres, zonal kernels)",
@@ -363,6 +398,8 @@ PetscErrorCode read_options(MPI_Comm comm, BenchConfig* c) {
             "' in -bench_methods: expected specavg, specavg-spectral, "
             "krr, krr-ga or krr-aug"));
   PetscCall(collective_check(comm, !c->groups.empty(), "-bench_groups is empty"));
+  PetscCall(collective_check(comm, c->select == "kfold" || c->select == "validation",
+                             "unknown -bench_select '" + c->select + "': expected kfold or validation"));
   PetscCall(collective_check(comm, c->ntest > 0 && c->nval > 0, "-bench_ntest and -bench_nval must be positive"));
   if (!cut.empty()) SPECAVG_CALL_CXX(comm, c->cutoffs = parse_numbers(cut, "-bench_cutoffs"));
   if (!widths.empty()) SPECAVG_CALL_CXX(comm, c->widths = parse_numbers(widths, "-bench_krr_widths"));
@@ -414,9 +451,13 @@ PetscErrorCode cmd_bench(MPI_Comm comm) {
   PetscCall(PetscPrintf(comm,
                         "[bench] %s on %s, %d rank(s): %zu group(s) x %zu size(s) x %zu seed(s) x %zu method(s)%s\n",
                         cfg.experiment.c_str(), M.describe().c_str(), size, cfg.groups.size(), cfg.ns.size(),
-                        cfg.seeds.size(), cfg.methods.size(), cfg.tune ? ", tuned on a validation split" : ""));
+                        cfg.seeds.size(), cfg.methods.size(),
+                        !cfg.tune                     ? ""
+                        : cfg.select == "kfold"       ? (", tuned by " + std::to_string(cfg.folds) + "-fold cross-validation on the training data").c_str()
+                        : cfg.val_truth               ? ", tuned on a validation split against the noise-free truth"
+                                                      : ", tuned on a noisy validation split"));
   for (const std::string& spec : cfg.groups) {
-    Context cx{comm, cfg, M, "", "", {}, nullptr, nullptr, nullptr, nullptr};
+    Context cx{comm, cfg, M, "", "", {}, nullptr, nullptr, nullptr, {}, nullptr};
     PetscCall(resolve_group(comm, M, spec, "", &cx.gens, &cx.group_label));
     std::optional<std::vector<Isometry>> G;
     SPECAVG_CALL_CXX(comm, G = enumerate_isometries(cx.gens, cfg.krr.max_group_order, M.translation_period()));
@@ -442,6 +483,7 @@ PetscErrorCode cmd_bench(MPI_Comm comm) {
         LocalData train;
         PetscCall(synth_local(comm, M, *target, seed, (long long)std::llround(nd), cfg.noise, &train));
         cx.train = &train;
+        if (cfg.tune && cfg.select == "kfold") cx.train_folds = split_by_fold(train, int(cfg.folds));
         PetscCall(PetscPrintf(comm, "[bench] %s n = %lld, seed %llu (%.0f s so far)\n", cx.group_label.c_str(),
                               (long long)train.n_global, seed, MPI_Wtime() - t0));
         for (const std::string& m : cfg.methods) {
