@@ -37,7 +37,7 @@ PetscErrorCode prediction_attributes(MPI_Comm comm, const Model& model, const st
   a->set("model_sha256", hash);
   a->set("group", model.group_spec);
   a->set("cutoff", model.basis.cutoff);
-  a->set("estimator", estimator_name(model.estimator));
+  a->set("estimator", model.estimator->name());
   a->set("tau", model.tau);
   a->set("ntargets", double(model.ntargets));
   add_basis_conventions(model.manifold(), a);

@@ -30,7 +30,7 @@ InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
     if (partial ? s.k > 0 : s_eval < eval_->spaces().size() && eval_->spaces()[s_eval].label == s.label) {
       if (s.k > 0) {
         Block b;
-        b.col = eval_->offset(s_eval);
+        b.col = partial ? 0 : eval_->offset(s_eval);  // partial blocks evaluate their own functions
         b.k = s.k;
         for (int r = 0; r < s.m; ++r) {
           bool nz = false;
