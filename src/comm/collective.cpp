@@ -1,5 +1,6 @@
 #include "specavg/comm/collective.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <sys/stat.h>
@@ -19,8 +20,8 @@ PetscErrorCode collective_check(MPI_Comm comm, bool ok, const std::string& messa
   if (first == size) PetscFunctionReturn(PETSC_SUCCESS);
   int len = rank == first ? int(message.size()) : 0;
   PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, first, comm));
-  std::vector<char> buf(message.begin(), message.end());
-  buf.resize(std::size_t(len) + 1, '\0');
+  std::vector<char> buf(std::size_t(len) + 1, '\0');  // the first failing rank's text, terminated
+  if (rank == first) std::copy(message.begin(), message.end(), buf.begin());
   PetscCallMPI(MPI_Bcast(buf.data(), len, MPI_CHAR, first, comm));
   SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s", buf.data());
 }
