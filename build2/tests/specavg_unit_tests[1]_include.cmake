@@ -1,5 +1,0 @@
-if(EXISTS "/work/wt/estimator/build2/tests/specavg_unit_tests[1]_tests.cmake")
-  include("/work/wt/estimator/build2/tests/specavg_unit_tests[1]_tests.cmake")
-else()
-  add_test(specavg_unit_tests_NOT_BUILT specavg_unit_tests_NOT_BUILT)
-endif()
