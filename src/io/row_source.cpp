@@ -10,8 +10,45 @@
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/io/file_format.hpp"
 #include "specavg/io/h5_parallel.hpp"
+#include "specavg/io/nc_field.hpp"
 
 namespace specavg {
+namespace {
+
+// A reader option meant for another format would otherwise be ignored without a word
+// (e.g. -var with an HDF5 file): refuse it. -like names the grid of a prediction, which
+// may be of the option's format while -points is not, so nothing is refused then.
+PetscErrorCode refuse_options_of_other_formats(MPI_Comm comm, FileFormat format, const std::string& role,
+                                               const std::string& path) {
+  PetscFunctionBeginUser;
+  PetscBool like = PETSC_FALSE;
+  PetscCall(PetscOptionsHasName(nullptr, nullptr, "-like", &like));
+  if (like) PetscFunctionReturn(PETSC_SUCCESS);
+  const bool netcdf = format == FileFormat::NetCDF3 || format == FileFormat::NetCDF4;
+  const bool fits = format == FileFormat::FITS;
+  struct FormatOption {
+    const char* name;
+    bool applies;
+    const char* format;
+  };
+  const FormatOption options[] = {{"-var", netcdf, "netCDF"},
+                                  {"-time_range", netcdf, "netCDF"},
+                                  {"-columns", fits, "HEALPix FITS"},
+                                  {"-mask", fits, "HEALPix FITS"},
+                                  {"-polarization_as_scalars", fits, "HEALPix FITS"}};
+  const char* kind = netcdf ? "netCDF" : fits ? "HEALPix FITS" : "HDF5";
+  for (const FormatOption& o : options) {
+    PetscBool set = PETSC_FALSE;
+    PetscCall(PetscOptionsHasName(nullptr, nullptr, o.name, &set));
+    PetscCall(collective_check(comm, !set || o.applies,
+                               std::string(o.name) + " applies to " + o.format + " input, but " + role + " file '" +
+                                   path + "' is " + kind + ": remove " + o.name + " (it would be ignored)"));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+}  // namespace
+
 PetscErrorCode open_row_source(MPI_Comm comm, const std::string& path, const RowRequest& req,
                                std::unique_ptr<RowSource>* source) {
   PetscFunctionBeginUser;
@@ -21,6 +58,7 @@ PetscErrorCode open_row_source(MPI_Comm comm, const std::string& path, const Row
   PetscCall(agree_file_format(comm, path, &format));
   const std::string bad = unusable_input_message(format, req.role, path);
   PetscCall(collective_check(comm, bad.empty(), bad));
+  PetscCall(refuse_options_of_other_formats(comm, format, req.role, path));
   // One branch per format.
   if (format == FileFormat::FITS)
     PetscCall(open_healpix_row_source(comm, path, req, source));
@@ -34,6 +72,19 @@ PetscErrorCode open_row_source(MPI_Comm comm, const std::string& path, const Row
 PetscErrorCode peek_points_shape(MPI_Comm comm, const std::string& path, const std::string& role, PetscInt* rows,
                                  int* dim) {
   PetscFunctionBeginUser;
+  FileFormat format = FileFormat::Missing;
+  if (!path.empty()) PetscCall(agree_file_format(comm, path, &format));
+  if (format == FileFormat::NetCDF3 || format == FileFormat::NetCDF4) {
+    NcFieldRequest fr;
+    fr.path = path;
+    fr.role = role;
+    PetscCall(nc_input_options(comm, &fr.var, &fr.time_range));
+    NcField f;
+    PetscCall(read_nc_field_meta(comm, fr, &f));
+    *rows = PetscInt(f.ncells);
+    *dim = 3;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   RowRequest req;
   req.role = role;
   req.values = ValuesNeed::None;

@@ -217,6 +217,19 @@ TEST_F(CliDataIO, FillValuesAreRefusedNamingTheFirstRow) {
   std::remove("cli_d_out.h5");
 }
 
+// A reader option of another format is refused, not silently ignored.
+TEST_F(CliDataIO, OptionsOfAnotherFormatAreRefused) {
+  for (const std::string& opt : {std::string("-var tas"), std::string("-time_range 0:2"), std::string("-columns 1"),
+                                 std::string("-mask cli_d_mask.fits"), std::string("-polarization_as_scalars")}) {
+    const RunResult r = run_specavg("train -data " + kData + " -group Oh -lmax 4 -model cli_d_out.h5 " + opt);
+    EXPECT_EQ(r.code, 1) << opt << "\n" << r.output;
+    const std::string name = opt.substr(0, opt.find(' '));
+    EXPECT_NE(r.output.find(name + " applies to "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("is HDF5: remove " + name), std::string::npos) << r.output;
+    EXPECT_FALSE(file_exists("cli_d_out.h5"));
+  }
+}
+
 TEST_F(CliDataIO, OutputsCarryTheirProvenance) {
   const std::string synth = "cli_d_synth.h5", pred = "cli_d_pred.h5";
   std::remove(synth.c_str());

@@ -97,7 +97,9 @@ PetscErrorCode open_grid_row_source(MPI_Comm comm, const std::string& spec, cons
                                     std::unique_ptr<RowSource>* source);
 
 // Collective. Shape of `points` (rows, columns) without reading or validating rows, to
-// default -dim or size a job before the read. Same messages as open_row_source.
+// default -dim or size a job before the read. Same messages as open_row_source. For a
+// netCDF grid, rows is the grid's cell count before masking (an upper bound of the rows:
+// counting the kept cells would mean reading the whole field a second time).
 PetscErrorCode peek_points_shape(MPI_Comm comm, const std::string& path, const std::string& role, PetscInt* rows,
                                  int* dim);
 
