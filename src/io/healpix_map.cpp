@@ -87,6 +87,38 @@ FitsFile open_table(const HealpixHeader& h, std::string* msg) {
   return owned;
 }
 
+// Collective. The smallest pixel listed more than once over all ranks, or -1. Each rank
+// sends its pixels to the rank owning their range of [0, npix), which sorts and scans:
+// O(n/P) memory, no rank holds the whole list.
+PetscErrorCode smallest_repeated_pixel(MPI_Comm comm, const std::vector<long long>& pixels, long long npix,
+                                       long long* repeated) {
+  PetscFunctionBeginUser;
+  int size;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  const long long span = (npix + size - 1) / size;
+  const std::size_t P = std::size_t(size);
+  std::vector<int> sendc(P, 0), recvc(P, 0), sdisp(P + 1, 0), rdisp(P + 1, 0);
+  for (long long p : pixels) ++sendc[std::size_t(p / span)];
+  PetscCallMPI(MPI_Alltoall(sendc.data(), 1, MPI_INT, recvc.data(), 1, MPI_INT, comm));
+  for (int r = 0; r < size; ++r) {
+    sdisp[std::size_t(r) + 1] = sdisp[std::size_t(r)] + sendc[std::size_t(r)];
+    rdisp[std::size_t(r) + 1] = rdisp[std::size_t(r)] + recvc[std::size_t(r)];
+  }
+  std::vector<long long> out(pixels.size()), in(std::size_t(rdisp.back()));
+  std::vector<int> fill(sdisp.begin(), sdisp.end() - 1);
+  for (long long p : pixels) out[std::size_t(fill[std::size_t(p / span)]++)] = p;
+  PetscCallMPI(MPI_Alltoallv(out.data(), sendc.data(), sdisp.data(), MPI_LONG_LONG, in.data(), recvc.data(),
+                             rdisp.data(), MPI_LONG_LONG, comm));
+  std::sort(in.begin(), in.end());
+  long long mine = -1;
+  const auto d = std::adjacent_find(in.begin(), in.end());
+  if (d != in.end()) mine = *d;
+  long long key = mine < 0 ? npix : mine;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &key, 1, MPI_LONG_LONG, MPI_MIN, comm));
+  *repeated = key == npix ? -1 : key;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 }  // namespace
 
 PetscErrorCode healpix_input_options(HealpixInputOptions* o) {
@@ -370,6 +402,14 @@ PetscErrorCode read_healpix_field(MPI_Comm comm, const std::string& path, const 
     }
   }
   PetscCall(collective_check(comm, msg.empty(), msg));
+  if (h.explicit_index) {  // a pixel listed twice would count twice in the fit
+    long long repeated = -1;
+    PetscCall(smallest_repeated_pixel(comm, f->pixel, h.npix, &repeated));
+    PetscCall(collective_check(comm, repeated < 0,
+                               h.where + " lists pixel " + std::to_string(repeated) +
+                                   " more than once: a partial map must list each pixel once (merge or drop the "
+                                   "repeated entries)"));
+  }
 
   long long masked = 0;
   if (!opt.mask.empty()) {

@@ -107,6 +107,17 @@ expect_error "NSIDE 8" bad.fits "${mpi[@]}" -n 2 "$exe" predict -model m1.h5 -li
 expect_error "no data column 'T_STOKES'" bad.h5 "${mpi[@]}" -n 2 "$exe" train -data ring.fits -columns T_STOKES \
   -group Ci -lmax 4 -model bad.h5
 expect_error "pass -like" bad.fits "${mpi[@]}" -n 2 "$exe" predict -model m1.h5 -points ring.fits -output bad.fits
+# A partial map listing a pixel twice (the copy at the end, so on another rank than the
+# original) is refused: it would count twice in the fit.
+"$py" - <<'PY'
+import numpy as np
+from astropy.io import fits
+with fits.open("partial.fits") as f:
+    t = f[1].data
+    rows = np.concatenate([np.arange(len(t)), [5]])
+    fits.BinTableHDU(data=t[rows], header=f[1].header).writeto("dup.fits", overwrite=True)
+PY
+expect_error "more than once" bad.h5 "${mpi[@]}" -n 2 "$exe" train -data dup.fits -group Ci -lmax 4 -model bad.h5
 expect_error "only predictions" syn.fits "${mpi[@]}" -n 2 "$exe" synth -n 100 -group Ci -output syn.fits
 # Q/U asked for as scalars is accepted.
 "${mpi[@]}" -n 2 "$exe" train -data ring.fits -columns I_STOKES,Q_STOKES -polarization_as_scalars -group Ci -lmax 4 \
