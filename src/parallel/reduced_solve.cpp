@@ -18,20 +18,6 @@ namespace {
 // (and ScaLAPACK's layout cannot split a few rows over many ranks).
 constexpr int kDistributeFrom = 64;
 
-// Each rank's share of the rows of a row-major (rows × width) array, summed over ranks.
-PetscErrorCode reduce_scatter_rows(MPI_Comm comm, const double* full, const PetscInt* ranges, int width,
-                                   std::vector<double>* mine) {
-  PetscFunctionBeginUser;
-  int rank, size;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  std::vector<int> counts(size);
-  for (int p = 0; p < size; ++p) counts[p] = int((ranges[p + 1] - ranges[p]) * width);
-  mine->resize(counts[rank]);
-  PetscCallMPI(MPI_Reduce_scatter(full, mine->data(), counts.data(), MPI_DOUBLE, MPI_SUM, comm));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 // Condition number of the Jacobi-scaled matrix S = D^{-1/2} A D^{-1/2} (D = diag A), which
 // is what limits a Cholesky solve (a huge penalty on some features only scales their
 // rows): λ_max(S) from three power iterations, λ_min(S) from three inverse iterations with
@@ -93,6 +79,36 @@ PetscErrorCode estimate_condition(KSP ksp, Mat op, Vec b, Vec x, double* cond) {
 }
 
 }  // namespace
+
+PetscErrorCode reduce_scatter_rows(MPI_Comm comm, const double* full, const PetscInt* ranges, int width,
+                                   std::vector<double>* mine, std::size_t chunk_bytes) {
+  PetscFunctionBeginUser;
+  int rank, size;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  mine->resize(std::size_t(ranges[rank + 1] - ranges[rank]) * std::size_t(width));
+  if (width == 0) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscInt most = 0;
+  for (int p = 0; p < size; ++p) most = std::max(most, ranges[p + 1] - ranges[p]);
+  // Rows per destination per round: the round's buffer, over all destinations, fits the chunk.
+  const PetscInt chunk = std::max<PetscInt>(
+      1, PetscInt(chunk_bytes / (sizeof(double) * std::size_t(width) * std::size_t(size))));
+  std::vector<int> counts(size);
+  std::vector<double> send;
+  for (PetscInt first = 0; first < most; first += chunk) {
+    send.clear();
+    for (int p = 0; p < size; ++p) {
+      const PetscInt r0 = std::min(ranges[p] + first, ranges[p + 1]);
+      const PetscInt r1 = std::min(r0 + chunk, ranges[p + 1]);
+      counts[p] = int((r1 - r0) * width);
+      send.insert(send.end(), full + std::size_t(r0) * width, full + std::size_t(r1) * width);
+    }
+    const std::size_t at = std::min<std::size_t>(std::size_t(first) * width, mine->size());
+    PetscCallMPI(MPI_Reduce_scatter(send.data(), mine->data() + at, counts.data(), MPI_DOUBLE, MPI_SUM, comm));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 
 PetscErrorCode configure_reduced_ksp(MPI_Comm comm, KSP ksp) {
   return configure_spd_ksp(comm, ksp, "reduced_");

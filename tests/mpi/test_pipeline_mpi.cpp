@@ -13,6 +13,7 @@
 #include "specavg/comm/collective.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/parallel/bench_support.hpp"
+#include "specavg/parallel/reduced_solve.hpp"
 #include "specavg/parallel/train.hpp"
 
 namespace specavg {
@@ -37,6 +38,32 @@ double max_rel_diff(const std::vector<double>& a, const std::vector<double>& b) 
   for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
     d = std::max(d, std::fabs(a[i] - b[i])), s = std::max(s, std::fabs(b[i]));
   return a.size() == b.size() && s > 0 ? d / s : 1.0;
+}
+
+// The chunked reduce-scatter of the reduced system equals an all-reduce, row for row, for
+// uneven row splits and chunks of one row up to the whole array (several rounds, a last
+// round where some ranks receive nothing).
+TEST(PipelineMPI, ChunkedReduceScatterEqualsAllreduce) {
+  int rank, size;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  const int width = 7;
+  std::vector<PetscInt> ranges(size + 1, 0);
+  for (int p = 0; p < size; ++p) ranges[p + 1] = ranges[p] + 5 + 3 * p;  // uneven
+  const PetscInt rows = ranges[size];
+  std::vector<double> full(std::size_t(rows) * width), sum(full.size());
+  for (std::size_t i = 0; i < full.size(); ++i) full[i] = std::sin(1.0 + double(i) * 0.37 + double(rank) * 1.9);
+  MPI_Allreduce(full.data(), sum.data(), int(full.size()), MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
+  for (std::size_t chunk : {std::size_t(8), std::size_t(8 * width), std::size_t(8 * width * 3 * size),
+                            std::size_t(32) << 20}) {
+    std::vector<double> mine;
+    ASSERT_EQ(reduce_scatter_rows(PETSC_COMM_WORLD, full.data(), ranges.data(), width, &mine, chunk), 0);
+    ASSERT_EQ(mine.size(), std::size_t(ranges[rank + 1] - ranges[rank]) * width);
+    double dev = 0;
+    for (std::size_t i = 0; i < mine.size(); ++i)
+      dev = std::max(dev, std::fabs(mine[i] - sum[std::size_t(ranges[rank]) * width + i]));
+    EXPECT_LE(global_max(dev), 1e-14) << "chunk " << chunk << " bytes";
+  }
 }
 
 TEST(PipelineMPI, BasisFromGivesTheFreshModelAndSkipsTheBasisStage) {

@@ -21,6 +21,14 @@
 
 namespace specavg {
 
+// Collective. Rank r's rows [ranges[r], ranges[r+1]) of the sum over ranks of a row-major
+// (ranges[P] × width) array, into *mine. The reduction runs in rounds of at most
+// chunk_bytes, so neither the packed send buffer nor MPI's internal reduce-scatter
+// buffers (a full copy in Open MPI's ring and recursive-halving algorithms) ever hold a
+// second D_inv × D_inv array next to the rank's partial sums.
+PetscErrorCode reduce_scatter_rows(MPI_Comm comm, const double* full, const PetscInt* ranges, int width,
+                                   std::vector<double>* mine, std::size_t chunk_bytes = std::size_t(32) << 20);
+
 struct SolveReport {
   std::string method;             // e.g. "preonly/cholesky (scalapack)"
   PetscInt iterations = 0;        // summed over targets
