@@ -176,5 +176,5 @@ int main(int argc, char** argv) {
   if (!help_requested()) warn_unused_options(comm);
   MPI_Comm_free(&exit_comm);
   PetscPopErrorHandler();
-  return SlepcFinalize() ? 1 : 0;
+  return SlepcFinalize() ? 1 : exit_status();
 }

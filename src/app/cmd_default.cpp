@@ -23,6 +23,7 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   TrainOptions opt;
   opt.group = "Ih";
   EvalOptions eo;
+  ResourceOptions res;
   std::string target = "auto";
   PetscOptionsBegin(comm, nullptr, "specavg (default job): synth -> train -> predict -> eval (default: S^2, I_h)",
                     "specavg");
@@ -36,10 +37,13 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   PetscCall(option_string(PetscOptionsObject, "-target", "Synthetic target (see specavg synth -help)", &target));
   PetscCall(options_train(PetscOptionsObject, &opt));
   PetscCall(options_eval(PetscOptionsObject, &eo));
+  PetscCall(options_resources(PetscOptionsObject, &res));
   PetscOptionsEnd();
   PetscCall(options_done(comm, ""));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
 
+  PetscCall(apply_resources(comm, res));
+  opt.max_block_mib = res.max_block_mib;
   int rank, size;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
@@ -67,6 +71,7 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   PetscCall(resolve_group(comm, *sc.manifold, opt.group, opt.group_file, &sc.generators, &label));
   sc.noise = noise;
   sc.target = target;
+  sc.block_rows = stream_block_rows(res, 8.0 * (sc.manifold->dim() + 2));
   double t = MPI_Wtime();
   sc.n = n;
   sc.seed = (unsigned long long)seed;
@@ -92,12 +97,15 @@ PetscErrorCode cmd_default(MPI_Comm comm) {
   double t_predict;
   Attributes attrs;
   PetscCall(prediction_attributes(comm, model, model_path, &attrs));
-  PetscCall(predict_file(comm, model, test, pred, attrs, &t_predict));
+  const int dim = model.manifold().dim(), k = model.ntargets;
+  PetscCall(predict_file(comm, model, test, pred, attrs, &t_predict, false, "",
+                         stream_block_rows(res, 8.0 * (dim + k))));
   t = MPI_Wtime();
-  LocalData data;
-  PetscCall(load_rows(comm, test, {"-data", ValuesNeed::Required, &model.manifold()}, &data));
+  std::unique_ptr<RowSource> src;
+  PetscCall(open_row_source(comm, test, {"-data", ValuesNeed::Required, &model.manifold()}, &src));
   EvalReport er;
-  PetscCall(evaluate_model(comm, model, data, eo.id_points, int(eo.id_words), int(eo.id_word_length), &er));
+  PetscCall(evaluate_model_stream(comm, model, *src, stream_block_rows(res, 8.0 * (2 * dim + 4 * k + 1)), eo.id_points,
+                                  int(eo.id_words), int(eo.id_word_length), &er));
   const double t_eval = MPI_Wtime() - t;
   const double total = MPI_Wtime() - t_start;
 

@@ -5,6 +5,7 @@
 #include "specavg/parallel/predict.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/io/row_source.hpp"
 
 namespace specavg {
 
@@ -39,6 +40,7 @@ PetscErrorCode cmd_eval(MPI_Comm comm) {
   std::string model_path, data_path;
   EvalOptions eo;
   DataInputOptions din;
+  ResourceOptions res;
   PetscOptionsBegin(comm, nullptr, "specavg eval: test RMSE and invariance discrepancy of a model", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
   PetscCall(option_string(PetscOptionsObject, "-data",
@@ -47,16 +49,22 @@ PetscErrorCode cmd_eval(MPI_Comm comm) {
                           &data_path));
   PetscCall(options_data_input(PetscOptionsObject, &din));
   PetscCall(options_eval(PetscOptionsObject, &eo));
+  PetscCall(options_resources(PetscOptionsObject, &res));
   PetscOptionsEnd();
   PetscCall(options_done(comm, "eval"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, !data_path.empty(), "no test data given: pass -data <test.h5>"));
+  PetscCall(apply_resources(comm, res));
   Model model;
   PetscCall(read_model(comm, model_path, &model));
-  LocalData data;
-  PetscCall(load_rows(comm, data_path, {"-data", ValuesNeed::Required, &model.manifold()}, &data));
+  std::unique_ptr<RowSource> src;
+  PetscCall(open_row_source(comm, data_path, {"-data", ValuesNeed::Required, &model.manifold()}, &src));
+  // A block: the rows (point, values, truth, weight), predictions, and the mapped points
+  // and their predictions of the discrepancy.
+  const int dim = model.manifold().dim(), k = model.ntargets;
+  const PetscInt nb = stream_block_rows(res, 8.0 * (2 * dim + 4 * k + 1));
   EvalReport rep;
-  PetscCall(evaluate_model(comm, model, data, eo.id_points, int(eo.id_words), int(eo.id_word_length), &rep));
+  PetscCall(evaluate_model_stream(comm, model, *src, nb, eo.id_points, int(eo.id_words), int(eo.id_word_length), &rep));
   PetscCall(print_eval(comm, rep));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -46,7 +46,7 @@ PetscErrorCode prediction_attributes(MPI_Comm comm, const Model& model, const st
 
 PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path,
                             const std::string& output, const Attributes& attrs, double* seconds, bool with_std,
-                            const std::string& grid) {
+                            const std::string& grid, PetscInt block_rows) {
   PetscFunctionBeginUser;
   const double t0 = MPI_Wtime();
   std::unique_ptr<RowSource> src;
@@ -67,7 +67,7 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
     RowBlock b;
     std::vector<double> f;
     for (bool done = false;;) {
-      PetscCall(src->next_block(kGatherBlockRows, &b, &done));
+      PetscCall(src->next_block(block_rows > 0 ? block_rows : kGatherBlockRows, &b, &done));
       if (done) break;
       predict_points(model, b.points.data(), b.count, &f);
       PetscCall(sink->write_rows("values", b.offset, b.count, f.data()));
@@ -95,6 +95,7 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   std::string model_path, points, output, like, grid;
   bool with_std = false, residual = false;
   DataInputOptions din;
+  ResourceOptions res;
   PetscOptionsBegin(comm, nullptr, "specavg predict: evaluate a model at distributed points", "specavg");
   PetscCall(option_string(PetscOptionsObject, "-model", "Model file written by specavg train", &model_path));
   PetscCall(option_string(PetscOptionsObject, "-points",
@@ -121,6 +122,7 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
                         "Also write dataset std (n x k): the predictive standard deviation of the fitted invariant "
                         "field from the model's error model (Gaussian noise; truncation bias excluded)",
                         &with_std));
+  PetscCall(options_resources(PetscOptionsObject, &res));
   PetscOptionsEnd();
   PetscCall(options_done(comm, "predict"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
@@ -138,6 +140,7 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscCall(collective_check(comm, !residual || is_netcdf_path(output),
                              "-output_residual needs a netCDF output on the -like grid: pass -output <fit.nc>"));
   PetscCall(check_output_path(comm, {"-output", output}, {{"-model", model_path}, {"-points", points}, {"-like", like}, {"-mask", din.mask}}));
+  PetscCall(apply_resources(comm, res));
   Model model;
   PetscCall(read_model(comm, model_path, &model));
   PetscCall(collective_check(comm, !with_std || (model.estimator->uses_invariant_basis() && !model.uncertainty.empty()),
@@ -149,7 +152,10 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
     attrs.set("std", "predictive standard deviation of the noise-free invariant field: sqrt(noise_variance * psi^T C psi); "
                      "truncation bias is not included");
   double t;
-  PetscCall(predict_file(comm, model, points, output, attrs, &t, with_std, grid));
+  // A block: the points and the predictions (and their standard deviations).
+  const PetscInt nb =
+      stream_block_rows(res, 8.0 * (model.manifold().dim() + model.ntargets * (with_std ? 2.0 : 1.0)));
+  PetscCall(predict_file(comm, model, points, output, attrs, &t, with_std, grid, nb));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

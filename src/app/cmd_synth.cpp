@@ -14,6 +14,7 @@ PetscErrorCode cmd_synth(MPI_Comm comm) {
   SynthConfig cfg;
   std::string spec, file, manifold = "s2";
   int dim = -1;
+  ResourceOptions res;
   PetscInt n = cfg.n, seed = PetscInt(cfg.seed), cap = PetscInt(cfg.max_group_order);
   PetscOptionsBegin(comm, nullptr, "specavg synth: uniform points on a manifold with an exactly invariant noisy target",
                     "specavg");
@@ -32,6 +33,7 @@ PetscErrorCode cmd_synth(MPI_Comm comm) {
   PetscCall(options_group(PetscOptionsObject, &spec, &file));
   PetscCall(option_int(PetscOptionsObject, "-max_group_order", "Largest group enumerated for the bumps target", &cap, 1,
                        PETSC_MAX_INT));
+  PetscCall(options_resources(PetscOptionsObject, &res));
   PetscOptionsEnd();
   PetscCall(options_done(comm, "synth"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
@@ -48,6 +50,8 @@ PetscErrorCode cmd_synth(MPI_Comm comm) {
   cfg.max_group_order = std::size_t(cap);
   const double t = MPI_Wtime();
   std::string chosen;
+  PetscCall(apply_resources(comm, res));
+  cfg.block_rows = stream_block_rows(res, 8.0 * (cfg.manifold->dim() + 2));  // points, values, truth
   PetscCall(synthesize(comm, cfg, &chosen));
   PetscCall(PetscPrintf(comm,
                         "[specavg] synthesized %lld points on %s (group %s, target %s, noise %g, seed %lld) -> %s: "

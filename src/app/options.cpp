@@ -9,8 +9,12 @@
 #include <sstream>
 #include <vector>
 
+#include <unistd.h>
+
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/parallel/dataset.hpp"
+#include "specavg/util/dense_linalg.hpp"
 
 namespace specavg {
 namespace {
@@ -401,6 +405,42 @@ PetscErrorCode options_done(MPI_Comm comm, const char* command) {
   os << " (or pass -allow_unknown_options to only warn)";
   PetscCall(collective_check(comm, false, os.str()));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode options_resources(PetscOptionItems* PetscOptionsObject, ResourceOptions* r) {
+  PetscFunctionBeginUser;
+  PetscCall(option_real(PetscOptionsObject, "-max_block_mib",
+                        "MiB per rank for a block of rows with its basis values and features (besides the invariant "
+                        "basis and the D_inv x D_inv system); memory stays flat in the number of points",
+                        &r->max_block_mib, 0.0, 1048576.0, true));
+  PetscCall(option_int(PetscOptionsObject, "-blas_threads",
+                       "BLAS threads per MPI rank (0: $OPENBLAS_NUM_THREADS or $OMP_NUM_THREADS if set, else 1; "
+                       "ranks per node x threads should not exceed its cores)",
+                       &r->blas_threads, 0, 4096));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode apply_resources(MPI_Comm comm, const ResourceOptions& r) {
+  PetscFunctionBeginUser;
+  if (r.blas_threads > 0) blas_set_threads(int(r.blas_threads));
+  MPI_Comm node;
+  PetscCallMPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  int on_node = 1;
+  PetscCallMPI(MPI_Comm_size(node, &on_node));
+  PetscCallMPI(MPI_Comm_free(&node));
+  const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  const int threads = blas_threads();
+  if (cores > 0 && (long)on_node * threads > cores)
+    PetscCall(PetscPrintf(comm,
+                          "[specavg] warning: %d rank(s) on a node x %d BLAS thread(s) exceed its %ld cores: lower "
+                          "-blas_threads (or OPENBLAS_NUM_THREADS)\n",
+                          on_node, threads, cores));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscInt stream_block_rows(const ResourceOptions& r, double bytes_per_row) {
+  const double rows = r.max_block_mib * 1048576.0 / std::max(bytes_per_row, 1.0);
+  return PetscInt(std::clamp(rows, 1.0, double(kGatherBlockRows)));
 }
 
 std::string options_string() {

@@ -74,4 +74,11 @@ void remove_tracked_temporaries() {
   temporaries().clear();
 }
 
+namespace {
+int g_exit_status = 0;
+}
+
+void set_exit_status(int status) { g_exit_status = status; }
+int exit_status() { return g_exit_status; }
+
 }  // namespace specavg

@@ -53,6 +53,12 @@ class GridRowSource final : public RowSource {
     next_ = 0;
     return PETSC_SUCCESS;
   }
+  PetscErrorCode seek(PetscInt local_row) override {
+    PetscFunctionBeginUser;
+    PetscCheck(local_row >= 0 && local_row <= count_, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "seek: row out of range");
+    next_ = PetscInt(local_row);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscErrorCode close() override { return PETSC_SUCCESS; }
 
  private:

@@ -1,5 +1,8 @@
 #include "specavg/io/h5_parallel.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -61,6 +64,41 @@ bool write_number_attribute(hid_t obj, const std::string& name, double v) {
   H5Space sp(H5Screate(H5S_SCALAR));
   H5Attr a(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT));
   return a.valid() && H5Awrite(a, H5T_NATIVE_DOUBLE, &v) >= 0;
+}
+
+herr_t collect_attribute(hid_t obj, const char* name, const H5A_info_t*, void* out) {
+  Attributes* attrs = static_cast<Attributes*>(out);
+  H5Attr a(H5Aopen(obj, name, H5P_DEFAULT));
+  if (!a.valid()) return 0;
+  H5Type t(H5Aget_type(a));
+  H5Space sp(H5Aget_space(a));
+  if (H5Sget_simple_extent_type(sp) != H5S_SCALAR) return 0;
+  if (H5Tget_class(t) == H5T_FLOAT || H5Tget_class(t) == H5T_INTEGER) {
+    double v = 0;
+    if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0) attrs->set(name, v);
+  } else if (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+    H5Type mt(H5Tcopy(t));  // the file's own string type (its character set)
+    char* p = nullptr;
+    if (H5Aread(a, mt, &p) >= 0 && p) {
+      attrs->set(name, std::string(p));
+      H5free_memory(p);
+    }
+  }
+  return 0;
+}
+
+// Flush a closed file (or a directory) to the disk; false on failure.
+bool sync_path(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+std::string parent_directory(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
 }
 
 }  // namespace
@@ -150,6 +188,15 @@ PetscErrorCode H5Reader::read_rows(const std::string& name, PetscInt begin, Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode H5Reader::read_attributes(Attributes* attrs) {
+  PetscFunctionBeginUser;
+  *attrs = Attributes{};
+  hsize_t idx = 0;
+  const herr_t st = H5Aiterate2(file_, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attribute, attrs);
+  PetscCall(agree(st >= 0, "reading the attributes of " + role_ + " file '" + path_ + "' failed"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 H5Writer::~H5Writer() {
   if (!file_.is_open()) return;
   // Error path: no collective close here (see the header); the temporary must not stay.
@@ -229,7 +276,8 @@ PetscErrorCode H5Writer::commit() {
   int rank, ok = st >= 0;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, comm_));
   PetscCallMPI(MPI_Comm_rank(comm_, &rank));
-  if (rank == 0 && ok) ok = std::rename(tmp_.c_str(), path_.c_str()) == 0;
+  if (rank == 0 && ok) ok = sync_path(tmp_, false) && std::rename(tmp_.c_str(), path_.c_str()) == 0;
+  if (rank == 0 && ok) (void)sync_path(parent_directory(path_), true);  // the rename itself
   PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm_));
   if (!ok) remove_file_on_root(comm_, tmp_);
   PetscCall(collective_check(comm_, ok, "cannot finish output file '" + path_ + "' (close/rename failed)"));

@@ -100,6 +100,12 @@ class H5RowSource final : public RowSource {
     next_ = begin_;
     return PETSC_SUCCESS;
   }
+  PetscErrorCode seek(PetscInt local_row) override {
+    PetscFunctionBeginUser;
+    PetscCheck(local_row >= 0 && local_row <= count_, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "seek: row out of range");
+    next_ = begin_ + local_row;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscErrorCode close() override { return r_.close(); }
 
  private:

@@ -71,6 +71,12 @@ class NcRowSource final : public RowSource {
     next_ = 0;
     return PETSC_SUCCESS;
   }
+  PetscErrorCode seek(PetscInt local_row) override {
+    PetscFunctionBeginUser;
+    PetscCheck(local_row >= 0 && local_row <= PetscInt(f_.rows()), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "seek: row out of range");
+    next_ = std::size_t(local_row);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   // The file was closed after reading; this releases the cached rows.
   PetscErrorCode close() override {
     f_.points = {};

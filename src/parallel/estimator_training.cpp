@@ -11,25 +11,27 @@ namespace specavg {
 
 namespace {
 
-using TrainFunction = PetscErrorCode (*)(MPI_Comm, const TrainOptions&, const KrrOptions&, Model*, double*);
+using TrainFunction = PetscErrorCode (*)(MPI_Comm, const TrainOptions&, const KrrOptions&, Model*, double*, bool*);
 
 PetscErrorCode train_invariant_expansion(MPI_Comm comm, const TrainOptions& opt, const KrrOptions&, Model* model,
-                                         double* t_total) {
+                                         double* t_total, bool* interrupted) {
   PetscFunctionBeginUser;
   TrainReport rep;
   PetscCall(train_model(comm, opt, model, &rep));
   *t_total = rep.t_total;
+  *interrupted = rep.interrupted;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode train_kernel_ridge(MPI_Comm comm, const TrainOptions& opt, const KrrOptions& kopt, Model* model,
-                                  double* t_total) {
+                                  double* t_total, bool* interrupted) {
   PetscFunctionBeginUser;
   KrrOptions k = kopt;
   SPECAVG_CALL_CXX(comm, k.estimator = &as_kernel_ridge(*opt.estimator));
   KrrReport rep;
   PetscCall(train_krr(comm, opt, k, model, &rep));
   *t_total = rep.t_total;
+  *interrupted = false;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -47,11 +49,13 @@ const std::vector<std::pair<const Estimator*, TrainFunction>>& trainers() {
 }  // namespace
 
 PetscErrorCode train_estimator(MPI_Comm comm, const TrainOptions& opt, const KrrOptions& kopt, Model* model,
-                               double* t_total) {
+                               double* t_total, bool* interrupted) {
   PetscFunctionBeginUser;
+  bool stopped = false;
   for (const auto& [est, train] : trainers())
     if (est == opt.estimator) {
-      PetscCall(train(comm, opt, kopt, model, t_total));
+      PetscCall(train(comm, opt, kopt, model, t_total, &stopped));
+      if (interrupted) *interrupted = stopped;
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   PetscCall(collective_check(comm, false, std::string("estimator '") + opt.estimator->name() +

@@ -58,6 +58,12 @@ class SyntheticSource final : public RowSource {
     next_ = begin_;
     return PETSC_SUCCESS;
   }
+  PetscErrorCode seek(PetscInt local_row) override {
+    PetscFunctionBeginUser;
+    PetscCheck(local_row >= 0 && local_row <= count_, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "seek: row out of range");
+    next_ = begin_ + local_row;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscErrorCode close() override { return PETSC_SUCCESS; }
 
  private:
@@ -119,7 +125,7 @@ PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg, std::string* ch
     PetscFunctionBeginUser;
     RowBlock b;
     for (bool done = false;;) {
-      PetscCall(src->next_block(kGatherBlockRows, &b, &done));
+      PetscCall(src->next_block(cfg.block_rows, &b, &done));
       if (done) break;
       PetscCall(sink->write_rows("points", b.offset, b.count, b.points.data()));
       PetscCall(sink->write_rows("values", b.offset, b.count, b.values.data()));

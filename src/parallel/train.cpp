@@ -3,6 +3,8 @@
 #include <petscksp.h>
 #include <petsclog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include "specavg/estimate/invariant_features.hpp"
 #include "specavg/estimate/kernel.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/util/interrupt.hpp"
 
 namespace specavg {
 namespace {
@@ -162,6 +165,10 @@ PetscErrorCode train_read(MPI_Comm comm, const TrainOptions& opt, TrainState* st
   PetscCall(open_row_source(comm, opt.data, {"-data", ValuesNeed::Required, st->manifold.get()}, &st->source));
   st->n_global = (long long)st->source->rows_total();
   st->ntargets = st->source->ntargets();
+  if (!opt.checkpoint.path.empty() || !opt.checkpoint.restart.empty()) {
+    st->key = options_key();
+    PetscCall(data_fingerprint(comm, opt.data, *st->source, &st->key.data_sha256));
+  }
   rep->t_read = MPI_Wtime() - t;
   PetscCall(PetscLogStagePop());
   if (opt.verbose)
@@ -181,7 +188,29 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
   const double t = MPI_Wtime();
   st->basis = InvariantBasis{};
   st->basis_reused = false;
-  if (!opt.basis_from.empty()) {
+  st->resumed = false;
+  if (!opt.checkpoint.restart.empty()) {
+    RestartExpect ex;
+    ex.manifold = st->manifold.get();
+    ex.cutoff = st->cutoff.describe();
+    ex.spaces = &st->spaces;
+    ex.ntargets = st->ntargets;
+    ex.with_gram = opt.select.kfold() || opt.needs_gram();
+    ex.accumulators = opt.select.kfold() ? opt.select.folds : 1;
+    PetscCall(read_checkpoint(comm, opt.checkpoint.restart, st->key, ex, *st->source, &st->basis, &st->acc,
+                              &st->resumed_same_ranks));
+    st->resumed = true;
+    long long mine = st->acc.cursor, scanned = 0, prior = 0;
+    PetscCallMPI(MPI_Allreduce(&mine, &scanned, 1, MPI_LONG_LONG, MPI_SUM, comm));
+    for (const RowInterval& r : st->acc.prior) prior += r.end - r.begin;
+    if (opt.verbose)
+      PetscCall(PetscPrintf(comm,
+                            "[specavg] restart from %s: invariant basis and partial sums of %lld of %lld rows read "
+                            "(%s)\n",
+                            opt.checkpoint.restart.c_str(), scanned + prior, st->n_global,
+                            st->resumed_same_ranks ? "same rank count: continuing each rank's block"
+                                                   : "another rank count: the rows already summed are skipped"));
+  } else if (!opt.basis_from.empty()) {
     Model src;
     PetscCall(read_model(comm, opt.basis_from, &src));
     PetscCall(collective_check(comm, src.estimator->uses_invariant_basis(),
@@ -227,6 +256,63 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+namespace {
+
+// Bytes per row of a block in the accumulation: the row (point, values, truth, weight), Φ
+// and Ψ, and the weighted or per-fold copies of the row.
+double accumulate_bytes_per_row(const InvariantFeatures& feats, int dim, int k) {
+  return 8.0 * (double(feats.values_per_point()) + feats.dinv() + 2.0 * dim + 3.0 * k + 3.0);
+}
+
+// Calls f(i0, i1) for the runs of rows [i0, i1) of a block (global rows offset + i) that
+// are not in `prior` (sorted, disjoint).
+template <typename F>
+PetscErrorCode for_each_fresh_run(PetscInt offset, PetscInt count, const std::vector<RowInterval>& prior, F&& f) {
+  PetscFunctionBeginUser;
+  long long at = offset;
+  const long long end = (long long)offset + count;
+  for (const RowInterval& r : prior) {
+    if (r.end <= at) continue;
+    if (r.begin >= end) break;
+    if (r.begin > at) PetscCall(f(PetscInt(at - offset), PetscInt(r.begin - offset)));
+    at = std::max(at, r.end);
+    if (at >= end) break;
+  }
+  if (at < end) PetscCall(f(PetscInt(at - offset), count));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// Rows [i0, i1) of a block as a block of their own.
+void sub_block(const RowBlock& b, PetscInt i0, PetscInt i1, int dim, int k, RowBlock* out) {
+  const std::size_t a = std::size_t(i0), e = std::size_t(i1);
+  out->offset = b.offset + i0;
+  out->count = i1 - i0;
+  out->points.assign(b.points.begin() + long(a * dim), b.points.begin() + long(e * dim));
+  out->values.assign(b.values.begin() + long(a * k), b.values.begin() + long(e * k));
+  out->weights.clear();
+  if (!b.weights.empty()) out->weights.assign(b.weights.begin() + long(a), b.weights.begin() + long(e));
+  out->truth.clear();
+}
+
+}  // namespace
+
+PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const InvariantFeatures& feats, int k,
+                                   PetscInt* nb) {
+  PetscFunctionBeginUser;
+  const double per_row = accumulate_bytes_per_row(feats, feats.dim(), k);
+  const double cap = opt.max_block_mib * 1048576.0 / per_row;
+  PetscCall(collective_check(comm, cap >= 1,
+                             "-max_block_mib " + std::to_string(opt.max_block_mib) + " holds no row of " +
+                                 std::to_string(per_row / 1048576.0) + " MiB (basis values and features): raise it"));
+  PetscCall(collective_check(comm, opt.block_rows <= 0 || double(opt.block_rows) <= cap,
+                             "-block_rows " + std::to_string(opt.block_rows) + " needs " +
+                                 format_bytes(per_row * double(opt.block_rows)) + " per block, more than -max_block_mib " +
+                                 std::to_string(opt.max_block_mib) + ": lower -block_rows (at most " +
+                                 std::to_string((long long)cap) + ") or raise -max_block_mib"));
+  *nb = opt.block_rows > 0 ? opt.block_rows : std::min<PetscInt>(default_block_rows(feats), PetscInt(cap));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep) {
   PetscFunctionBeginUser;
   PetscCheck(st->done == TrainStage::Basis, comm, PETSC_ERR_ARG_WRONGSTATE, "train_accumulate: basis first");
@@ -236,30 +322,76 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
   int rank;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   RowSource& src = *st->source;
-  start_normal_equations(st->basis.dinv(), st->ntargets, opt.needs_gram(), &st->local);
-  st->fold_local.assign(opt.select.kfold() ? std::size_t(opt.select.folds) : 0, NormalEquations{});
-  for (auto& f : st->fold_local) start_normal_equations(st->basis.dinv(), st->ntargets, true, &f);
-  st->rows_consumed = 0;
+  const bool kfold = opt.select.kfold();
+  const int D = st->basis.dinv(), k = st->ntargets, dim = st->manifold->dim();
+  AccumulationState& acc = st->acc;
+  if (!st->resumed) {  // fresh sums; a restart brings its own (parallel/checkpoint.hpp)
+    acc = AccumulationState{};
+    acc.sums.resize(kfold ? std::size_t(opt.select.folds) : 1);
+    for (auto& s : acc.sums) start_normal_equations(D, k, kfold || opt.needs_gram(), &s);
+    acc.begin = src.local_begin();
+    acc.count = src.local_count();
+  }
+  PetscCall(src.seek(acc.cursor));
   InvariantFeatures feats(st->basis);
-  const PetscInt nb = opt.block_rows > 0 ? opt.block_rows : default_block_rows(feats);
+  PetscInt nb;
+  PetscCall(training_block_rows(comm, opt, feats, k, &nb));
+  st->block_rows = nb;
+  const CheckpointOptions& ck = opt.checkpoint;
+  const bool watch = ck.handle_signals || (!ck.path.empty() && ck.every > 0);
   const double t_begin = MPI_Wtime(), mine = double(std::max<PetscInt>(src.local_count(), 1));
+  double t_last_checkpoint = t_begin;
   int quarter = 1;
   PetscLogStage s_read;
   PetscCall(stage("specavg: read", &s_read));
-  RowBlock block;
+  RowBlock block, part;
+  auto accumulate_run = [&](PetscInt i0, PetscInt i1) -> PetscErrorCode {
+    PetscFunctionBeginUser;
+    if (kfold) {
+      if (i0 == 0 && i1 == block.count) PetscCall(accumulate_rows_by_fold(feats, block, nb, &acc.sums));
+      else {
+        sub_block(block, i0, i1, dim, k, &part);
+        PetscCall(accumulate_rows_by_fold(feats, part, nb, &acc.sums));
+      }
+    } else {
+      const double* w = block.weights.empty() ? nullptr : block.weights.data() + i0;
+      PetscCall(accumulate_rows(feats, block.points.data() + std::size_t(i0) * dim,
+                                block.values.data() + std::size_t(i0) * k, w, i1 - i0, nb, &acc.sums[0]));
+    }
+    PetscFunctionReturn(PETSC_SUCCESS);
+  };
   for (bool done = false;;) {  // block by block; rank 0's own rows stand for all (equal blocks)
+    if (watch) {  // at a block boundary, the ranks agree on a signal and on a checkpoint due
+      int flag[2] = {interrupt_signal(), !ck.path.empty() && ck.every > 0 && MPI_Wtime() - t_last_checkpoint >= ck.every};
+      PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, flag, 2, MPI_INT, MPI_MAX, comm));
+      if ((flag[0] || flag[1]) && !ck.path.empty()) {
+        const double t = MPI_Wtime();
+        PetscCall(write_checkpoint(comm, ck.path, st->key, st->basis, acc, nb, st->n_global));
+        double dt = MPI_Wtime() - t;
+        PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &dt, 1, MPI_DOUBLE, MPI_MAX, comm));
+        rep->t_checkpoint += dt;
+        ++rep->checkpoints;
+        t_last_checkpoint = MPI_Wtime();
+      }
+      if (flag[0]) {  // stop here: the caller writes no model and exits with kExitResume
+        rep->interrupted = true;
+        rep->signal = flag[0];
+        PetscCall(src.close());
+        st->source.reset();
+        PetscCall(PetscLogStagePop());
+        PetscFunctionReturn(PETSC_SUCCESS);
+      }
+    }
     PetscCall(PetscLogStagePush(s_read));
     const double t = MPI_Wtime();
     PetscCall(src.next_block(nb, &block, &done));
     rep->t_read += MPI_Wtime() - t;
     PetscCall(PetscLogStagePop());
     if (done) break;
-    if (st->fold_local.empty())
-      PetscCall(accumulate_rows(feats, block.points.data(), block.values.data(),
-                                block.weights.empty() ? nullptr : block.weights.data(), block.count, nb, &st->local));
-    else
-      PetscCall(accumulate_rows_by_fold(feats, block, nb, &st->fold_local));
-    st->rows_consumed += block.count;
+    PetscCall(for_each_fresh_run(block.offset, block.count, acc.prior, accumulate_run));
+    acc.cursor += block.count;
+    st->rows_consumed = acc.cursor;
+    if (ck.test_block_delay > 0) usleep(useconds_t(ck.test_block_delay * 1e6));
     const double frac = double(st->rows_consumed) / mine;
     if (frac >= 0.25 * quarter && quarter < 4) {
       if (opt.verbose && rank == 0 && MPI_Wtime() - t_begin > 2.0)
@@ -269,11 +401,19 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
   }
   PetscCall(src.close());
   st->source.reset();
-  for (auto& f : st->fold_local) {  // the whole-data sums are the sum of the folds'
-    finish_normal_equations(&f);
-    add_normal_equations(f, &st->local);
+  if (kfold) {
+    st->fold_local = std::move(acc.sums);
+    start_normal_equations(D, k, opt.needs_gram(), &st->local);
+    for (auto& f : st->fold_local) {  // the whole-data sums are the sum of the folds'
+      finish_normal_equations(&f);
+      add_normal_equations(f, &st->local);
+    }
+    st->local.finished = true;
+  } else {
+    st->fold_local.clear();
+    st->local = std::move(acc.sums[0]);
   }
-  if (!st->fold_local.empty()) st->local.finished = true;
+  acc.sums.clear();
   finish_normal_equations(&st->local);
   PetscCall(PetscLogStagePop());
   const NormalEquations& ne = st->local;
@@ -283,9 +423,11 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
   rep->t_assembly = tg[1];
   rep->gflops_assembly = ne.t_assembly > 0 ? ne.flops_assembly / ne.t_assembly * 1e-9 : 0;
   rep->values_per_second = ne.t_features > 0 ? double(ne.n) * ne.values_per_point / ne.t_features : 0;
+  char cks[80] = "";
+  if (rep->checkpoints) std::snprintf(cks, sizeof cks, ", %d checkpoint(s) %.3f s", rep->checkpoints, rep->t_checkpoint);
   if (opt.verbose)
-    PetscCall(PetscPrintf(comm, "[specavg] features %.2f s, assembly %.2f s (%.2f GFLOP/s per rank)\n", rep->t_features,
-                          rep->t_assembly, rep->gflops_assembly));
+    PetscCall(PetscPrintf(comm, "[specavg] features %.2f s, assembly %.2f s (%.2f GFLOP/s per rank)%s\n",
+                          rep->t_features, rep->t_assembly, rep->gflops_assembly, cks));
   st->done = TrainStage::Accumulated;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -385,10 +527,20 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
   PetscFunctionBeginUser;
   const double t_start = MPI_Wtime();
   TrainState st;
-  PetscCall(train_resolve(comm, opt, &st));
-  PetscCall(train_read(comm, opt, &st, rep));
-  PetscCall(train_basis(comm, opt, &st, rep));
-  PetscCall(train_accumulate(comm, opt, &st, rep));
+  {
+    // Signals stop the job at the next block boundary of the accumulation (before it,
+    // they wait for it); after it the job finishes normally.
+    std::unique_ptr<InterruptHandlers> handlers;
+    if (opt.checkpoint.handle_signals) handlers = std::make_unique<InterruptHandlers>();
+    PetscCall(train_resolve(comm, opt, &st));
+    PetscCall(train_read(comm, opt, &st, rep));
+    PetscCall(train_basis(comm, opt, &st, rep));
+    PetscCall(train_accumulate(comm, opt, &st, rep));
+  }
+  if (rep->interrupted) {
+    rep->t_total = MPI_Wtime() - t_start;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(train_select(comm, opt, &st, rep));
   if (st.done != TrainStage::Solved) {
     PetscCall(train_reduce(comm, opt, &st, rep));

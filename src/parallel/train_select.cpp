@@ -33,7 +33,7 @@ PetscErrorCode loo_pass(MPI_Comm comm, const TrainOptions& opt, const TrainState
   std::unique_ptr<RowSource> src;
   PetscCall(open_row_source(comm, opt.data, {"-data", ValuesNeed::Required, st.manifold.get()}, &src));
   InvariantFeatures feats(st.basis);
-  const PetscInt nb = opt.block_rows > 0 ? opt.block_rows : default_block_rows(feats);
+  const PetscInt nb = st.block_rows > 0 ? st.block_rows : default_block_rows(feats);
   std::vector<double> psi, rows, ones;
   RowBlock b;
   for (bool done = false;;) {

@@ -21,61 +21,54 @@ constexpr std::uint32_t kK[64] = {
 
 std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-class Sha256 {
- public:
-  void update(const unsigned char* p, std::size_t n) {
-    len_ += n;
-    for (std::size_t i = 0; i < n; ++i) {
-      buf_[fill_++] = p[i];
-      if (fill_ == 64) block(), fill_ = 0;
-    }
-  }
-  std::string hex() {
-    const std::uint64_t bits = len_ * 8;
-    const unsigned char one = 0x80, zero = 0;
-    update(&one, 1);
-    while (fill_ != 56) update(&zero, 1);
-    for (int i = 7; i >= 0; --i) {
-      const unsigned char b = (unsigned char)(bits >> (8 * i));
-      update(&b, 1);
-    }
-    std::string out;
-    char tmp[9];
-    for (std::uint32_t v : h_) std::snprintf(tmp, sizeof tmp, "%08x", v), out += tmp;
-    return out;
-  }
-
- private:
-  void block() {
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i)
-      w[i] = std::uint32_t(buf_[4 * i]) << 24 | std::uint32_t(buf_[4 * i + 1]) << 16 |
-             std::uint32_t(buf_[4 * i + 2]) << 8 | std::uint32_t(buf_[4 * i + 3]);
-    for (int i = 16; i < 64; ++i) {
-      const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
-    for (int i = 0; i < 64; ++i) {
-      const std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[i] + w[i];
-      const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
-    }
-    h_[0] += a, h_[1] += b, h_[2] += c, h_[3] += d, h_[4] += e, h_[5] += f, h_[6] += g, h_[7] += h;
-  }
-  std::uint32_t h_[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  unsigned char buf_[64] = {};
-  std::size_t fill_ = 0;
-  std::uint64_t len_ = 0;
-};
-
 }  // namespace
+
+void Sha256::update(const void* data, std::size_t n) {
+  const unsigned char* p = static_cast<const unsigned char*>(data);
+  len_ += n;
+  for (std::size_t i = 0; i < n; ++i) {
+    buf_[fill_++] = p[i];
+    if (fill_ == 64) block(), fill_ = 0;
+  }
+}
+
+std::string Sha256::hex() {
+  const std::uint64_t bits = len_ * 8;
+  const unsigned char one = 0x80, zero = 0;
+  update(&one, 1);
+  while (fill_ != 56) update(&zero, 1);
+  for (int i = 7; i >= 0; --i) {
+    const unsigned char b = (unsigned char)(bits >> (8 * i));
+    update(&b, 1);
+  }
+  std::string out;
+  char tmp[9];
+  for (std::uint32_t v : h_) std::snprintf(tmp, sizeof tmp, "%08x", v), out += tmp;
+  return out;
+}
+
+void Sha256::block() {
+  std::uint32_t w[64];
+  for (int i = 0; i < 16; ++i)
+    w[i] = std::uint32_t(buf_[4 * i]) << 24 | std::uint32_t(buf_[4 * i + 1]) << 16 |
+           std::uint32_t(buf_[4 * i + 2]) << 8 | std::uint32_t(buf_[4 * i + 3]);
+  for (int i = 16; i < 64; ++i) {
+    const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+    const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+  }
+  std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
+  for (int i = 0; i < 64; ++i) {
+    const std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[i] + w[i];
+    const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+    h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+  }
+  h_[0] += a, h_[1] += b, h_[2] += c, h_[3] += d, h_[4] += e, h_[5] += f, h_[6] += g, h_[7] += h;
+}
 
 std::string sha256_hex(const std::string& bytes) {
   Sha256 s;
-  s.update(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  s.update(bytes.data(), bytes.size());
   return s.hex();
 }
 
@@ -86,7 +79,7 @@ std::string sha256_file_hex(const std::string& path) {
   std::vector<char> buf(1 << 16);
   while (f) {
     f.read(buf.data(), std::streamsize(buf.size()));
-    s.update(reinterpret_cast<const unsigned char*>(buf.data()), std::size_t(f.gcount()));
+    s.update(buf.data(), std::size_t(f.gcount()));
   }
   if (f.bad()) throw std::runtime_error("reading '" + path + "' failed while hashing it");
   return s.hex();

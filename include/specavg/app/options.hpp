@@ -52,6 +52,21 @@ PetscErrorCode options_data_input(PetscOptionItems* PetscOptionsObject, DataInpu
 // -krr_kernel, -krr_width, -krr_lambda, -krr_max_rows, -max_group_order (kernel baselines).
 PetscErrorCode options_krr(PetscOptionItems* PetscOptionsObject, KrrOptions* k);
 
+// Resources per rank, for every command that streams rows: -max_block_mib (a block of rows
+// with its basis values and features stays within it; the basis and the D_inv² system
+// are extra) and -blas_threads (BLAS threads per rank: default $OPENBLAS_NUM_THREADS or
+// $OMP_NUM_THREADS when set, else 1, so ranks × threads never exceed the cores by default).
+struct ResourceOptions {
+  double max_block_mib = 256;
+  PetscInt blas_threads = 0;  // 0: the default above
+};
+PetscErrorCode options_resources(PetscOptionItems* PetscOptionsObject, ResourceOptions* r);
+// Collective. Sets the BLAS threads of -blas_threads and warns (rank 0) when the ranks on a
+// node times the threads exceed its cores.
+PetscErrorCode apply_resources(MPI_Comm comm, const ResourceOptions& r);
+// Rows per streamed block for rows of `bytes_per_row` within -max_block_mib (at most 65536).
+PetscInt stream_block_rows(const ResourceOptions& r, double bytes_per_row);
+
 // Help: -help, -h and --help print specavg's options (HelpMode::Specavg); -help_petsc
 // also PETSc's and SLEPc's (HelpMode::Petsc). The driver sets the mode from argv.
 enum class HelpMode { None, Specavg, Petsc };

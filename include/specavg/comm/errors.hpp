@@ -44,6 +44,11 @@ std::string exception_message(const std::exception& e);
 PetscErrorCode specavg_error_handler(MPI_Comm comm, int line, const char* fun, const char* file, PetscErrorCode n,
                                      PetscErrorType p, const char* mess, void* ctx);
 
+// The exit status of a run that ends without error (0 unless a command asks for another,
+// e.g. kExitResume when training stopped on a signal). Local; set it on every rank.
+void set_exit_status(int status);
+int exit_status();
+
 // Temporary output files this process knows about (all ranks track the same paths), so
 // a rank that aborts the job can remove them first: a killed job leaves no "<out>.tmp".
 void track_temporary(const std::string& path);

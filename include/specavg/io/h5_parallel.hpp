@@ -46,6 +46,9 @@ class H5Reader {
   PetscErrorCode shape(const std::string& name, std::vector<hsize_t>* dims, bool* exists = nullptr);
   // Rows [begin, begin+count) (first index) of an N-D dataset into buf (row-major).
   PetscErrorCode read_rows(const std::string& name, PetscInt begin, PetscInt count, double* buf);
+  // The root attributes (scalar strings and numbers; others are skipped), as
+  // H5Writer::write_attributes writes them.
+  PetscErrorCode read_attributes(Attributes* attrs);
   // Collective: fail every rank with `message` unless every rank passes ok; on failure
   // the file is closed first.
   PetscErrorCode agree(bool ok, const std::string& message);
@@ -72,7 +75,8 @@ class H5Writer {
   PetscErrorCode write_rows(const std::string& name, PetscInt begin, PetscInt count, const double* buf);
   // Root attributes (strings as variable-length UTF-8, numbers as float64).
   PetscErrorCode write_attributes(const Attributes& attrs);
-  // Close and atomically rename the temporary to the final path.
+  // Close, flush the temporary to disk (fsync), and atomically rename it to the final
+  // path (then fsync the directory), so a crash leaves the old file or the new one.
   PetscErrorCode commit();
   // Close and remove the temporary (after an agreed error).
   PetscErrorCode abandon();

@@ -18,7 +18,7 @@
 //    x / |x|), so float32 input is renormalized before any basis sees it.
 //
 // Collectivity
-//  * open_row_source(), next_block(), rewind() and close() are collective on the
+//  * open_row_source(), next_block(), rewind(), seek() and close() are collective on the
 //    communicator given at opening, and must be called with the same max_rows on every
 //    rank. next_block() returns an empty block (count 0) on a rank that has run out of
 //    rows while others have not, and sets *done on all ranks at once; a validation error
@@ -79,6 +79,9 @@ class RowSource {
   virtual PetscErrorCode next_block(PetscInt max_rows, RowBlock* block, bool* done) = 0;
   // Collective: start again from this rank's first row.
   virtual PetscErrorCode rewind() = 0;
+  // Collective: continue with this rank's row local_begin() + local_row (0 ≤ local_row ≤
+  // local_count(); local_count() means none left), e.g. to resume an interrupted pass.
+  virtual PetscErrorCode seek(PetscInt local_row) = 0;
   // Collective: release the underlying file (idempotent).
   virtual PetscErrorCode close() = 0;
 };

@@ -14,8 +14,10 @@
 namespace specavg {
 
 // Fits opt.estimator on opt.data into *model; kopt holds the kernel-ridge options (its
-// estimator is ignored: opt.estimator decides). t_total: wall time of the fit. Collective.
+// estimator is ignored: opt.estimator decides). t_total: wall time of the fit. interrupted
+// (optional): a signal stopped the invariant pipeline (train_model), *model is untouched.
+// Collective.
 PetscErrorCode train_estimator(MPI_Comm comm, const TrainOptions& opt, const KrrOptions& kopt, Model* model,
-                               double* t_total);
+                               double* t_total, bool* interrupted = nullptr);
 
 }  // namespace specavg

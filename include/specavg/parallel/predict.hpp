@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "specavg/io/row_source.hpp"
 #include "specavg/parallel/dataset.hpp"
 #include "specavg/estimate/model.hpp"
 
@@ -38,5 +39,11 @@ struct EvalReport {
 // random words of length `wordlen` in the generators (fixed seed, identical on all ranks).
 PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData& data, PetscInt id_points, int nwords,
                               int wordlen, EvalReport* rep);
+
+// Collective. The same, streaming this rank's rows from `src` in blocks of block_rows (the
+// discrepancy on the first rows of each rank's share), so memory does not grow with n;
+// closes src.
+PetscErrorCode evaluate_model_stream(MPI_Comm comm, const Model& model, RowSource& src, PetscInt block_rows,
+                                     PetscInt id_points, int nwords, int wordlen, EvalReport* rep);
 
 }  // namespace specavg

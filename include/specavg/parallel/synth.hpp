@@ -30,6 +30,7 @@ struct SynthConfig {
   std::string target = "auto";  // -target
   std::string output;
   std::size_t max_group_order = 100000;  // the bumps target needs the enumerated group
+  PetscInt block_rows = kGatherBlockRows;  // rows generated and written per block (memory stays flat in n)
 };
 
 // Collective. A row source of the data set `seed` of n points (row i depends only on

@@ -10,7 +10,9 @@
 //  read        opens the row source (io/row_source.hpp): shape, targets, this rank's rows
 //  basis       the invariant basis (or the one of -basis_from, when it matches)
 //  accumulate  reads this rank's rows block by block into its partial normal
-//              equations (rows_consumed counts them; only one block is in memory)
+//              equations (rows_consumed counts them; only one block is in memory); with
+//              -checkpoint it saves the state after whole blocks (parallel/checkpoint.hpp),
+//              and with -restart the basis stage reads the basis and the partial sums back
 //  reduce      the global reduced system (redundant or distributed by rows)
 //  solve       the coefficients (ridge: refusing ill-posed systems; spectral: no solve)
 //  write       the Model (the caller writes it to the file)
@@ -21,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "specavg/parallel/checkpoint.hpp"
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/reduced_solve.hpp"
 #include "specavg/parallel/resource_estimate.hpp"
@@ -42,7 +45,9 @@ struct TrainOptions {
   std::string penalty = "sobolev";  // -penalty sobolev|kernel
   std::string penalty_kernel;       // -krr_kernel ("" = the manifold's default) for -penalty kernel
   double penalty_width = -1;        // -krr_width (≤ 0: the kernel's default)
-  PetscInt block_rows = 0;          // -block_rows (0: automatic)
+  PetscInt block_rows = 0;          // -block_rows (0: automatic, within -max_block_mib)
+  double max_block_mib = 256;       // -max_block_mib: bytes of a block of rows (data + features) per rank
+  CheckpointOptions checkpoint;     // -checkpoint, -checkpoint_every, -restart
   std::string basis_from;           // -basis_from: reuse the invariant basis of this model file
   double max_memory_gib = 0;        // -max_memory_gib per rank (0: MemAvailable / ranks on the node)
   SelectOptions select;             // -select, -tau_grid, -select_folds, -select_pool, -uncertainty*
@@ -60,6 +65,12 @@ struct TrainReport {
   double gflops_assembly = 0;    // rank-0 assembly rate (GFLOP/s per rank)
   double values_per_second = 0;  // rank-0 basis-function values per second
   SolveReport solve;
+  // Checkpoints written, and their time (max over ranks); interrupted: a signal stopped
+  // the accumulation (signal: its number) after the state was saved, no model was made.
+  int checkpoints = 0;
+  double t_checkpoint = 0;
+  bool interrupted = false;
+  int signal = 0;
 };
 
 // Default cutoff when none is given: 625 basis functions (= lmax 24 on S²).
@@ -91,6 +102,11 @@ struct TrainState {
   NormalEquations local;        // this rank's partial sums
   std::vector<NormalEquations> fold_local;  // -select kfold: this rank's sums per fold (local = Σ)
   long long rows_consumed = 0;  // this rank's rows accumulated so far
+  PetscInt block_rows = 0;      // rows per block of the accumulation
+  CheckpointKey key;            // fingerprints of options and data (-checkpoint, -restart)
+  bool resumed = false;         // acc holds the state read by -restart
+  bool resumed_same_ranks = false;
+  AccumulationState acc;        // the accumulation in progress (what a checkpoint saves)
   // reduce
   ReducedSystem reduced;
   // solve
@@ -120,7 +136,16 @@ PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* s
 PetscErrorCode train_write(MPI_Comm comm, const TrainOptions& opt, const TrainState& st, TrainReport* rep,
                            Model* model);
 
-// Every stage in turn.
+// Rows per block of the accumulation: -block_rows, or the automatic size capped so that a
+// block (rows, basis values, features) fits in -max_block_mib; a -block_rows that does not
+// fit is refused. Collective (agreed error).
+PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const InvariantFeatures& feats, int ntargets,
+                                   PetscInt* nb);
+
+// Every stage in turn. With opt.checkpoint.handle_signals, SIGUSR1/SIGTERM/SIGINT stop the
+// accumulation at the next block boundary (the ranks agree on it; with -checkpoint the
+// state is saved first): then rep->interrupted is set, *model is untouched, and the
+// caller should exit with kExitResume (util/interrupt.hpp).
 PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model, TrainReport* rep);
 
 // Why the invariant basis of `model` cannot serve a job on M with these generators and

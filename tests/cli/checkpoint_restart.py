@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+"""Checkpoint and restart of `specavg train` through real processes under mpiexec.
+
+usage: checkpoint_restart.py SPECAVG_EXE SCRATCH_DIR MPIEXEC [MPIEXEC FLAGS...]
+
+Asserts, on a small job with many blocks (-block_rows 40, -test_block_delay slows each
+block so the job can be interrupted mid-accumulation):
+  * kill -9 during the accumulation, then -restart from the last periodic checkpoint:
+    the coefficients equal the uninterrupted run's bit for bit (same rank count);
+  * SIGTERM to one rank: every rank stops at a block boundary, exit status 75, a
+    checkpoint and no model; -restart on 2 ranks gives the same coefficients bit for bit,
+    on 1 rank equal to 1e-12 (relative to the largest coefficient);
+  * the same with -select kfold (one accumulator per fold);
+  * a checkpoint of other options, of other data, truncated, or with a damaged partial
+    sum is refused with exit status 1 and a message naming the problem;
+  * SIGTERM without -checkpoint: exit status 75, no model;
+  * no run leaves a half-written model or checkpoint (<file>.tmp), and a completed
+    training removes its checkpoint.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+
+exe, scratch, mpi = sys.argv[1], sys.argv[2], sys.argv[3:]
+shutil.rmtree(scratch, ignore_errors=True)
+os.makedirs(scratch)
+os.chdir(scratch)
+env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+COMMON = ["-group", "D3", "-lmax", "12", "-tau", "1e-6", "-block_rows", "40"]
+SLOW = ["-test_block_delay", "0.04"]
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+    if not ok:
+        failures.append(what)
+
+
+def run(np_, args, log):
+    with open(log, "w") as f:
+        return subprocess.run(mpi + ["-n", str(np_), exe] + args, stdout=f, stderr=subprocess.STDOUT, env=env).returncode
+
+
+def start(np_, args, log):
+    f = open(log, "w")
+    return subprocess.Popen(mpi + ["-n", str(np_), exe] + args, stdout=f, stderr=subprocess.STDOUT, env=env,
+                            start_new_session=True)
+
+
+def ranks_of(p):
+    """PIDs of the specavg processes under mpiexec p."""
+    out = subprocess.run(["ps", "-o", "pid=,ppid=,comm="], capture_output=True, text=True).stdout
+    kids, todo = [], [p.pid]
+    rows = [l.split() for l in out.splitlines() if len(l.split()) == 3]
+    while todo:
+        parent = todo.pop()
+        for pid, ppid, comm in rows:
+            if int(ppid) == parent:
+                todo.append(int(pid))
+                if comm.startswith("specavg"):
+                    kids.append(int(pid))
+    return kids
+
+
+def wait_for(pred, timeout, what):
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if pred():
+            return True
+        time.sleep(0.05)
+    check(False, "timed out waiting for " + what)
+    return False
+
+
+def log_has(log, text):
+    return os.path.exists(log) and text in open(log).read()
+
+
+def coef(path):
+    with h5py.File(path, "r") as f:
+        return np.array(f["coefficients"])
+
+
+def no_tmp(what):
+    left = [f for f in os.listdir(".") if f.endswith(".tmp")]
+    check(not left, what + ": no half-written file left " + str(left))
+
+
+# Data and the uninterrupted references.
+assert run(2, ["synth", "-group", "Ih", "-n", "6000", "-noise", "0.05", "-seed", "3", "-output", "data.h5"], "synth.log") == 0
+assert run(2, ["synth", "-group", "Ih", "-n", "6000", "-noise", "0.05", "-seed", "4", "-output", "other.h5"], "synth2.log") == 0
+assert run(2, ["train", "-data", "data.h5", "-model", "ref2.h5"] + COMMON, "ref2.log") == 0
+assert run(1, ["train", "-data", "data.h5", "-model", "ref1.h5"] + COMMON, "ref1.log") == 0
+ref2, ref1 = coef("ref2.h5"), coef("ref1.h5")
+scale = np.abs(ref2).max()
+
+# 1. kill -9 mid-accumulation, restart from the last periodic checkpoint (2 ranks).
+p = start(2, ["train", "-data", "data.h5", "-model", "m.h5", "-checkpoint", "ck.h5", "-checkpoint_every", "0.3"]
+          + COMMON + SLOW, "kill9.log")
+wait_for(lambda: os.path.exists("ck.h5"), 60, "the first periodic checkpoint")
+time.sleep(0.5)
+os.killpg(p.pid, signal.SIGKILL)
+p.wait()
+check(not os.path.exists("m.h5") and not os.path.exists("m.h5.tmp"), "kill -9: no model written")
+with h5py.File("ck.h5", "r") as f:
+    summed, n = f.attrs["rows_summed"], f.attrs["n_rows"]
+check(0 < summed < n, "kill -9: the checkpoint holds part of the rows (%d of %d)" % (summed, n))
+rc = run(2, ["train", "-data", "data.h5", "-model", "m.h5", "-checkpoint", "ck.h5", "-restart", "ck.h5"] + COMMON,
+         "kill9_restart.log")
+check(rc == 0, "kill -9: restart succeeds")
+check(np.array_equal(coef("m.h5"), ref2), "kill -9: restart on 2 ranks equals the uninterrupted model bit for bit")
+check(not os.path.exists("ck.h5"), "the finished job removed its checkpoint")
+no_tmp("kill -9 and restart")
+
+# 2. SIGTERM to one rank: all stop at a block boundary, exit 75, checkpoint, no model.
+p = start(2, ["train", "-data", "data.h5", "-model", "t.h5", "-checkpoint", "ck.h5"] + COMMON + SLOW, "term.log")
+wait_for(lambda: log_has("term.log", "invariant features"), 60, "the accumulation")
+time.sleep(0.6)
+ranks = ranks_of(p)
+check(len(ranks) == 2, "found the 2 ranks")
+os.kill(ranks[-1], signal.SIGTERM)
+rc = p.wait(timeout=60)
+check(rc == 75, "SIGTERM: exit status 75 (got %d)" % rc)
+check(os.path.exists("ck.h5") and not os.path.exists("t.h5"), "SIGTERM: checkpoint written, no model")
+no_tmp("SIGTERM")
+shutil.copy("ck.h5", "ck_term.h5")
+with h5py.File("ck.h5", "r") as f:
+    check(0 < f.attrs["rows_summed"] < f.attrs["n_rows"], "SIGTERM: stopped mid-accumulation")
+rc = run(2, ["train", "-data", "data.h5", "-model", "t.h5", "-checkpoint", "ck.h5", "-restart", "ck.h5"] + COMMON,
+         "term_restart2.log")
+check(rc == 0 and np.array_equal(coef("t.h5"), ref2), "SIGTERM: restart on 2 ranks equals the uninterrupted model bit for bit")
+
+# 3. The same checkpoint on 1 rank (and back on 2 after a second interruption on 1).
+shutil.copy("ck_term.h5", "ck1.h5")
+rc = run(1, ["train", "-data", "data.h5", "-model", "t1.h5", "-restart", "ck1.h5"] + COMMON, "term_restart1.log")
+d1 = np.abs(coef("t1.h5") - ref2).max() / scale if rc == 0 else np.inf
+check(rc == 0 and d1 <= 1e-12, "restart on 1 rank agrees with the 2-rank model to 1e-12 (%.1e)" % d1)
+d0 = np.abs(ref1 - ref2).max() / scale
+print("     (uninterrupted 1 vs 2 ranks differ by %.1e)" % d0)
+p = start(1, ["train", "-data", "data.h5", "-model", "t3.h5", "-checkpoint", "ck3.h5", "-restart", "ck_term.h5"]
+          + COMMON + SLOW, "mixed.log")
+wait_for(lambda: log_has("mixed.log", "restart from"), 60, "the 1-rank restart")
+time.sleep(0.5)
+for r in ranks_of(p):
+    os.kill(r, signal.SIGTERM)
+rc = p.wait(timeout=60)
+check(rc == 75, "SIGTERM on the 1-rank restart: exit status 75")
+rc = run(2, ["train", "-data", "data.h5", "-model", "t3.h5", "-restart", "ck3.h5"] + COMMON, "mixed_restart.log")
+d3 = np.abs(coef("t3.h5") - ref2).max() / scale if rc == 0 else np.inf
+check(rc == 0 and d3 <= 1e-12, "2 ranks -> 1 rank -> 2 ranks agrees to 1e-12 (%.1e)" % d3)
+
+# 3b. -select kfold keeps one accumulator per fold: SIGTERM and restart, bitwise.
+KF = COMMON + ["-select", "kfold", "-select_folds", "3"]
+assert run(2, ["train", "-data", "data.h5", "-model", "kref.h5"] + KF, "kref.log") == 0
+p = start(2, ["train", "-data", "data.h5", "-model", "k.h5", "-checkpoint", "ckk.h5"] + KF + SLOW, "kterm.log")
+wait_for(lambda: log_has("kterm.log", "invariant features"), 60, "the k-fold accumulation")
+time.sleep(0.6)
+for r in ranks_of(p):
+    os.kill(r, signal.SIGTERM)
+rc = p.wait(timeout=60)
+rc2 = run(2, ["train", "-data", "data.h5", "-model", "k.h5", "-restart", "ckk.h5"] + KF, "krestart.log")
+check(rc == 75 and rc2 == 0 and np.array_equal(coef("k.h5"), coef("kref.h5")),
+      "-select kfold: SIGTERM (rc %d) and restart (rc %d) equal the uninterrupted fit bit for bit" % (rc, rc2))
+
+# 4. Refusals: exit 1, the message names the problem, no model and no temporary.
+def refused(args, log, words, what):
+    rc = run(2, ["train", "-model", "r.h5"] + args, log)
+    text = open(log).read()
+    check(rc == 1 and all(w in text for w in words) and not os.path.exists("r.h5"),
+          what + " is refused (rc %d)" % rc)
+
+
+base = ["-data", "data.h5", "-restart"]
+refused(base + ["ck_term.h5", "-group", "Ih", "-lmax", "14", "-tau", "1e-5", "-block_rows", "40"], "other_opts.log",
+        ["other options", "-tau"], "a checkpoint of other options (-tau)")
+refused(["-data", "other.h5", "-restart", "ck_term.h5"] + COMMON, "other_data.log", ["other data"],
+        "a checkpoint of other data")
+size = os.path.getsize("ck_term.h5")
+shutil.copy("ck_term.h5", "ck_trunc.h5")
+with open("ck_trunc.h5", "r+b") as f:
+    f.truncate(size // 2)
+refused(base + ["ck_trunc.h5"] + COMMON, "trunc.log", ["ck_trunc.h5"], "a truncated checkpoint")
+shutil.copy("ck_term.h5", "ck_bad.h5")
+with h5py.File("ck_bad.h5", "r") as f:
+    off = f["partial_rhs"].id.get_offset()
+with open("ck_bad.h5", "r+b") as f:  # one bit of rank 0's first partial right-hand side
+    f.seek(off)
+    b = f.read(1)
+    f.seek(off)
+    f.write(bytes([b[0] ^ 0x10]))
+refused(base + ["ck_bad.h5"] + COMMON, "corrupt.log", ["corrupt"], "a checkpoint with a damaged partial sum")
+refused(base + ["missing.h5"] + COMMON, "missing.log", ["missing.h5"], "a missing checkpoint")
+no_tmp("refusals")
+
+# 5. SIGTERM without -checkpoint: exit 75, nothing written.
+p = start(2, ["train", "-data", "data.h5", "-model", "n.h5"] + COMMON + SLOW, "nock.log")
+wait_for(lambda: log_has("nock.log", "invariant features"), 60, "the accumulation")
+time.sleep(0.3)
+for r in ranks_of(p):
+    os.kill(r, signal.SIGTERM)
+rc = p.wait(timeout=60)
+check(rc == 75 and not os.path.exists("n.h5"), "SIGTERM without -checkpoint: exit 75, no model (rc %d)" % rc)
+no_tmp("SIGTERM without -checkpoint")
+
+print("%d failure(s)" % len(failures))
+sys.exit(1 if failures else 0)
