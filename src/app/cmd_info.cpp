@@ -6,6 +6,7 @@
 #include "specavg/app/commands.hpp"
 #include "specavg/app/options.hpp"
 #include "specavg/comm/collective.hpp"
+#include "specavg/group/orbit_types.hpp"
 #include "specavg/group/wigner_invariants.hpp"
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/resource_estimate.hpp"
@@ -111,7 +112,18 @@ PetscErrorCode print_basis(MPI_Comm comm, const InvariantBasis& b) {
     PetscCall(PetscPrintf(comm, "cost         %.3f s summed over eigenspaces (%s), slowest %s %d: %.3f s\n", total,
                           b.spaces[slow].method.c_str(), b.manifold->label_name().c_str(), b.spaces[slow].label,
                           b.spaces[slow].seconds));
-  PetscCall(PetscPrintf(comm, "max invariance residual max_j |D(g_j)^T Q - Q| = %.2e\n", res));
+  if (b.ring) {
+    const OrbitTypes& T = *b.ring;
+    std::size_t terms = 0;
+    for (const SpaceInvariants& s : b.spaces) terms += s.ring_terms.size();
+    PetscCall(PetscPrintf(comm,
+                          "ring         invariant-ring route: %d orbit types of monomials (%s) of degree <= %d, %zu "
+                          "terms; features from orbit sums, %zu values per point instead of %zu\n",
+                          T.size(), orbit_kind_name(T.kind()), T.kmax(), terms, std::size_t(T.size()), b.dtotal()));
+    PetscCall(PetscPrintf(comm, "max invariance residual max_j |h(g_j x) - h(x)| = %.2e\n", res));
+  } else {
+    PetscCall(PetscPrintf(comm, "max invariance residual max_j |D(g_j)^T Q - Q| = %.2e\n", res));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -193,6 +205,12 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
                           (long long)n_est, in.nranks, format_bytes(e.peak_bytes).c_str(), format_bytes(avail).c_str(),
                           source.c_str(), format_seconds(e.basis_seconds).c_str(), in.flop_rate * 1e-9,
                           e.what.c_str()));
+    bool ring = false;
+    SPECAVG_CALL_CXX(comm, ring = uses_ring_route(M, bo, gens, spaces));
+    if (ring)
+      PetscCall(PetscPrintf(comm, "route        invariant ring (%s): orbit sums of monomials, kind %s, never of size m\n",
+                            bo.method == "ring" ? "-basis_method ring" : "chosen by auto as the cheapest",
+                            orbit_kind_name(detect_orbit_kind(M.dim(), gens))));
     if (uses_wigner_route(M, bo, gens) && !spaces.empty()) {
       const int top = spaces.back().label, mid = top / 2;
       std::string route;

@@ -222,12 +222,14 @@ PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions*
   PetscCall(option_string(PetscOptionsObject, "-basis_method",
                           "Invariant-subspace solver: auto (s2: the exact Wigner route; elsewhere dense up to "
                           "-basis_dense_max, above it the monomial route for signed-permutation groups on spheres, "
-                          "else SLEPc), dense, slepc, monomial, wigner (s2 only)",
+                          "else SLEPc; the invariant-ring route where it applies and is cheaper), dense, slepc, monomial, "
+                          "wigner (s2 only), ring (spheres under signed permutations: invariant harmonics from "
+                          "orbit sums of monomials, never of size m)",
                           &b->method));
   PetscCheck(b->method == "auto" || b->method == "dense" || b->method == "slepc" || b->method == "monomial" ||
-                 b->method == "wigner",
+                 b->method == "wigner" || b->method == "ring",
              PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
-             "unknown -basis_method '%s': expected auto, dense, slepc, monomial or wigner", b->method.c_str());
+             "unknown -basis_method '%s': expected auto, dense, slepc, monomial, wigner or ring", b->method.c_str());
   PetscCall(option_int(PetscOptionsObject, "-basis_dense_max", "Largest eigenspace dimension solved densely by auto",
                        &b->dense_max, 0, PETSC_MAX_INT));
   PetscCall(option_real(PetscOptionsObject, "-basis_null_tol",

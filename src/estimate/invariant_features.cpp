@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "specavg/group/ring_invariants.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
 namespace specavg {
@@ -22,7 +23,13 @@ std::vector<Eigenspace> needed_spaces(const InvariantBasis& b) {
 }  // namespace
 
 InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
-    : basis_(basis), eval_(basis.manifold->eigenbasis(needed_spaces(basis))), dinv_(basis.dinv()) {
+    : basis_(basis), dinv_(basis.dinv()) {
+  if (basis.ring) {
+    ring_ = std::make_unique<OrbitSumEvaluator>(basis.ring);
+    values_ = ring_->size();
+    return;
+  }
+  eval_ = basis.manifold->eigenbasis(needed_spaces(basis));
   values_ = eval_->size();
   const bool partial = basis.manifold->partial_evaluation();
   std::size_t s_eval = 0;
@@ -69,6 +76,24 @@ InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
 }
 
 void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
+  if (ring_) {
+    const int d = dim();
+    orbit_.resize(nb * ring_->size());
+    r2_.resize(nb);
+    ring_->evaluate(x, nb, orbit_.data(), nb);
+    for (std::size_t i = 0; i < nb; ++i) {
+      double s = 0.0;
+      for (int c = 0; c < d; ++c) s += x[i * d + c] * x[i * d + c];
+      r2_[i] = s;
+    }
+    std::size_t col = 0;
+    for (const SpaceInvariants& s : basis_.spaces) {
+      if (s.k == 0) continue;
+      ring_space_values(s, *basis_.ring, orbit_.data(), r2_.data(), nb, psi + col * nb, nb);
+      col += std::size_t(s.k);
+    }
+    return;
+  }
   phi_.resize(nb * eval_->size());
   eval_->evaluate(x, nb, phi_.data(), nb);
   std::size_t col = 0;
@@ -100,6 +125,11 @@ void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
 }
 
 double InvariantFeatures::flops_per_point() const {
+  if (ring_) {
+    double f = ring_->flops_per_point() + 2.0 * dim();
+    for (const SpaceInvariants& s : basis_.spaces) f += 2.0 * double(s.ring_terms.size()) * (s.k + 1);
+    return f;
+  }
   double f = eval_->flops_per_point() + 3.0 * double(values_ - eval_->size());
   for (const Block& b : blocks_) f += b.single.empty() ? 2.0 * b.m * b.k : double(b.k);
   return f;

@@ -1,5 +1,7 @@
 #include "specavg/io/model_file.hpp"
 
+#include "specavg/group/orbit_types.hpp"
+
 #include <hdf5.h>
 
 #include <algorithm>
@@ -122,6 +124,32 @@ void write_uncertainty(hid_t f, const Model& m) {
   dataset(g, "unit_covariance", {hsize_t(u.unit_covariance.size()), D, D}, all.data());
 }
 
+// basis/ring/: the invariant-ring representation (group/ring_invariants.hpp) instead of Q:
+// the orbit types (representative exponents, types × dim) and, per eigenspace, the terms
+// (type indices) and the coefficients (k × terms): ψ_j = Σ_i coef[j, i] |x|^{l − deg_i} O_i.
+void write_ring(hid_t b, const InvariantBasis& basis) {
+  const OrbitTypes& T = *basis.ring;
+  const H5Group r = create_group(b, "ring");
+  attr_string(r, "kind", orbit_kind_name(T.kind()));
+  attr_number(r, "kmax", T.kmax());
+  attr_string(r, "convention", "psi_j(x) = sum_i coef[j, i] |x|^(label - degree(term_i)) O_(term_i)(x), O_t the signed "
+                               "orbit sum of the monomial x^types[t] under the group (sign +1 at the representative)");
+  std::vector<double> reps(std::size_t(T.size()) * T.dim());
+  std::vector<long long> deg;
+  for (int t = 0; t < T.size(); ++t) {
+    std::copy_n(T.rep(t), T.dim(), reps.begin() + std::ptrdiff_t(t) * T.dim());
+    deg.push_back(T.degree(t));
+  }
+  dataset(r, "types", {hsize_t(T.size()), hsize_t(T.dim())}, reps.data());
+  dataset_int(r, "type_degrees", deg);
+  const H5Group terms = create_group(r, "terms"), coef = create_group(r, "coef");
+  for (const auto& sp : basis.spaces) {
+    if (sp.k == 0) continue;
+    dataset_int(terms, std::to_string(sp.label), std::vector<long long>(sp.ring_terms.begin(), sp.ring_terms.end()));
+    dataset(coef, std::to_string(sp.label), {hsize_t(sp.k), hsize_t(sp.ring_terms.size())}, sp.ring_coef.data());
+  }
+}
+
 void write_basis(hid_t f, const Model& m) {
   const int D = m.basis.dinv();
   const H5Group b = create_group(f, "basis");
@@ -141,7 +169,8 @@ void write_basis(hid_t f, const Model& m) {
   dataset(b, "residuals", {hsize_t(residuals.size())}, residuals.data());
   const H5Group q = create_group(b, "Q");
   for (const auto& sp : m.basis.spaces)
-    if (sp.k > 0) dataset(q, std::to_string(sp.label), {hsize_t(sp.k), hsize_t(sp.m)}, sp.Q.data());
+    if (sp.k > 0 && sp.method != "ring") dataset(q, std::to_string(sp.label), {hsize_t(sp.k), hsize_t(sp.m)}, sp.Q.data());
+  if (m.basis.ring) write_ring(b, m.basis);
 
   dataset(f, "coefficients", {hsize_t(D), hsize_t(m.ntargets)}, m.coef.data());
   std::vector<long long> lab;
@@ -322,7 +351,37 @@ void read_krr(hid_t f, const Manifold& M, int ntargets, KrrModel* k) {
   }
 }
 
+// The orbit types are rebuilt from the generators (deterministic) and must match the stored ones.
+void read_ring(hid_t f, const Manifold& M, Model* m) {
+  const H5Group r(H5Gopen2(f, "basis/ring", H5P_DEFAULT));
+  const int kmax = int(read_attr_double(r, "kmax"));
+  auto T = std::make_shared<const OrbitTypes>(M.dim(), kmax, m->generators);
+  if (read_attr_string(r, "kind") != orbit_kind_name(T->kind()))
+    throw std::runtime_error("'basis/ring' names orbit kind '" + read_attr_string(r, "kind") +
+                             "' but the model's generators give '" + orbit_kind_name(T->kind()) + "'");
+  const std::vector<double> reps = read_dataset(r, "types", std::size_t(T->size()) * T->dim());
+  for (int t = 0; t < T->size(); ++t)
+    for (int c = 0; c < T->dim(); ++c)
+      if (int(reps[std::size_t(t) * T->dim() + c]) != T->rep(t)[c])
+        throw std::runtime_error("'basis/ring/types' does not match the orbit types of the model's generators");
+  for (SpaceInvariants& si : m->basis.spaces) {
+    si.method = "ring";
+    if (si.k == 0) continue;
+    int nd;
+    const std::string name = std::to_string(si.label);
+    const std::size_t nt = dataset_rows(r, "terms/" + name, &nd);
+    for (double v : read_dataset(r, "terms/" + name, nt)) {
+      if (!(v >= 0 && v < T->size() && T->degree(int(v)) <= si.label && (si.label - T->degree(int(v))) % 2 == 0))
+        throw std::runtime_error("'basis/ring/terms/" + name + "' names an invalid orbit type");
+      si.ring_terms.push_back(int(v));
+    }
+    si.ring_coef = read_dataset(r, "coef/" + name, nt * std::size_t(si.k));
+  }
+  m->basis.ring = std::move(T);
+}
+
 void read_basis(hid_t f, int version, const Manifold& M, Model* m) {
+  const bool ring = version >= 2 && H5Lexists(f, "basis/ring", H5P_DEFAULT) > 0;
   std::vector<int> labels;
   if (version == 1) {
     const int lmax = int(read_attr_double(f, "lmax"));
@@ -347,9 +406,10 @@ void read_basis(hid_t f, int version, const Manifold& M, Model* m) {
     si.residual = residuals[s];
     si.method = "file";
     if (si.k < 0 || si.k > si.m) throw std::runtime_error("invalid invariant count in 'basis/invariant_counts'");
-    if (si.k > 0) si.Q = read_dataset(f, "basis/Q/" + std::to_string(si.label), std::size_t(si.k) * si.m);
+    if (si.k > 0 && !ring) si.Q = read_dataset(f, "basis/Q/" + std::to_string(si.label), std::size_t(si.k) * si.m);
     m->basis.spaces.push_back(std::move(si));
   }
+  if (ring) read_ring(f, M, m);
   m->coef = read_dataset(f, "coefficients", std::size_t(m->basis.dinv()) * m->ntargets);
 }
 

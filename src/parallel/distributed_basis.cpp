@@ -9,6 +9,7 @@
 #include "specavg/comm/collective.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/group/monomial_invariants.hpp"
+#include "specavg/group/ring_invariants.hpp"
 #include "specavg/group/wigner_invariants.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/comm/petsc_util.hpp"
@@ -66,6 +67,17 @@ std::string compute_space(const Manifold& M, const Eigenspace& e, const std::vec
 
 bool uses_wigner_route(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens) {
   return M.supports_wigner_route() && !gens.empty() && (opt.method == "auto" || opt.method == "wigner");
+}
+
+bool uses_ring_route(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens,
+                     const std::vector<Eigenspace>& spaces) {
+  // -basis_method ring where it does not apply is refused by build_invariant_basis_distributed.
+  if (!ring_route_applies(M, gens)) return false;
+  if (opt.method == "ring") return true;
+  if (opt.method != "auto" || uses_wigner_route(M, opt, gens)) return false;
+  double other = 0.0;
+  for (const Eigenspace& e : spaces) other += basis_space_cost(M, opt, gens, e.m, gens.size());
+  return ring_route_cost(M, spaces, gens) < other;
 }
 
 double basis_space_cost(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens, std::size_t m,
@@ -130,14 +142,40 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
   PetscFunctionBeginUser;
   PetscCall(collective_check(comm,
                              opt.method == "auto" || opt.method == "dense" || opt.method == "slepc" ||
-                                 opt.method == "monomial" || opt.method == "wigner",
-                             "unknown -basis_method '" + opt.method + "': expected auto, dense, slepc, monomial or wigner"));
+                                 opt.method == "monomial" || opt.method == "wigner" || opt.method == "ring",
+                             "unknown -basis_method '" + opt.method +
+                                 "': expected auto, dense, slepc, monomial, wigner or ring"));
+  PetscCall(collective_check(comm, opt.method != "ring" || ring_route_applies(M, gens),
+                             "-basis_method ring needs a sphere manifold (s2 or sphere) and a group whose generators "
+                             "are all signed permutations (Sym, Alt, Hyperoct, Signs or such a -group_file), not " +
+                                 M.describe() + " with these generators: use auto, dense or slepc"));
   PetscCall(collective_check(comm, opt.method != "wigner" || M.supports_wigner_route(),
                              "-basis_method wigner needs exact rotations of spherical harmonics (-manifold s2), not " +
                                  M.name() + ": use auto, dense, slepc or monomial"));
   PetscCall(collective_check(comm, opt.null_tol > 0 && opt.null_tol < 1, "-basis_null_tol must be in (0, 1)"));
   std::vector<Eigenspace> spaces;
   SPECAVG_CALL_CXX(comm, spaces = eigenspaces_within(M, cutoff));
+  bool ring = false;
+  SPECAVG_CALL_CXX(comm, ring = uses_ring_route(M, opt, gens, spaces));
+  if (ring) {
+    // Small and deterministic: every rank computes the same orbit types and coefficients.
+    basis->manifold = M.shared_from_this();
+    basis->cutoff = cutoff.describe();
+    std::string err;
+    try {
+      inject_failure("basis");
+      basis->spaces = invariant_spaces_ring(M, spaces, gens, &basis->ring);
+    } catch (const std::exception& ex) {
+      err = "invariant-ring route: " + exception_message(ex);
+    }
+    PetscCall(collective_check(comm, err.empty(), err));
+    if (opt.verbose)
+      for (const SpaceInvariants& d : basis->spaces)
+        if (d.m >= 200)
+          std::printf("[specavg]   eigenspace %-4d lambda %-10.4g m %-6d -> k %-5d ring   %.2f s\n", d.label, d.lambda,
+                      d.m, d.k, d.seconds);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   int rank, size;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));

@@ -11,6 +11,7 @@
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 #include "specavg/group/monomial_invariants.hpp"
+#include "specavg/group/ring_invariants.hpp"
 #include "specavg/group/wigner_invariants.hpp"
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/util/dense_linalg.hpp"
@@ -97,6 +98,8 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   ResourceEstimate e;
   const double G = in.group_order > 0 ? in.group_order : 20000.0;  // unknown: at least the closure cap
   double q = 0, work = 0, dinv = 0, dtotal = 0, values = 0;
+  // The ring route stores no Q and evaluates orbit sums (a few per invariant feature).
+  const bool ring = uses_ring_route(*in.M, in.basis, in.gens, in.spaces);
   std::unique_ptr<WignerInvariants> plan;
   if (uses_wigner_route(*in.M, in.basis, in.gens) && !in.spaces.empty())
     plan = std::make_unique<WignerInvariants>(mat3_generators(in.gens), in.spaces.back().label, in.basis.null_tol);
@@ -105,12 +108,14 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
     const double k = !in.exact_k.empty() ? double(in.exact_k[s]) : in.gens.empty() ? m : std::min(m, m / G);
     dtotal += m;
     dinv += k;
+    if (ring) continue;
     q += m * k;
     if (k > 0) values = dtotal;  // features evaluate every function up to the last invariant one
     work = std::max(work, space_work(in, m, k, plan.get()));
   }
   e.dinv_exact = !in.exact_k.empty();
   e.dinv = e.dinv_exact ? dinv : std::ceil(dinv);
+  if (ring) values = 4.0 * (e.dinv + 1.0);
   e.dtotal = dtotal;
   const double D = e.dinv;
   const int P = std::max(in.nranks, 1);
@@ -135,7 +140,9 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   e.what = os.str();
 
   // Basis time: LPT assignment of the per-eigenspace costs to the ranks.
-  std::vector<double> cost = basis_costs(*in.M, in.basis, in.gens, in.spaces);
+  // The ring route runs whole on every rank.
+  std::vector<double> cost =
+      ring ? std::vector<double>{ring_route_cost(*in.M, in.spaces, in.gens)} : basis_costs(*in.M, in.basis, in.gens, in.spaces);
   std::sort(cost.rbegin(), cost.rend());
   std::vector<double> load(std::size_t(P), 0.0);
   for (double c : cost) *std::min_element(load.begin(), load.end()) += c;

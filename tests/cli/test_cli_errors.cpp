@@ -180,6 +180,7 @@ TEST_F(CliErrors, HypersphereAndTorusInput) {
   expect_rejected("train -manifold ball -data cli_s3.h5 -group Sym -model " + kModel, kModel, "unknown -manifold");
   expect_rejected(s3 + " -group Sym -basis_method qr", kModel, "unknown -basis_method");
   expect_rejected(s3 + " -group Sym -dim 4 -basis_method wigner", kModel, "-basis_method wigner needs");
+  expect_rejected(s3 + " -group_file cli_gen4_rot.h5 -basis_method ring", kModel, "-basis_method ring needs");
   expect_rejected(s3 + " -group Sym -lmax 3 -nbasis 20", kModel, "only one of -lmax, -lambda_max and -nbasis");
   expect_rejected("synth -manifold torus -dim 4 -group Sym -target paper -n 10 -output cli_out_synth.h5",
                   "cli_out_synth.h5", "not invariant under generator");

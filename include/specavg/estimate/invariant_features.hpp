@@ -7,12 +7,15 @@
 // has rows that are exactly zero (basis functions outside the invariant support, e.g. sine
 // products under sign flips), only the supported columns of φ_λ enter the product; where
 // the manifold evaluates functions separately (Manifold::partial_evaluation(), the torus)
-// only those functions are evaluated at all.
+// only those functions are evaluated at all. A basis from the invariant-ring route
+// (InvariantBasis::ring) is evaluated from orbit sums (group/orbit_sums.hpp) and never
+// touches the eigenbasis: the cost per point depends on d and the orbit types, not on m.
 #include <memory>
 #include <vector>
 
 #include "specavg/basis/eigen_basis.hpp"
 #include "specavg/estimate/model.hpp"
+#include "specavg/group/orbit_sums.hpp"
 
 namespace specavg {
 
@@ -41,7 +44,9 @@ class InvariantFeatures {
     std::vector<double> scale;  // its value (ψ_j = scale_j · φ_row), no product needed
   };
   const InvariantBasis& basis_;
-  std::unique_ptr<EigenBasis> eval_;
+  std::unique_ptr<EigenBasis> eval_;            // null on the ring route
+  std::unique_ptr<OrbitSumEvaluator> ring_;     // ring route only
+  std::vector<double> orbit_, r2_;
   int dinv_ = 0;
   std::vector<Block> blocks_;
   std::vector<std::unique_ptr<EigenBasis>> partial_;  // one eigenspace each

@@ -7,6 +7,7 @@
 //    basis φ of the manifold (basis/manifold.hpp).
 //  * Coefficients are row-major D_inv × ntargets.
 //  * Penalty weight of a feature of eigenvalue λ: (1 + λ)^s.
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "specavg/estimate/krr_model.hpp"
 #include "specavg/estimate/model_selection.hpp"
 #include "specavg/group/invariant_basis.hpp"
+#include "specavg/group/orbit_types.hpp"
 #include "specavg/basis/isometry.hpp"
 
 namespace specavg {
@@ -24,6 +26,9 @@ struct InvariantBasis {
   ManifoldPtr manifold;
   std::string cutoff;                   // e.g. "lmax 24", as given
   std::vector<SpaceInvariants> spaces;  // every eigenspace within the cutoff, λ ascending
+  // Set when the spaces come from the invariant-ring route (method "ring"): the orbit types
+  // their ring_terms index; features are then evaluated from orbit sums, not from φ.
+  std::shared_ptr<const OrbitTypes> ring;
   int dinv() const;
   std::size_t dtotal() const;  // Σ m_λ: basis functions within the cutoff
   std::vector<double> feature_lambda() const;

@@ -35,9 +35,13 @@ struct SpaceInvariants {
   double lambda = 0.0;    // Laplace–Beltrami eigenvalue
   int m = 1;              // multiplicity of the eigenspace
   int k = 0;              // dimension of the invariant subspace
-  std::vector<double> Q;  // m × k, column-major
+  std::vector<double> Q;  // m × k, column-major (empty on the ring route)
   double residual = 0.0;  // max_j max_entry |D(g_j)ᵀ Q − Q|
-  std::string method;     // "trivial" (no generators), "dense", "slepc", "monomial" or "wigner"
+  std::string method;     // "trivial" (no generators), "dense", "slepc", "monomial", "wigner" or "ring"
+  // Ring route (group/ring_invariants.hpp): ψ_j = Σ_i ring_coef[i, j] |x|^{label − deg} O_{ring_terms[i]}
+  // over the orbit types of the basis (ring_coef terms × k, column-major); Q stays empty.
+  std::vector<int> ring_terms;
+  std::vector<double> ring_coef;
   double seconds = 0.0;   // time spent computing it (0 when read from a model file)
 };
 

@@ -19,7 +19,7 @@ PetscErrorCode resolve_group(MPI_Comm comm, const Manifold& M, const std::string
                              std::vector<Isometry>* gens, std::string* label);
 
 struct BasisOptions {
-  std::string method = "auto";  // -basis_method auto|dense|slepc|monomial|wigner
+  std::string method = "auto";  // -basis_method auto|dense|slepc|monomial|wigner|ring
   PetscInt dense_max = 1000;    // -basis_dense_max: auto uses SLEPc above this m_λ
   double null_tol = 1e-8;       // -basis_null_tol
   NullSpaceEpsOptions eps;      // -basis_eps_* (SLEPc options prefix basis_)
@@ -29,6 +29,12 @@ struct BasisOptions {
 // Whether the exact Wigner route (group/wigner_invariants.hpp) computes the basis: S² with
 // generators and -basis_method auto or wigner.
 bool uses_wigner_route(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens);
+
+// Whether the invariant-ring route (group/ring_invariants.hpp) computes the basis of
+// `spaces`: -basis_method ring, or auto where it applies (spheres other than S² under
+// signed permutations) and its estimated cost is below that of the per-eigenspace routes.
+bool uses_ring_route(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens,
+                     const std::vector<Eigenspace>& spaces);
 
 // Estimated flops of the invariant subspace of one eigenspace of multiplicity m under r
 // generators on the route `opt` picks (load balancing, and the time estimate of
@@ -43,7 +49,8 @@ std::vector<double> basis_costs(const Manifold& M, const BasisOptions& opt, cons
 // Collective. Invariant subspaces of every eigenspace within the cutoff: eigenspaces are
 // assigned to ranks by estimated cost (longest-processing-time first), computed there
 // (dense eigensolver, or SLEPc on PETSC_COMM_SELF for m_λ > dense_max; on the Wigner route
-// each rank solves its degrees in ascending order), then broadcast.
+// each rank solves its degrees in ascending order), then broadcast. On the ring route
+// every rank computes the (small) ring representation itself and basis->ring is set.
 // The result is identical on every rank and independent of the rank count.
 PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& M, const Cutoff& cutoff,
                                                  const std::vector<Isometry>& gens, const BasisOptions& opt,
