@@ -4,6 +4,7 @@
 // each command should have produced, in-process, and compare.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -199,6 +200,26 @@ TEST(Commands, InfoReportsTheInvariantCounts) {
   }
   EXPECT_EQ(number_after("info.log", "D_inv ="), double(dinv));
   EXPECT_EQ(number_after("info_group.log", "D_inv ="), double(dinv));
+}
+
+// -basis_method ring through info: S^19 under Sym(20) has p(k) − p(k−2) invariant harmonics
+// of degree k (p: partitions), and on S^4 under Hyperoct the ring route finds the dense
+// route's counts.
+TEST(Commands, InfoRingRouteCounts) {
+  auto p = [](int n) {  // partitions of n (n ≤ 8 < 20 parts: no bound on the number of parts)
+    std::vector<long long> q(std::size_t(std::max(n, 0)) + 1, 0);
+    q[0] = 1;
+    for (int part = 1; part <= n; ++part)
+      for (int i = part; i <= n; ++i) q[std::size_t(i)] += q[std::size_t(i - part)];
+    return n < 0 ? 0LL : q[std::size_t(n)];
+  };
+  const auto ring20 = info_table("info_ring20.log");
+  ASSERT_EQ(ring20.size(), 9u);
+  for (int k = 0; k <= 8; ++k) EXPECT_EQ(ring20[std::size_t(k)].second, p(k) - p(k - 2)) << k;
+  const auto ring5 = info_table("info_ring5.log"), dense5 = info_table("info_dense5.log");
+  ASSERT_EQ(ring5.size(), 9u);
+  EXPECT_EQ(ring5, dense5);
+  EXPECT_LT(number_after("info_ring20.log", "max invariance residual max_j |h(g_j x) - h(x)| ="), 1e-12);
 }
 
 }  // namespace

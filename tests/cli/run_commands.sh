@@ -18,3 +18,6 @@ S=("${mpi[@]}" -n 2 "$exe")
 "${S[@]}" eval -model model.h5 -data test.h5 >eval.log
 "${S[@]}" info -model model.h5 >info.log
 "${S[@]}" info -group D3 -lmax 12 >info_group.log
+"${S[@]}" info -manifold sphere -dim 20 -group Sym -lmax 8 -basis_method ring >info_ring20.log
+"${S[@]}" info -manifold sphere -dim 5 -group Hyperoct -lmax 8 -basis_method ring >info_ring5.log
+"${S[@]}" info -manifold sphere -dim 5 -group Hyperoct -lmax 8 -basis_method dense >info_dense5.log
