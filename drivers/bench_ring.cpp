@@ -85,8 +85,9 @@ int features(int d, int lmax, std::size_t n) {
   InvariantFeatures fr(ring), fe(eig);
   double cr = 0, ce = 0;
   const double pr = time_features(fr, x, n, d, &cr), pe = time_features(fe, x, n, d, &ce);
-  std::printf("| S^%d under Sym(%d), lmax %d | D_inv %d | ring: %zu orbit sums, %.3g us/point (basis %.3f s) | "
-              "eigenbasis: %zu values, %.3g us/point (basis %.1f s) | speed-up %.1fx |\n",
+  std::printf("| features per point, S^%d under Sym(%d), lmax %d, D_inv %d, one core (`specavg_bench_ring features`) | "
+              "ring: %zu orbit sums, %.3g us/point (basis %.3f s); eigenbasis: %zu values, %.3g us/point (basis %.1f s); "
+              "ring %.1fx faster |\n",
               d - 1, d, lmax, fr.dinv(), fr.values_per_point(), pr * 1e6, t_ring, fe.values_per_point(), pe * 1e6,
               t_eig, pe / pr);
   return 0;

@@ -9,7 +9,7 @@
 #   3. features per point for S^9 under Sym(10), lmax 6: orbit sums against the eigenbasis
 #      path, in one process (specavg_bench_ring features);
 #   4. ring basis time on S^{d-1} under Sym(d) at lmax 6 for d = 6..30 (specavg_bench_ring table).
-# Usage: drivers/bench_ring.sh [--readme]   Results: build/bench-ring/results.md; with
+# Usage: [BENCH_RING_REUSE=1] drivers/bench_ring.sh [--readme]   Results: build/bench-ring/results.md; with
 # --readme the table between the bench-ring markers of README.md is replaced by it.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -20,7 +20,9 @@ exe="$SPECAVG_BUILD/specavg"
 basis_time() { grep -E "^basis time" "$1" | awk '{print $3}'; }
 
 # 1. S^11 under Sym(12), lmax 6, both routes in the same run.
+# BENCH_RING_REUSE=1 keeps the logs of an earlier run of this step (the monomial route takes minutes).
 for method in ring monomial; do
+  [ "${BENCH_RING_REUSE:-0}" = 1 ] && [ -s "$out/s11_sym12_$method.log" ] && continue
   run2 "$exe" info -manifold sphere -dim 12 -group Sym -lmax 6 -basis_method "$method" -max_basis_seconds 3600 \
     >"$out/s11_sym12_$method.log"
 done
@@ -33,7 +35,7 @@ run2 "$exe" synth -manifold sphere -dim 20 -group Sym -target powersum -n 100000
 rm -f "$out/s19_sym20_model.h5"
 /usr/bin/time -f "%e s wall" "${SPECAVG_MPIEXEC[@]}" -n 2 /usr/bin/time -f "peak RSS %M KiB" \
   "$exe" train -data "$out/s19_sym20.h5" -manifold sphere -group Sym -lmax 8 -basis_method ring \
-  -output "$out/s19_sym20_model.h5" >"$out/s19_train.log" 2>&1
+  -model "$out/s19_sym20_model.h5" >"$out/s19_train.log" 2>&1
 grep -E "invariant basis|features|training total|peak RSS|s wall" "$out/s19_train.log"
 t_train=$(grep -E "training total" "$out/s19_train.log" | sed -E 's/.*training total ([0-9.]+) s.*/\1/')
 t_b20=$(grep -E "invariant basis for" "$out/s19_train.log" | sed -E 's/.*: ([0-9.]+) s$/\1/')
