@@ -172,8 +172,8 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
     if (opt.verbose)
       for (const SpaceInvariants& d : basis->spaces)
         if (d.m >= 200)
-          std::printf("[specavg]   eigenspace %-4d lambda %-10.4g m %-6d -> k %-5d ring   %.2f s\n", d.label, d.lambda,
-                      d.m, d.k, d.seconds);
+          PetscCall(PetscPrintf(comm, "[specavg]   eigenspace %-4d lambda %-10.4g m %-6d -> k %-5d ring   %.2f s\n",
+                                d.label, d.lambda, int(d.m), d.k, d.seconds));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   int rank, size;

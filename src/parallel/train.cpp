@@ -197,8 +197,25 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
     ex.ntargets = st->ntargets;
     ex.with_gram = opt.select.kfold() || opt.needs_gram();
     ex.accumulators = opt.select.kfold() ? opt.select.folds : 1;
+    bool ring = false;
+    SPECAVG_CALL_CXX(comm, ring = uses_ring_route(*st->manifold, opt.basis, st->generators, st->spaces));
+    ex.ring = ring;
     PetscCall(read_checkpoint(comm, opt.checkpoint.restart, st->key, ex, *st->source, &st->basis, &st->acc,
                               &st->resumed_same_ranks));
+    // The checkpoint stores the Q_λ; the ring route has none (its basis is a few orbit-type
+    // coefficients), so it is rebuilt: deterministic, milliseconds, and checked against
+    // the saved dimensions.
+    if (ring) {
+      const int saved = st->basis.dinv();
+      const std::string cutoff = st->basis.cutoff;
+      PetscCall(build_invariant_basis_distributed(comm, *st->manifold, st->cutoff, st->generators, opt.basis,
+                                                  &st->basis));
+      st->basis.cutoff = cutoff;
+      PetscCall(collective_check(comm, st->basis.dinv() == saved,
+                                 "the ring-route basis rebuilt for -restart has " + std::to_string(st->basis.dinv()) +
+                                     " invariant features, the checkpoint " + std::to_string(saved) +
+                                     ": start again without -restart"));
+    }
     st->resumed = true;
     long long mine = st->acc.cursor, scanned = 0, prior = 0;
     PetscCallMPI(MPI_Allreduce(&mine, &scanned, 1, MPI_LONG_LONG, MPI_SUM, comm));

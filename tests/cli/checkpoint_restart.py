@@ -169,6 +169,27 @@ rc2 = run(2, ["train", "-data", "data.h5", "-model", "k.h5", "-restart", "ckk.h5
 check(rc == 75 and rc2 == 0 and np.array_equal(coef("k.h5"), coef("kref.h5")),
       "-select kfold: SIGTERM (rc %d) and restart (rc %d) equal the uninterrupted fit bit for bit" % (rc, rc2))
 
+# 3c. The ring route (S^5 under Sym) keeps no Q_λ: the restart rebuilds its basis; bitwise
+#     on the same rank count, to 1e-12 on another.
+RING = ["-manifold", "sphere", "-group", "Sym", "-lmax", "6", "-block_rows", "100"]
+assert run(2, ["synth", "-manifold", "sphere", "-dim", "6", "-group", "Sym", "-n", "4000", "-output", "ring.h5"],
+           "ring_synth.log") == 0
+assert run(2, ["train", "-data", "ring.h5", "-model", "rref.h5"] + RING, "rref.log") == 0
+check(log_has("rref.log", "ring"), "S^5 under Sym takes the ring route")
+p = start(2, ["train", "-data", "ring.h5", "-model", "rg.h5", "-checkpoint", "ckr.h5"] + RING + SLOW, "rterm.log")
+wait_for(lambda: log_has("rterm.log", "invariant features"), 60, "the ring-route accumulation")
+time.sleep(0.6)
+for r in ranks_of(p):
+    os.kill(r, signal.SIGTERM)
+rc = p.wait(timeout=60)
+shutil.copy("ckr.h5", "ckr1.h5")
+rc2 = run(2, ["train", "-data", "ring.h5", "-model", "rg.h5", "-restart", "ckr.h5"] + RING, "rrestart.log")
+rc3 = run(1, ["train", "-data", "ring.h5", "-model", "rg1.h5", "-restart", "ckr1.h5"] + RING, "rrestart1.log")
+ring_ref = coef("rref.h5")
+dr = np.abs(coef("rg1.h5") - ring_ref).max() / np.abs(ring_ref).max() if rc3 == 0 else np.inf
+check(rc == 75 and rc2 == 0 and np.array_equal(coef("rg.h5"), ring_ref) and dr <= 1e-12,
+      "ring route: SIGTERM (rc %d), restart on 2 ranks bitwise (rc %d), on 1 rank %.1e (rc %d)" % (rc, rc2, dr, rc3))
+
 # 4. Refusals: exit 1, the message names the problem, no model and no temporary.
 def refused(args, log, words, what):
     rc = run(2, ["train", "-model", "r.h5"] + args, log)

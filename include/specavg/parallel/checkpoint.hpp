@@ -94,6 +94,9 @@ struct RestartExpect {
   bool with_gram = true;
   int accumulators = 1;
   long long n_rows = 0;
+  // The job's basis comes from the ring route, which has no Q_λ: the checkpoint holds only
+  // the dimensions, and the caller rebuilds the basis (deterministic, milliseconds).
+  bool ring = false;
 };
 PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointKey& key,
                                const RestartExpect& expect, const RowSource& src, InvariantBasis* basis,
