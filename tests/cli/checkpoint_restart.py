@@ -157,14 +157,20 @@ d3 = np.abs(coef("t3.h5") - ref2).max() / scale if rc == 0 else np.inf
 check(rc == 0 and d3 <= 1e-12, "2 ranks -> 1 rank -> 2 ranks agrees to 1e-12 (%.1e)" % d3)
 
 # 3b. -select kfold keeps one accumulator per fold: SIGTERM and restart, bitwise.
+def interrupted_train(args, log, what):
+    """A slowed 2-rank train, SIGTERM to every rank once it accumulates; its exit status."""
+    p = start(2, ["train"] + args + SLOW, log)
+    wait_for(lambda: log_has(log, "invariant features"), 60, what)
+    time.sleep(0.6)
+    for r in ranks_of(p):
+        os.kill(r, signal.SIGTERM)
+    return p.wait(timeout=60)
+
+
 KF = COMMON + ["-select", "kfold", "-select_folds", "3"]
 assert run(2, ["train", "-data", "data.h5", "-model", "kref.h5"] + KF, "kref.log") == 0
-p = start(2, ["train", "-data", "data.h5", "-model", "k.h5", "-checkpoint", "ckk.h5"] + KF + SLOW, "kterm.log")
-wait_for(lambda: log_has("kterm.log", "invariant features"), 60, "the k-fold accumulation")
-time.sleep(0.6)
-for r in ranks_of(p):
-    os.kill(r, signal.SIGTERM)
-rc = p.wait(timeout=60)
+rc = interrupted_train(["-data", "data.h5", "-model", "k.h5", "-checkpoint", "ckk.h5"] + KF, "kterm.log",
+                       "the k-fold accumulation")
 rc2 = run(2, ["train", "-data", "data.h5", "-model", "k.h5", "-restart", "ckk.h5"] + KF, "krestart.log")
 check(rc == 75 and rc2 == 0 and np.array_equal(coef("k.h5"), coef("kref.h5")),
       "-select kfold: SIGTERM (rc %d) and restart (rc %d) equal the uninterrupted fit bit for bit" % (rc, rc2))
@@ -176,12 +182,8 @@ assert run(2, ["synth", "-manifold", "sphere", "-dim", "6", "-group", "Sym", "-n
            "ring_synth.log") == 0
 assert run(2, ["train", "-data", "ring.h5", "-model", "rref.h5"] + RING, "rref.log") == 0
 check(log_has("rref.log", "ring"), "S^5 under Sym takes the ring route")
-p = start(2, ["train", "-data", "ring.h5", "-model", "rg.h5", "-checkpoint", "ckr.h5"] + RING + SLOW, "rterm.log")
-wait_for(lambda: log_has("rterm.log", "invariant features"), 60, "the ring-route accumulation")
-time.sleep(0.6)
-for r in ranks_of(p):
-    os.kill(r, signal.SIGTERM)
-rc = p.wait(timeout=60)
+rc = interrupted_train(["-data", "ring.h5", "-model", "rg.h5", "-checkpoint", "ckr.h5"] + RING, "rterm.log",
+                       "the ring-route accumulation")
 shutil.copy("ckr.h5", "ckr1.h5")
 rc2 = run(2, ["train", "-data", "ring.h5", "-model", "rg.h5", "-restart", "ckr.h5"] + RING, "rrestart.log")
 rc3 = run(1, ["train", "-data", "ring.h5", "-model", "rg1.h5", "-restart", "ckr1.h5"] + RING, "rrestart1.log")
