@@ -7,6 +7,7 @@
 #include <netcdf.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "mpi_test_util.hpp"
 #include "specavg/comm/collective.hpp"
@@ -54,6 +55,7 @@ struct Spec {
   bool lat_standard_name = true;
   bool bounds = true;
   bool cell_measures = false;
+  bool time_last = false;  // tas(y, x, time): the reader's general (strided) layout
 };
 
 #define NC(x) ASSERT_EQ((x), NC_NOERR) << nc_strerror(x)
@@ -61,7 +63,7 @@ struct Spec {
 void write_file(const std::string& path, const Spec& s) {
   int nc, dt, dla, dlo, db, vt, vla, vlo, vbla, vblo, vtas, varea;
   NC(nc_create(path.c_str(), NC_CLOBBER | (s.netcdf4 ? NC_NETCDF4 : 0), &nc));
-  NC(nc_def_dim(nc, "time", NC_UNLIMITED, &dt));
+  NC(nc_def_dim(nc, "time", s.time_last ? kNt : NC_UNLIMITED, &dt));  // classic: unlimited must be first
   NC(nc_def_dim(nc, "y", kNlat, &dla));
   NC(nc_def_dim(nc, "x", kNlon, &dlo));
   NC(nc_def_dim(nc, "nb2", 2, &db));
@@ -83,8 +85,8 @@ void write_file(const std::string& path, const Spec& s) {
   if (s.bounds) NC(text(vlo, "bounds", "x_b"));
   int sd[2] = {dla, dlo};
   NC(nc_def_var(nc, "cellarea", NC_DOUBLE, 2, sd, &varea));
-  int d3[3] = {dt, dla, dlo};
-  NC(nc_def_var(nc, "tas", NC_SHORT, 3, d3, &vtas));
+  int d3[3] = {dt, dla, dlo}, d3_last[3] = {dla, dlo, dt};
+  NC(nc_def_var(nc, "tas", NC_SHORT, 3, s.time_last ? d3_last : d3, &vtas));
   NC(nc_put_att_short(nc, vtas, "_FillValue", NC_SHORT, 1, &kFill));
   NC(nc_put_att_short(nc, vtas, "missing_value", NC_SHORT, 1, &kMissing));
   NC(nc_put_att_double(nc, vtas, "scale_factor", NC_DOUBLE, 1, &kScale));
@@ -106,16 +108,17 @@ void write_file(const std::string& path, const Spec& s) {
   for (int t = 0; t < kNt; ++t) {
     tt[t] = 15 + 30 * t;
     for (int j = 0; j < kNlat; ++j)
-      for (int i = 0; i < kNlon; ++i) v[(t * kNlat + j) * kNlon + i] = packed(t, j, i);
+      for (int i = 0; i < kNlon; ++i)
+        v[s.time_last ? (j * kNlon + i) * kNt + t : (t * kNlat + j) * kNlon + i] = packed(t, j, i);
   }
   NC(nc_put_var_double(nc, vla, la.data()));
   NC(nc_put_var_double(nc, vlo, lo.data()));
   NC(nc_put_var_double(nc, vbla, bla.data()));
   NC(nc_put_var_double(nc, vblo, blo.data()));
   NC(nc_put_var_double(nc, varea, area.data()));
-  size_t st[3] = {0, 0, 0}, ct[3] = {kNt, kNlat, kNlon};
+  size_t st[3] = {0, 0, 0}, ct[3] = {kNt, kNlat, kNlon}, ct_last[3] = {kNlat, kNlon, kNt};
   NC(nc_put_vara_double(nc, vt, st, ct, tt.data()));
-  NC(nc_put_vara_short(nc, vtas, st, ct, v.data()));
+  NC(nc_put_vara_short(nc, vtas, st, s.time_last ? ct_last : ct, v.data()));
   NC(nc_close(nc));
 }
 
@@ -140,12 +143,15 @@ NcField read_field(const std::string& path, const std::string& range = "", Petsc
   return f;
 }
 
-class NetcdfFormats : public ::testing::TestWithParam<bool> {};
+// (netCDF-4?, time as the last axis?): steps-then-cells files are read in batches of
+// whole steps, other axis orders element by element; both must decode the same.
+class NetcdfFormats : public ::testing::TestWithParam<std::tuple<bool, bool>> {};
 
 TEST_P(NetcdfFormats, DecodesMasksAndWeighsByExactCellArea) {
   Spec s;
-  s.netcdf4 = GetParam();
-  const NcField f = read_field(make_file(s.netcdf4 ? "nc4.nc" : "nc3.nc", s));
+  s.netcdf4 = std::get<0>(GetParam());
+  s.time_last = std::get<1>(GetParam());
+  const NcField f = read_field(make_file(std::string(s.netcdf4 ? "nc4" : "nc3") + (s.time_last ? "_tlast.nc" : ".nc"), s));
   EXPECT_EQ(f.netcdf4, s.netcdf4);
   EXPECT_EQ(f.grid.kind, GridKind::Rectilinear);
   EXPECT_EQ(f.ntargets, kNt);
@@ -174,10 +180,15 @@ TEST_P(NetcdfFormats, DecodesMasksAndWeighsByExactCellArea) {
   EXPECT_LE(global_max(dp), 1e-15);
 }
 
-INSTANTIATE_TEST_SUITE_P(ClassicAndNetcdf4, NetcdfFormats, ::testing::Values(false, true));
+INSTANTIATE_TEST_SUITE_P(ClassicAndNetcdf4, NetcdfFormats,
+                         ::testing::Combine(::testing::Values(false, true), ::testing::Values(false, true)));
 
-TEST(NetcdfMPI, TimeRangeDropsOnlyTheSelectedStepsMasks) {
-  const NcField f = read_field(make_file("range.nc", Spec{}), "1:3");
+class NetcdfTimeRange : public ::testing::TestWithParam<bool> {};
+
+TEST_P(NetcdfTimeRange, DropsOnlyTheSelectedStepsMasks) {
+  Spec s;
+  s.time_last = GetParam();
+  const NcField f = read_field(make_file(s.time_last ? "range_tlast.nc" : "range.nc", s), "1:3");
   EXPECT_EQ(f.ntargets, 2);
   EXPECT_EQ(f.masked_some, 0);  // the cell masked in step 0 only is back
   EXPECT_EQ(f.nkept, kNlat * kNlon - 1);
@@ -188,6 +199,8 @@ TEST(NetcdfMPI, TimeRangeDropsOnlyTheSelectedStepsMasks) {
                                                              kScale + kOffset)));
   EXPECT_LE(global_max(dv), 1e-12);
 }
+
+INSTANTIATE_TEST_SUITE_P(TimeFirstAndLast, NetcdfTimeRange, ::testing::Values(false, true));
 
 TEST(NetcdfMPI, WeightSourcesCellMeasuresAndSpacing) {
   Spec s;
