@@ -45,6 +45,16 @@ if(NOT TARGET specavg_healpix)
   target_link_libraries(specavg_healpix INTERFACE ${HEALPIXCXX_LINK_LIBRARIES} ${CFITSIO_LINK_LIBRARIES})
 endif()
 
+# Spherical-harmonic transforms of gridded S² data (libsharp-dev): generic ring
+# geometries, synthesis and adjoint synthesis (parallel/sht_rings.hpp). It is built with
+# OpenMP; specavg sets its thread count through libgomp (linked explicitly for that).
+pkg_check_modules(LIBSHARP REQUIRED libsharp)
+if(NOT TARGET specavg_sharp)
+  add_library(specavg_sharp INTERFACE IMPORTED GLOBAL)
+  target_include_directories(specavg_sharp INTERFACE ${LIBSHARP_INCLUDE_DIRS})
+  target_link_libraries(specavg_sharp INTERFACE ${LIBSHARP_LINK_LIBRARIES} gomp)
+endif()
+
 # CF netCDF input/output: Debian's MPI netCDF (libnetcdf-mpi-dev), built on the same
 # Open MPI HDF5. Its pkg-config file omits the include directory, and /usr/include/netcdf.h
 # belongs to the serial library (linked to the serial HDF5), so the MPI headers are added

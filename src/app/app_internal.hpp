@@ -26,9 +26,12 @@ PetscErrorCode prediction_attributes(MPI_Comm comm, const Model& model, const st
 // Predict on the points of `points_path`, block by block, and write `values` (n × k) with
 // `attrs` to `output`; with_std adds `std` (n × k), the predictive standard deviation.
 // `grid` (predict -grid latlon:NLAT:NLON): the points are that grid's cells, not a file.
-// block_rows: rows per block (0: kGatherBlockRows).
+// block_rows: rows per block (0: kGatherBlockRows). features (-features): pointwise, sht
+// (synthesis on the grid's rings, parallel/sht_predict.hpp; refused on scattered points)
+// or auto (sht when the points are a grid and the model allows it, and no std is asked).
 PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path,
                             const std::string& output, const Attributes& attrs, double* seconds,
-                            bool with_std = false, const std::string& grid = "", PetscInt block_rows = 0);
+                            bool with_std = false, const std::string& grid = "", PetscInt block_rows = 0,
+                            const std::string& features = "auto");
 
 }  // namespace specavg

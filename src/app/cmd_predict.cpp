@@ -9,6 +9,7 @@
 #include "specavg/io/row_sink.hpp"
 #include "specavg/io/row_source.hpp"
 #include "specavg/parallel/predict.hpp"
+#include "specavg/parallel/sht_predict.hpp"
 #include "specavg/util/sha256.hpp"
 
 namespace specavg {
@@ -46,7 +47,7 @@ PetscErrorCode prediction_attributes(MPI_Comm comm, const Model& model, const st
 
 PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string& points_path,
                             const std::string& output, const Attributes& attrs, double* seconds, bool with_std,
-                            const std::string& grid, PetscInt block_rows) {
+                            const std::string& grid, PetscInt block_rows, const std::string& features) {
   PetscFunctionBeginUser;
   const double t0 = MPI_Wtime();
   std::unique_ptr<RowSource> src;
@@ -56,6 +57,16 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
   else
     PetscCall(open_grid_row_source(comm, grid, req, &src));
   const int k = model.ntargets;
+  const PetscInt nb = block_rows > 0 ? block_rows : kGatherBlockRows;
+  std::unique_ptr<ShtPredictor> sht;
+  if (features != "pointwise") {
+    std::string why = !src->ring_layout() ? "the points are scattered, not a grid of rings"
+                      : with_std          ? "-std needs the pointwise features"
+                                          : ShtPredictor::unsuitable(model);
+    if (why.empty()) PetscCall(ShtPredictor::create(comm, model, *src, nb, &sht, &why));
+    PetscCall(collective_check(comm, why.empty() || features != "sht",
+                               "-features sht cannot be used: " + why + "; use -features pointwise"));
+  }
   std::unique_ptr<RowSink> sink;
   std::vector<SinkArray> columns = {{"values", k}};
   if (with_std) columns.push_back({"std", k});
@@ -67,9 +78,12 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
     RowBlock b;
     std::vector<double> f;
     for (bool done = false;;) {
-      PetscCall(src->next_block(block_rows > 0 ? block_rows : kGatherBlockRows, &b, &done));
+      PetscCall(src->next_block(nb, &b, &done));
       if (done) break;
-      predict_points(model, b.points.data(), b.count, &f);
+      if (sht)
+        PetscCall(sht->predict_block(b, &f));
+      else
+        predict_points(model, b.points.data(), b.count, &f);
       PetscCall(sink->write_rows("values", b.offset, b.count, f.data()));
       if (with_std) {
         predict_std_points(model, b.points.data(), b.count, &f);
@@ -85,14 +99,15 @@ PetscErrorCode predict_file(MPI_Comm comm, const Model& model, const std::string
   PetscCall(ierr);
   PetscCall(sink->commit());
   *seconds = MPI_Wtime() - t0;
-  PetscCall(PetscPrintf(comm, "[specavg] predicted %lld points × %d target(s) -> %s: %.2f s\n",
-                        (long long)src->rows_total(), k, output.c_str(), *seconds));
+  PetscCall(PetscPrintf(comm, "[specavg] predicted %lld points × %d target(s) -> %s%s: %.2f s\n",
+                        (long long)src->rows_total(), k, output.c_str(),
+                        sht ? " (synthesis on the grid's rings)" : "", *seconds));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode cmd_predict(MPI_Comm comm) {
   PetscFunctionBeginUser;
-  std::string model_path, points, output, like, grid;
+  std::string model_path, points, output, like, grid, features = "auto";
   bool with_std = false, residual = false;
   DataInputOptions din;
   ResourceOptions res;
@@ -122,9 +137,15 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
                         "Also write dataset std (n x k): the predictive standard deviation of the fitted invariant "
                         "field from the model's error model (Gaussian noise; truncation bias excluded)",
                         &with_std));
+  PetscCall(option_string(PetscOptionsObject, "-features",
+                          "pointwise (basis values at every point), sht (synthesis on the rings of a HEALPix map or "
+                          "lat/lon grid, libsharp) or auto (sht for such grids when the model allows it, default)",
+                          &features));
   PetscCall(options_resources(PetscOptionsObject, &res));
   PetscOptionsEnd();
   PetscCall(options_done(comm, "predict"));
+  PetscCall(collective_check(comm, features == "auto" || features == "sht" || features == "pointwise",
+                             "unknown -features '" + features + "': expected pointwise, sht or auto"));
   if (help_requested()) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(comm, grid.empty() || points.empty(),
                              "-grid and -points both give the points: pass only one of them"));
@@ -155,7 +176,7 @@ PetscErrorCode cmd_predict(MPI_Comm comm) {
   // A block: the points and the predictions (and their standard deviations).
   const PetscInt nb =
       stream_block_rows(res, 8.0 * (model.manifold().dim() + model.ntargets * (with_std ? 2.0 : 1.0)));
-  PetscCall(predict_file(comm, model, points, output, attrs, &t, with_std, grid, nb));
+  PetscCall(predict_file(comm, model, points, output, attrs, &t, with_std, grid, nb, features));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -306,6 +306,14 @@ PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions*
   PetscCheck(opt->penalty == "sobolev" || opt->penalty == "kernel", PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
              "unknown -penalty '%s': expected sobolev or kernel", opt->penalty.c_str());
   PetscCall(options_select(PetscOptionsObject, &opt->select));
+  PetscCall(option_string(PetscOptionsObject, "-features",
+                          "Features of ridge/spectral: pointwise (basis values at every point), sht (spherical-"
+                          "harmonic transforms of a HEALPix map or lat/lon grid by rings, libsharp), or auto (sht "
+                          "when the data are such a grid and the job allows it, default)",
+                          &opt->features));
+  PetscCheck(opt->features == "auto" || opt->features == "sht" || opt->features == "pointwise",
+             PetscOptionsObject->comm, PETSC_ERR_USER_INPUT, "unknown -features '%s': expected pointwise, sht or auto",
+             opt->features.c_str());
   PetscCall(option_int(PetscOptionsObject, "-block_rows",
                        "Rows per feature block (0: automatic, about 16 MiB of basis values)", &opt->block_rows, 0,
                        PETSC_MAX_INT));

@@ -19,6 +19,9 @@ class GridRowSource final : public RowSource {
  public:
   GridRowSource(MPI_Comm comm, const LatLonGrid& g, const std::string& spec) : comm_(comm), g_(g), spec_(spec) {
     row_block(comm, PetscInt(g.nlat * g.nlon), &begin_, &count_);
+    layout_.kind = "lat/lon " + std::to_string(g.nlat) + " x " + std::to_string(g.nlon);
+    for (std::size_t r = 0; r <= g.nlat; ++r) layout_.ring_begin.push_back((long long)(r * g.nlon));
+    layout_.nphi.assign(g.nlat, (long long)g.nlon);
   }
   PetscInt rows_total() const override { return PetscInt(g_.nlat * g_.nlon); }
   int dim() const override { return 3; }
@@ -28,6 +31,7 @@ class GridRowSource final : public RowSource {
   PetscInt local_begin() const override { return begin_; }
   PetscInt local_count() const override { return count_; }
   std::string describe() const override { return "-grid " + spec_; }
+  const RingLayout* ring_layout() const override { return &layout_; }
 
   PetscErrorCode next_block(PetscInt max_rows, RowBlock* b, bool* done) override {
     PetscFunctionBeginUser;
@@ -38,10 +42,12 @@ class GridRowSource final : public RowSource {
     b->offset = begin_ + next_;
     b->count = *done ? 0 : std::min<PetscInt>(max_rows, PetscInt(left));
     b->points.resize(std::size_t(b->count) * 3);
+    b->cells.resize(std::size_t(b->count));
     const double deg = M_PI / 180.0;
     for (PetscInt r = 0; r < b->count; ++r) {
       const std::size_t c = std::size_t(b->offset + r);
       latlon_to_unit(g_.lat(c / g_.nlon) * deg, g_.lon(c % g_.nlon) * deg, &b->points[std::size_t(r) * 3]);
+      b->cells[std::size_t(r)] = (long long)c;  // C order is ring order (one ring per latitude)
     }
     b->values.clear();
     b->weights.clear();
@@ -65,6 +71,7 @@ class GridRowSource final : public RowSource {
   MPI_Comm comm_;
   LatLonGrid g_;
   std::string spec_;
+  RingLayout layout_;
   PetscInt begin_ = 0, count_ = 0, next_ = 0;
 };
 

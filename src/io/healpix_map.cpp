@@ -481,4 +481,28 @@ void healpix_centres(long long nside, bool nested, const long long* pix, std::si
   }
 }
 
+void healpix_ring_layout(long long nside, std::vector<long long>* ring_begin, std::vector<long long>* nphi) {
+  T_Healpix_Base<int64> base(nside, RING, SET_NSIDE);
+  const int64 nrings = 4 * nside - 1;
+  ring_begin->assign(std::size_t(nrings) + 1, 0);
+  nphi->assign(std::size_t(nrings), 0);
+  for (int64 r = 0; r < nrings; ++r) {
+    int64 start, count;
+    bool shifted;
+    base.get_ring_info_small(r + 1, start, count, shifted);
+    (*ring_begin)[std::size_t(r)] = start;
+    (*nphi)[std::size_t(r)] = count;
+  }
+  ring_begin->back() = 12 * nside * nside;
+}
+
+void healpix_ring_cells(long long nside, bool nested, const long long* pix, std::size_t n, long long* cells) {
+  if (!nested) {
+    std::copy(pix, pix + n, cells);
+    return;
+  }
+  T_Healpix_Base<int64> base(nside, NEST, SET_NSIDE);
+  for (std::size_t i = 0; i < n; ++i) cells[i] = base.nest2ring(pix[i]);
+}
+
 }  // namespace specavg

@@ -93,5 +93,9 @@ std::string read_healpix_pixels(const HealpixHeader& h, long long first, long lo
 
 // Local: unit vectors (n × 3, row-major) of the centres of pixels `pix`.
 void healpix_centres(long long nside, bool nested, const long long* pix, std::size_t n, double* xyz);
+// Local: the rings of a map (4 NSIDE − 1 iso-latitude rings, north to south; RING pixel
+// numbers are the ring-order cell numbers) and the RING numbers of pixels `pix`.
+void healpix_ring_layout(long long nside, std::vector<long long>* ring_begin, std::vector<long long>* nphi);
+void healpix_ring_cells(long long nside, bool nested, const long long* pix, std::size_t n, long long* cells);
 
 }  // namespace specavg

@@ -29,6 +29,8 @@ class HealpixRowSource final : public RowSource {
     PetscCall(healpix_input_options(&opt));
     PetscCall(read_healpix_field(comm, path, req.role, opt, req.values != ValuesNeed::None, &f_));
     ntargets_ = int(f_.columns.size());
+    healpix_ring_layout(f_.header.nside, &layout_.ring_begin, &layout_.nphi);
+    layout_.kind = "HEALPix NSIDE " + std::to_string(f_.header.nside);
     if (M_) PetscCall(PetscPrintf(comm, "[specavg] %s\n", f_.summary().c_str()));  // not for a shape peek
     PetscFunctionReturn(PETSC_SUCCESS);
   }
@@ -41,6 +43,7 @@ class HealpixRowSource final : public RowSource {
   PetscInt local_begin() const override { return PetscInt(f_.row_offset); }
   PetscInt local_count() const override { return PetscInt(f_.rows()); }
   std::string describe() const override { return f_.header.where; }
+  const RingLayout* ring_layout() const override { return &layout_; }
 
   PetscErrorCode next_block(PetscInt max_rows, RowBlock* b, bool* done) override {
     PetscFunctionBeginUser;
@@ -53,6 +56,8 @@ class HealpixRowSource final : public RowSource {
     const std::size_t c = std::size_t(b->count), k = std::size_t(ntargets_);
     b->points.resize(3 * c);
     healpix_centres(f_.header.nside, f_.header.nested, f_.pixel.data() + next_, c, b->points.data());
+    b->cells.resize(c);
+    healpix_ring_cells(f_.header.nside, f_.header.nested, f_.pixel.data() + next_, c, b->cells.data());
     b->values.assign(f_.values.begin() + long(k * next_), f_.values.begin() + long(k * (next_ + c)));
     b->weights.clear();
     if (f_.has_mask) b->weights.assign(f_.weights.begin() + long(next_), f_.weights.begin() + long(next_ + c));
@@ -89,6 +94,7 @@ class HealpixRowSource final : public RowSource {
   MPI_Comm comm_ = MPI_COMM_NULL;
   const Manifold* M_ = nullptr;
   HealpixField f_;
+  RingLayout layout_;
   std::size_t next_ = 0;
   int ntargets_ = 0;
 };

@@ -31,6 +31,15 @@ class NcRowSource final : public RowSource {
     PetscCall(read_nc_field(comm, fr, &f_));
     PetscCall(nc_field_to_row_blocks(comm, &f_));
     ntargets_ = req.values == ValuesNeed::None ? 0 : f_.ntargets;
+    const CfGrid& g = f_.grid;
+    if (g.kind == GridKind::Rectilinear && g.spatial_shape.size() == 2 && g.lat_axis >= 0 && g.lon_axis >= 0) {
+      rectilinear_ = true;
+      nlat_ = (long long)g.spatial_shape[std::size_t(g.lat_axis)];
+      nlon_ = (long long)g.spatial_shape[std::size_t(g.lon_axis)];
+      layout_.kind = "lat/lon " + std::to_string(nlat_) + " x " + std::to_string(nlon_);
+      for (long long r = 0; r <= nlat_; ++r) layout_.ring_begin.push_back(r * nlon_);
+      layout_.nphi.assign(std::size_t(nlat_), nlon_);
+    }
     PetscCall(PetscPrintf(comm, "[specavg] %s\n", f_.summary().c_str()));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
@@ -43,6 +52,9 @@ class NcRowSource final : public RowSource {
   PetscInt local_begin() const override { return PetscInt(f_.row_offset); }
   PetscInt local_count() const override { return PetscInt(f_.rows()); }
   std::string describe() const override { return f_.where; }
+  // Rectilinear grids: one ring per latitude (whether the longitudes are equally spaced
+  // over the full circle is checked by the consumer, from the points).
+  const RingLayout* ring_layout() const override { return rectilinear_ ? &layout_ : nullptr; }
 
   PetscErrorCode next_block(PetscInt max_rows, RowBlock* b, bool* done) override {
     PetscFunctionBeginUser;
@@ -58,6 +70,15 @@ class NcRowSource final : public RowSource {
     b->values.clear();
     if (ntargets_ > 0) b->values.assign(f_.values.begin() + long(k * next_), f_.values.begin() + long(k * (next_ + c)));
     b->truth.clear();
+    b->cells.clear();
+    if (rectilinear_) {
+      const long long n1 = (long long)f_.grid.spatial_shape[1];
+      for (std::size_t i = 0; i < c; ++i) {
+        const long long cell = f_.cell[next_ + i], i0 = cell / n1, i1 = cell % n1;
+        const long long ilat = f_.grid.lat_axis == 0 ? i0 : i1, ilon = f_.grid.lat_axis == 0 ? i1 : i0;
+        b->cells.push_back(ilat * nlon_ + ilon);
+      }
+    }
     next_ += c;
     if (M_ && !*done) {
       PetscInt bad_row;
@@ -90,6 +111,9 @@ class NcRowSource final : public RowSource {
   MPI_Comm comm_ = MPI_COMM_NULL;
   const Manifold* M_ = nullptr;
   NcField f_;
+  RingLayout layout_;
+  bool rectilinear_ = false;
+  long long nlat_ = 0, nlon_ = 0;
   std::size_t next_ = 0;
   int ntargets_ = 0;
 };

@@ -14,6 +14,7 @@
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/features.hpp"
 #include "specavg/parallel/krr.hpp"
+#include "specavg/parallel/sht_train.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/estimate/invariant_features.hpp"
 #include "specavg/estimate/kernel.hpp"
@@ -551,14 +552,17 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
     if (opt.checkpoint.handle_signals) handlers = std::make_unique<InterruptHandlers>();
     PetscCall(train_resolve(comm, opt, &st));
     PetscCall(train_read(comm, opt, &st, rep));
+    bool sht = false;
+    PetscCall(sht_wanted(comm, opt, st, &sht));
     PetscCall(train_basis(comm, opt, &st, rep));
-    PetscCall(train_accumulate(comm, opt, &st, rep));
+    if (sht) PetscCall(train_sht(comm, opt, &st, rep, &sht));
+    if (!sht) PetscCall(train_accumulate(comm, opt, &st, rep));
   }
   if (rep->interrupted) {
     rep->t_total = MPI_Wtime() - t_start;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(train_select(comm, opt, &st, rep));
+  if (st.done != TrainStage::Solved) PetscCall(train_select(comm, opt, &st, rep));
   if (st.done != TrainStage::Solved) {
     PetscCall(train_reduce(comm, opt, &st, rep));
     PetscCall(train_solve(comm, opt, &st, rep));

@@ -59,6 +59,23 @@ struct RowBlock {
   std::vector<double> values;   // count × ntargets (empty when ntargets == 0)
   std::vector<double> weights;  // count, empty when the source has no weights
   std::vector<double> truth;    // count × ntargets, empty when the source has no truth
+  // Grid sources (RowSource::ring_layout() set): each row's cell in ring order (see
+  // RingLayout); empty otherwise.
+  std::vector<long long> cells;
+};
+
+// Ring structure of a gridded source (HEALPix maps, rectilinear lat/lon grids), for the
+// spherical-harmonic-transform path (parallel/sht_rings.hpp). Cells are numbered in ring
+// order: ring r holds the cells [ring_begin[r], ring_begin[r] + nphi[r]), and its j-th
+// cell is meant to lie at colatitude theta_r and longitude phi0_r + 2 pi j / nphi[r].
+// The source only states the numbering; theta_r and phi0_r are read from the rows' points
+// by the consumer, which checks that every point lies where its cell says (so a grid whose
+// longitudes are not equally spaced over the full circle is detected, not assumed).
+struct RingLayout {
+  std::string kind;                   // e.g. "HEALPix NSIDE 64", "lat/lon 90 x 180"
+  std::vector<long long> ring_begin;  // nrings + 1 entries, ascending; last = cells in all rings
+  std::vector<long long> nphi;        // nrings
+  std::size_t nrings() const { return nphi.size(); }
 };
 
 class RowSource {
@@ -73,6 +90,9 @@ class RowSource {
   virtual PetscInt local_count() const = 0;
   // Human-readable origin, e.g. "-data file 'train.h5'".
   virtual std::string describe() const = 0;
+  // Grid sources: the ring numbering of their cells (identical on every rank; blocks then
+  // carry RowBlock::cells). Null for scattered points.
+  virtual const RingLayout* ring_layout() const { return nullptr; }
 
   // Collective: the next at most max_rows (> 0) of this rank's rows. *done is true (on
   // every rank, with an empty block) once every rank has had all its rows.

@@ -52,6 +52,7 @@ struct TrainOptions {
   double max_memory_gib = 0;        // -max_memory_gib per rank (0: MemAvailable / ranks on the node)
   SelectOptions select;             // -select, -tau_grid, -select_folds, -select_pool, -uncertainty*
   bool verbose = true;              // phase progress on rank 0
+  std::string features = "auto";    // -features pointwise|sht|auto (parallel/sht_train.hpp)
   // The accumulate stage keeps ΨᵀWΨ for ridge, and for spectral when selecting or
   // computing the error model.
   bool needs_gram() const;
