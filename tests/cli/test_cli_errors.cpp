@@ -242,6 +242,20 @@ TEST_F(CliErrors, DoomedJobsAreRefusedBeforeTheWork) {
   EXPECT_NE(r.output.find("estimate"), std::string::npos) << r.output;
 }
 
+TEST_F(CliErrors, ShtFeaturesOnScatteredPointsAreRefused) {
+  // The grid path needs a HEALPix map or a lat/lon grid: scattered points are refused
+  // (status 1, no model), for train and for predict; a bad -features value names the choices.
+  expect_rejected("train -data cli_good.h5 -group Cs -lmax 6 -estimator spectral -features sht -model " + kModel, kModel,
+                  "-features sht cannot be used: the data are scattered points");
+  expect_rejected("train -data cli_good.h5 -group Cs -lmax 6 -features fft -model " + kModel, kModel,
+                  "expected pointwise, sht or auto");
+  const RunResult r = run("train -data cli_good.h5 -group Cs -lmax 6 -estimator spectral -model " + kModel);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string pred = "cli_sht_pred.h5";
+  expect_rejected("predict -model " + kModel + " -points cli_good.h5 -features sht -output " + pred, pred,
+                  "-features sht cannot be used: the points are scattered");
+}
+
 TEST_F(CliErrors, IllPosedFitIsRefused) {
   // C1 at lmax 16: D_inv = 289 features for 200 points, no regularization.
   expect_rejected("train -data cli_good.h5 -group C1 -lmax 16 -tau 0 -model " + kModel, kModel, "ill-posed fit");

@@ -19,6 +19,8 @@
 #include "specavg/basis/gauss_quadrature.hpp"
 #include "specavg/basis/sphere_harmonics.hpp"
 #include "specavg/parallel/dataset.hpp"
+#include "specavg/parallel/predict.hpp"
+#include "specavg/parallel/sht_predict.hpp"
 #include "specavg/parallel/sht_rings.hpp"
 #include "specavg/parallel/train.hpp"
 
@@ -258,6 +260,48 @@ TEST(ShtMPI, GaussAndEquiangularGridsEqualPointwise) {
   expect_paths_agree(write_latlon("sht_gauss_holes.nc", gauss_latitudes(12), 24,
                                   [](int j, int i) { return (j * 24 + i) % 9 != 2; }),
                      "Ci", 10);
+}
+
+// Predictions by synthesis on the rows of a grid source equal the pointwise predictions.
+double synthesis_deviation(const Model& m, std::unique_ptr<RowSource> src) {
+  std::unique_ptr<ShtPredictor> p;
+  std::string why;
+  EXPECT_EQ(ShtPredictor::create(PETSC_COMM_WORLD, m, *src, 50, &p, &why), 0);
+  EXPECT_EQ(why, "");
+  if (!p) return 1.0;
+  RowBlock b;
+  std::vector<double> f, ref;
+  double dev = 0, scale = 0;
+  long long rows = 0;
+  for (bool done = false;;) {
+    EXPECT_EQ(src->next_block(37, &b, &done), 0);
+    if (done) break;
+    EXPECT_EQ(p->predict_block(b, &f), 0);
+    predict_points(m, b.points.data(), b.count, &ref);
+    EXPECT_EQ(f.size(), ref.size());
+    for (std::size_t i = 0; i < f.size() && i < ref.size(); ++i)
+      dev = std::max(dev, std::fabs(f[i] - ref[i])), scale = std::max(scale, std::fabs(ref[i]));
+    rows += b.count;
+  }
+  EXPECT_EQ(src->close(), 0);
+  long long total = 0;
+  MPI_Allreduce(&rows, &total, 1, MPI_LONG_LONG, MPI_SUM, PETSC_COMM_WORLD);
+  EXPECT_EQ(total, (long long)src->rows_total());
+  return global_max(dev / std::max(scale, 1e-300));
+}
+
+TEST(ShtMPI, PredictionBySynthesisEqualsPointwise) {
+  const BothColumns both;
+  const std::string map = write_healpix("sht_pred.fits", 16, true, [](long long p) { return p % 5 != 1; });
+  Model m;
+  TrainReport r;
+  ASSERT_EQ(fit(map, "sht", ridge_estimator(), "D3", 12, &m, &r), 0);
+  std::unique_ptr<RowSource> src;
+  ASSERT_EQ(open_row_source(PETSC_COMM_WORLD, map, {"-points", ValuesNeed::None, &m.manifold()}, &src), 0);
+  EXPECT_LE(synthesis_deviation(m, std::move(src)), 1e-11);
+  ASSERT_EQ(open_grid_row_source(PETSC_COMM_WORLD, "latlon:13:27", {"-points", ValuesNeed::None, &m.manifold()}, &src),
+            0);
+  EXPECT_LE(synthesis_deviation(m, std::move(src)), 1e-11);
 }
 
 TEST(ShtMPI, ShtOnScatteredPointsRefused) {

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The grid path (spherical-harmonic transforms, docs/sky-maps.md) against healpy, in one job:
+#   1. healpy.map2alm (python3-healpy) on a NSIDE 512 map at lmax 1000 (iter=0: one
+#      adjoint pass; and healpy's default iter=3), next to specavg train -group Ih
+#      -lmax 1000 -estimator spectral on 2 ranks: the first run builds the invariant basis,
+#      the second reuses it (-basis_from), so training is timed with and without the basis;
+#   2. masked ridge on the same map with a generated |b| < 20° galactic cut (-mask), the
+#      stored basis, CG iterations, final relative residual and time (target ≤ 120 s);
+# with peak RSS per rank (/usr/bin/time) and the machine load before each run.
+# Usage: drivers/bench_sht.sh [TAU]   Results: build/bench-sht/ (results.md, logs).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+out="$SPECAVG_BUILD/bench-sht"
+tau=${1:-1e-4}
+mkdir -p "$out"
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+py=/usr/bin/python3
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# The map (a random sky with a CMB-like spectrum, seed fixed) and the galactic cut.
+$py - "$out" <<'PY'
+import os, sys, time
+import numpy as np, healpy as hp
+out = sys.argv[1]
+nside, lmax = 512, 1000
+if not os.path.exists(f"{out}/sky512.fits"):
+    ell = np.arange(lmax + 1)
+    cl = np.zeros(lmax + 1); cl[2:] = 1.0 / (ell[2:] * (ell[2:] + 1.0))
+    np.random.seed(14)
+    m = hp.synfast(cl, nside, lmax=lmax, new=True)
+    hp.write_map(f"{out}/sky512.fits", m, overwrite=True, dtype=np.float64)
+    theta, _ = hp.pix2ang(nside, np.arange(hp.nside2npix(nside)))
+    cut = (np.abs(90.0 - np.degrees(theta)) >= 20.0).astype(np.float64)
+    hp.write_map(f"{out}/cut512.fits", cut, overwrite=True, dtype=np.float64)
+PY
+
+# 1. healpy's map2alm in this job.
+echo "load before healpy: $(load)" | tee "$out/healpy.log"
+$py - "$out" <<'PY' | tee -a "$out/healpy.log"
+import sys, time
+import healpy as hp
+out = sys.argv[1]
+m = hp.read_map(f"{out}/sky512.fits")
+for it in (0, 3):
+    t = time.perf_counter(); hp.map2alm(m, lmax=1000, iter=it); dt = time.perf_counter() - t
+    print(f"healpy map2alm nside 512 lmax 1000 iter {it}: {dt:.2f} s")
+PY
+
+S=("${SPECAVG_MPIEXEC[@]}" -n 2 /usr/bin/time -f "peak RSS %M KiB" "$SPECAVG_BUILD/specavg")
+# 2. specavg spectral I_h: basis built, then reused.
+echo "load before spectral (basis built): $(load)" | tee "$out/spectral_basis.log"
+"${S[@]}" train -data "$out/sky512.fits" -group Ih -lmax 1000 -estimator spectral -features sht \
+  -model "$out/ih_spectral.h5" 2>&1 | tee -a "$out/spectral_basis.log"
+echo "load before spectral (basis reused): $(load)" | tee "$out/spectral_reuse.log"
+"${S[@]}" train -data "$out/sky512.fits" -group Ih -lmax 1000 -estimator spectral -features sht \
+  -basis_from "$out/ih_spectral.h5" -model "$out/ih_spectral2.h5" 2>&1 | tee -a "$out/spectral_reuse.log"
+# 3. masked ridge with the stored basis.
+echo "load before masked ridge: $(load)" | tee "$out/ridge_cut.log"
+"${S[@]}" train -data "$out/sky512.fits" -mask "$out/cut512.fits" -group Ih -lmax 1000 -estimator ridge \
+  -tau "$tau" -features sht -basis_from "$out/ih_spectral.h5" -model "$out/ih_ridge_cut.h5" 2>&1 |
+  tee -a "$out/ridge_cut.log"
+
+$py - "$out" "$tau" >"$out/results.md" <<'PY'
+import re, sys
+out, tau = sys.argv[1], sys.argv[2]
+def read(name): return open(f"{out}/{name}").read()
+def num(pat, text, default="n/a"):
+    m = re.search(pat, text); return m.group(1) if m else default
+def rss(text):
+    v = [int(x) for x in re.findall(r"peak RSS (\d+) KiB", text)]
+    return " / ".join(f"{x / 1024:.0f}" for x in v) + " MiB" if v else "n/a"
+hp, sb, sr, rc = read("healpy.log"), read("spectral_basis.log"), read("spectral_reuse.log"), read("ridge_cut.log")
+h0, h3 = num(r"iter 0: ([\d.]+) s", hp), num(r"iter 3: ([\d.]+) s", hp)
+print("| run (NSIDE 512, lmax 1000, 2 ranks for specavg) | time | detail | peak RSS per rank | load before |")
+print("|---|---:|---|---:|---|")
+print(f"| healpy.map2alm, iter=0 (one pass) | {h0} s | 1 process | – | {num(r'load before healpy: (.*)', hp)} |")
+print(f"| healpy.map2alm, iter=3 (default) | {h3} s | 1 process | – | |")
+for label, t in (("basis built", sb), ("basis reused (-basis_from)", sr)):
+    basis = num(r"D_inv = \d+ invariant features: ([\d.]+) s", t, "read from the model")
+    print(f"| specavg train spectral Ih, {label} | {num(r'training total ([\d.]+) s', t)} s total | "
+          f"adjoint SHT + projection {num(r'no solve\): ([\d.]+) s', t)} s, basis {basis} s, "
+          f"D_inv {num(r'D_inv = (\d+)', t, num(r'(\d+) invariant', t))} | {rss(t)} | "
+          f"{num(r'load before spectral[^:]*: (.*)', t)} |")
+m = re.search(r"\((\d+) products, (\d+) iterations\): ([\d.]+) s, final relative residual (\S+)", rc)
+it, res, tsolve = (m.group(2), m.group(4), m.group(3)) if m else ("n/a", "n/a", "n/a")
+print(f"| specavg train ridge Ih, tau {tau}, \\|b\\| < 20° cut, basis reused | "
+      f"{num(r'training total ([\d.]+) s', rc)} s total | CG {it} iterations, residual {res}, solve {tsolve} s | "
+      f"{rss(rc)} | {num(r'load before masked ridge: (.*)', rc)} |")
+PY
+cat "$out/results.md"
