@@ -6,6 +6,9 @@
 #      the second reuses it (-basis_from), so training is timed with and without the basis;
 #   2. masked ridge on the same map with a generated |b| < 20° galactic cut (-mask), the
 #      stored basis, CG iterations, final relative residual and time (target ≤ 120 s);
+#   3. a NSIDE 2048 map (5·10⁷ pixels), spectral I_h at lmax 1000 with the stored basis:
+#      time and peak RSS per rank. (C_s at lmax 4000 is out of reach of the pipeline,
+#      which stores Q dense per degree: ~340 GB; docs/sky-maps.md, Limits.)
 # with peak RSS per rank (/usr/bin/time) and the machine load before each run.
 # Usage: drivers/bench_sht.sh [TAU]   Results: build/bench-sht/ (results.md, logs).
 set -euo pipefail
@@ -32,6 +35,11 @@ if not os.path.exists(f"{out}/sky512.fits"):
     theta, _ = hp.pix2ang(nside, np.arange(hp.nside2npix(nside)))
     cut = (np.abs(90.0 - np.degrees(theta)) >= 20.0).astype(np.float64)
     hp.write_map(f"{out}/cut512.fits", cut, overwrite=True, dtype=np.float64)
+if not os.path.exists(f"{out}/sky2048.fits"):
+    ell = np.arange(lmax + 1)
+    cl = np.zeros(lmax + 1); cl[2:] = 1.0 / (ell[2:] * (ell[2:] + 1.0))
+    np.random.seed(15)
+    hp.write_map(f"{out}/sky2048.fits", hp.synfast(cl, 2048, lmax=lmax, new=True), overwrite=True, dtype=np.float64)
 PY
 
 # 1. healpy's map2alm in this job.
@@ -59,6 +67,10 @@ echo "load before masked ridge: $(load)" | tee "$out/ridge_cut.log"
 "${S[@]}" train -data "$out/sky512.fits" -mask "$out/cut512.fits" -group Ih -lmax 1000 -estimator ridge \
   -tau "$tau" -features sht -basis_from "$out/ih_spectral.h5" -model "$out/ih_ridge_cut.h5" 2>&1 |
   tee -a "$out/ridge_cut.log"
+# 4. NSIDE 2048, stored basis.
+echo "load before NSIDE 2048 spectral: $(load)" | tee "$out/spectral2048.log"
+"${S[@]}" train -data "$out/sky2048.fits" -group Ih -lmax 1000 -estimator spectral -features sht \
+  -basis_from "$out/ih_spectral.h5" -model "$out/ih_spectral2048.h5" 2>&1 | tee -a "$out/spectral2048.log"
 
 $py - "$out" "$tau" >"$out/results.md" <<'PY'
 import re, sys
@@ -70,6 +82,7 @@ def rss(text):
     v = [int(x) for x in re.findall(r"peak RSS (\d+) KiB", text)]
     return " / ".join(f"{x / 1024:.0f}" for x in v) + " MiB" if v else "n/a"
 hp, sb, sr, rc = read("healpy.log"), read("spectral_basis.log"), read("spectral_reuse.log"), read("ridge_cut.log")
+s4 = read("spectral2048.log")
 h0, h3 = num(r"iter 0: ([\d.]+) s", hp), num(r"iter 3: ([\d.]+) s", hp)
 print("| run (NSIDE 512, lmax 1000, 2 ranks for specavg) | time | detail | peak RSS per rank | load before |")
 print("|---|---:|---|---:|---|")
@@ -86,5 +99,8 @@ it, res, tsolve = (m.group(2), m.group(4), m.group(3)) if m else ("n/a", "n/a", 
 print(f"| specavg train ridge Ih, tau {tau}, \\|b\\| < 20° cut, basis reused | "
       f"{num(r'training total ([\d.]+) s', rc)} s total | CG {it} iterations, residual {res}, solve {tsolve} s | "
       f"{rss(rc)} | {num(r'load before masked ridge: (.*)', rc)} |")
+print(f"| specavg train spectral Ih, NSIDE 2048 (50,331,648 pixels), basis reused | "
+      f"{num(r'training total ([\d.]+) s', s4)} s total | adjoint SHT + projection "
+      f"{num(r'no solve\): ([\d.]+) s', s4)} s | {rss(s4)} | {num(r'load before NSIDE 2048 spectral: (.*)', s4)} |")
 PY
 cat "$out/results.md"
