@@ -4,13 +4,15 @@
 # BLAS threads against 2 ranks x 1 thread on the default job. Writes CSV lines to stdout.
 # usage: drivers/measure_long_runs.sh BUILD_DIR SCRATCH_DIR [memory|targets|checkpoint|threads]... [-- N...]
 #   memory: n = 1e6 1e7 (and 1e8 when MEASURE_1E8=1: 4 GB of data, tens of minutes)
+#   large:  a distributed reduced solve at D_inv = 20301 (S² under Cs, lmax 200, 24000
+#           points, fixed tau): about 12 minutes and 5-7 GiB per rank on 2 ranks
 set -euo pipefail
 exe=$(realpath "$1")/specavg
 mkdir -p "$2"
 cd "$2"
 shift 2
 what=("$@")
-[ ${#what[@]} -gt 0 ] || what=(memory targets checkpoint threads)
+[ ${#what[@]} -gt 0 ] || what=(memory targets checkpoint threads)  # "large" only on request
 MPI=(mpiexec --oversubscribe --allow-run-as-root)
 export OPENBLAS_NUM_THREADS=1
 TRAIN=(-group Ih -lmax 24 -tau 1e-6)
@@ -77,6 +79,14 @@ EOF
         cks=$(sed -n "s/.*, \([0-9]*\) checkpoint(s) \([0-9.]*\) s$/\1,\2/p" "ck_$every.log")
         echo "checkpoint,$n,$every,$total,${cks:-0,0}"
       done
+      ;;
+    large)
+      f=cs_24000.h5
+      [ -s "$f" ] || "${MPI[@]}" -n 2 "$exe" synth -group Cs -n 24000 -seed 5 -output "$f" >synth_large.log
+      echo "# large: D_inv, peak RSS rank 0 (KiB), rank 1 (KiB), train wall s; the stage times are in train_large.log"
+      r=$(peak_rss 2 train_large.log "$exe" train -data "$f" -group Cs -lmax 200 -select none -tau 1e-6 -model m_large.h5)
+      echo "large,$(sed -n 's/.*-> D_inv = \([0-9]*\) invariant.*/\1/p' train_large.log),$(echo "$r" | tr ' ' ',' | sed 's/^,//')"
+      grep -E "features .* assembly|reduced .*cholesky|training total" train_large.log
       ;;
     threads)
       echo "# threads: ranks, BLAS threads, default-job total wall s, features s, assembly s"
