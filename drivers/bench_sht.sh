@@ -79,28 +79,28 @@ def read(name): return open(f"{out}/{name}").read()
 def num(pat, text, default="n/a"):
     m = re.search(pat, text); return m.group(1) if m else default
 def rss(text):
-    v = [int(x) for x in re.findall(r"peak RSS (\d+) KiB", text)]
+    v = [int(x) for x in re.findall(r"RSS (\d+) KiB", text)]
     return " / ".join(f"{x / 1024:.0f}" for x in v) + " MiB" if v else "n/a"
-hp, sb, sr, rc = read("healpy.log"), read("spectral_basis.log"), read("spectral_reuse.log"), read("ridge_cut.log")
-s4 = read("spectral2048.log")
+TOTAL, SHT = r"training total ([\d.]+) s", r"no solve\): ([\d.]+) s"
+BASIS, DINV, LOAD = r"D_inv = \d+ invariant features: ([\d.]+) s", r"D_inv = (\d+)", r"load before [^:]*: (.*)"
+CG = r"\((\d+) products, (\d+) iterations\): ([\d.]+) s, final relative residual (\S+)"
+hp = read("healpy.log")
 h0, h3 = num(r"iter 0: ([\d.]+) s", hp), num(r"iter 3: ([\d.]+) s", hp)
-print("| run (NSIDE 512, lmax 1000, 2 ranks for specavg) | time | detail | peak RSS per rank | load before |")
+print("| run (lmax 1000; specavg on 2 ranks, 1 thread each) | time | detail | peak RSS per rank | load before (1, 5, 15 min) |")
 print("|---|---:|---|---:|---|")
-print(f"| healpy.map2alm, iter=0 (one pass) | {h0} s | 1 process | – | {num(r'load before healpy: (.*)', hp)} |")
-print(f"| healpy.map2alm, iter=3 (default) | {h3} s | 1 process | – | |")
-for label, t in (("basis built", sb), ("basis reused (-basis_from)", sr)):
-    basis = num(r"D_inv = \d+ invariant features: ([\d.]+) s", t, "read from the model")
-    print(f"| specavg train spectral Ih, {label} | {num(r'training total ([\d.]+) s', t)} s total | "
-          f"adjoint SHT + projection {num(r'no solve\): ([\d.]+) s', t)} s, basis {basis} s, "
-          f"D_inv {num(r'D_inv = (\d+)', t, num(r'(\d+) invariant', t))} | {rss(t)} | "
-          f"{num(r'load before spectral[^:]*: (.*)', t)} |")
-m = re.search(r"\((\d+) products, (\d+) iterations\): ([\d.]+) s, final relative residual (\S+)", rc)
+print(f"| healpy.map2alm NSIDE 512, iter=0 (one pass) | {h0} s | 1 process, 1 thread | – | {num(LOAD, hp)} |")
+print(f"| healpy.map2alm NSIDE 512, iter=3 (default) | {h3} s | 1 process, 1 thread | – | |")
+for label, name in (("basis built", "spectral_basis.log"), ("basis reused (-basis_from)", "spectral_reuse.log")):
+    t = read(name)
+    print(f"| specavg spectral I_h NSIDE 512, {label} | {num(TOTAL, t)} s total | adjoint SHT + all-reduce + "
+          f"projection {num(SHT, t)} s; basis {num(BASIS, t)} s; D_inv {num(DINV, t)} | {rss(t)} | {num(LOAD, t)} |")
+rc = read("ridge_cut.log")
+m = re.search(CG, rc)
 it, res, tsolve = (m.group(2), m.group(4), m.group(3)) if m else ("n/a", "n/a", "n/a")
-print(f"| specavg train ridge Ih, tau {tau}, \\|b\\| < 20° cut, basis reused | "
-      f"{num(r'training total ([\d.]+) s', rc)} s total | CG {it} iterations, residual {res}, solve {tsolve} s | "
-      f"{rss(rc)} | {num(r'load before masked ridge: (.*)', rc)} |")
-print(f"| specavg train spectral Ih, NSIDE 2048 (50,331,648 pixels), basis reused | "
-      f"{num(r'training total ([\d.]+) s', s4)} s total | adjoint SHT + projection "
-      f"{num(r'no solve\): ([\d.]+) s', s4)} s | {rss(s4)} | {num(r'load before NSIDE 2048 spectral: (.*)', s4)} |")
+print(f"| specavg ridge I_h NSIDE 512, tau {tau}, \\|b\\| < 20° cut, basis reused | {num(TOTAL, rc)} s total | "
+      f"CG {it} iterations, final relative residual {res}, solve {tsolve} s | {rss(rc)} | {num(LOAD, rc)} |")
+s4 = read("spectral2048.log")
+print(f"| specavg spectral I_h NSIDE 2048 (50,331,648 pixels), basis reused | {num(TOTAL, s4)} s total | "
+      f"adjoint SHT + all-reduce + projection {num(SHT, s4)} s | {rss(s4)} | {num(LOAD, s4)} |")
 PY
 cat "$out/results.md"
