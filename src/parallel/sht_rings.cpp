@@ -181,23 +181,29 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
       wsum += w;
     }
   }
-  // Exchange: every row to its ring's owner.
+  // Exchange: every row to its ring's owner, straight from the per-owner buffers.
   const std::size_t P = static_cast<std::size_t>(size);
-  std::vector<int> scount(P), rcount(P), sdisp(P + 1, 0), rdisp(P + 1, 0);
-  for (int p = 0; p < size; ++p) scount[std::size_t(p)] = int(out[std::size_t(p)].size());
+  std::vector<int> scount(P), rcount(P), rdisp(P + 1, 0);
+  for (std::size_t p = 0; p < P; ++p) scount[p] = int(out[p].size());
   PetscCallMPI(MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm));
-  for (int p = 0; p < size; ++p) {
-    sdisp[std::size_t(p) + 1] = sdisp[std::size_t(p)] + scount[std::size_t(p)];
-    rdisp[std::size_t(p) + 1] = rdisp[std::size_t(p)] + rcount[std::size_t(p)];
+  for (std::size_t p = 0; p < P; ++p) rdisp[p + 1] = rdisp[p] + rcount[p];
+  std::vector<double> recv(std::size_t(rdisp[P]));
+  std::vector<MPI_Request> req;
+  for (std::size_t p = 0; p < P; ++p) {
+    if (rcount[p] > 0) {
+      req.emplace_back();
+      PetscCallMPI(MPI_Irecv(recv.data() + rdisp[p], rcount[p], MPI_DOUBLE, int(p), 0x5174, comm, &req.back()));
+    }
   }
-  std::vector<double> send(std::size_t(sdisp[std::size_t(size)])), recv(std::size_t(rdisp[std::size_t(size)]));
-  for (int p = 0; p < size; ++p) {
-    std::copy(out[std::size_t(p)].begin(), out[std::size_t(p)].end(), send.begin() + sdisp[std::size_t(p)]);
-    out[std::size_t(p)] = {};
+  for (std::size_t p = 0; p < P; ++p) {
+    if (scount[p] > 0) {
+      req.emplace_back();
+      PetscCallMPI(MPI_Isend(out[p].data(), scount[p], MPI_DOUBLE, int(p), 0x5174, comm, &req.back()));
+    }
   }
-  PetscCallMPI(MPI_Alltoallv(send.data(), scount.data(), sdisp.data(), MPI_DOUBLE, recv.data(), rcount.data(),
-                             rdisp.data(), MPI_DOUBLE, comm));
-  send = {};
+  PetscCallMPI(MPI_Waitall(int(req.size()), req.data(), MPI_STATUSES_IGNORE));
+  out.clear();
+  out.shrink_to_fit();
   // This rank's rings with rows; their theta/phi0 from the row with the lowest position.
   const std::size_t nrecv = recv.size() / std::size_t(width);
   std::vector<long long> ring_of(nrecv);

@@ -249,7 +249,8 @@ PetscErrorCode train_sht(MPI_Comm comm, const TrainOptions& opt, TrainState* st,
   ShtGrid g;
   std::string why;
   PetscCall(sht_gather(comm, *st->source, basis.top_label(), true, 1 << 16, &g, &why));
-  rep->t_read += MPI_Wtime() - t_read;
+  const double t_gather = MPI_Wtime() - t_read;
+  rep->t_read += t_gather;
   if (!why.empty()) {
     PetscCall(collective_check(comm, opt.features != "sht", "-features sht cannot be used: " + why +
                                                                 "; use -features pointwise"));
@@ -263,8 +264,8 @@ PetscErrorCode train_sht(MPI_Comm comm, const TrainOptions& opt, TrainState* st,
   if (opt.verbose)
     PetscCall(PetscPrintf(comm,
                           "[specavg] grid path: %s, %d rings with data over %d rank(s), transforms to lmax %d "
-                          "(libsharp)\n",
-                          g.describe().c_str(), g.total_rings, st->nranks, g.lmax()));
+                          "(libsharp); rows read and moved to their rings' ranks in %.2f s\n",
+                          g.describe().c_str(), g.total_rings, st->nranks, g.lmax(), t_gather));
   PetscCall(train_penalty(comm, opt, st));
   const double t0 = MPI_Wtime();
   rep->solve = SolveReport{};
