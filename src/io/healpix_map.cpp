@@ -11,6 +11,7 @@
 #include <memory>
 #include <sstream>
 
+#include "specavg/util/huge_pages.hpp"
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/io/h5_parallel.hpp"
@@ -366,6 +367,13 @@ PetscErrorCode read_healpix_field(MPI_Comm comm, const std::string& path, const 
   const std::size_t k = f->columns.size();
   long long unseen = 0;
   {
+    // Sized once: growing by doubling copies and first-touches far more than 5·10⁷ pixels.
+    f->pixel.reserve(std::size_t(n));
+    f->entry.reserve(std::size_t(n));
+    f->values.reserve(std::size_t(n) * k);
+    prefer_huge_pages(f->values.data(), f->values.capacity() * sizeof(double));
+    prefer_huge_pages(f->pixel.data(), f->pixel.capacity() * sizeof(long long));
+    prefer_huge_pages(f->entry.data(), f->entry.capacity() * sizeof(long long));
     FitsFile file = open_table(h, &msg);
     std::vector<double> vals(std::size_t(std::min<long long>(kChunk, n)) * std::max<std::size_t>(k, 1));
     std::vector<long long> pix(std::size_t(std::min<long long>(kChunk, n)));

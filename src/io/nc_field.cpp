@@ -4,17 +4,16 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
-#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <stdexcept>
 
-#include <sys/mman.h>
 
 #include "nc_file.hpp"
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/io/h5_parallel.hpp"
+#include "specavg/util/huge_pages.hpp"
 
 namespace specavg {
 namespace {
@@ -237,19 +236,6 @@ PetscErrorCode cell_points(NcFile& nc, const NcField& f, const Slab& s, std::vec
     for (std::size_t c = 0; c < ncl; ++c) latlon_to_unit(la[c] * g.lat_scale, lo[c] * g.lon_scale, &(*xyz)[3 * c]);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-// First touch of fresh pages costs more than the read on virtual machines (measured here:
-// 2.6 s per 500 MB with 4 KiB pages, 1.35 s with transparent huge pages); ask for huge
-// pages on the big value arrays. Advisory: ignored where unsupported.
-void prefer_huge_pages(void* p, std::size_t bytes) {
-#ifdef MADV_HUGEPAGE
-  const std::uintptr_t page = 4096, a = (std::uintptr_t(p) + page - 1) / page * page;
-  const std::uintptr_t e = (std::uintptr_t(p) + bytes) / page * page;
-  if (e > a) (void)madvise(reinterpret_cast<void*>(a), e - a, MADV_HUGEPAGE);
-#else
-  (void)p, (void)bytes;
-#endif
 }
 
 // True when the variable's axes are its extra axes (time, if any, first) followed by its

@@ -4,12 +4,14 @@
 #include <libsharp/sharp_almhelpers.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <complex>
 #include <cstdlib>
 #include <petscsys.h>
 
 #include "specavg/comm/collective.hpp"
+#include "specavg/util/huge_pages.hpp"
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
@@ -154,11 +156,20 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   const int k = with_values ? src.ntargets() : 0, width = 5 + k;  // cell, w, x, y, z, values
-  std::vector<std::vector<double>> out{static_cast<std::size_t>(size)};
+  // Rows are packed once into one buffer sized from the source's row count (growing
+  // per-owner vectors cost more than the transforms at NSIDE 2048: reallocation copies
+  // and first touches of fresh pages), then grouped by owner unless already in order.
+  const std::size_t W = std::size_t(width), P = static_cast<std::size_t>(size);
+  std::vector<double> packed;
+  packed.reserve(std::size_t(std::max<PetscInt>(src.local_count(), 0)) * W);
+  prefer_huge_pages(packed.data(), packed.capacity() * sizeof(double));
+  std::vector<int> owner;
+  owner.reserve(std::size_t(std::max<PetscInt>(src.local_count(), 0)));
   RowBlock b;
   long long counts[2] = {0, 0};  // rows, rows with w > 0
   double wsum = 0;
   std::string local_problem;
+  bool ordered = true;
   for (bool done = false;;) {
     PetscCall(src.next_block(std::max<PetscInt>(block_rows, 1), &b, &done));
     if (done) break;
@@ -171,39 +182,51 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
       const std::size_t r = std::size_t(std::upper_bound(L.ring_begin.begin(), L.ring_begin.end(), cell) -
                                         L.ring_begin.begin()) - 1;
       const double w = b.weights.empty() ? 1.0 : b.weights[std::size_t(i)];
-      std::vector<double>& o = out[std::size_t(ring_owner(L, r, size))];
-      o.push_back(double(cell));
-      o.push_back(w);
-      o.insert(o.end(), b.points.begin() + 3 * i, b.points.begin() + 3 * i + 3);
-      for (int t = 0; t < k; ++t) o.push_back(b.values[std::size_t(i) * std::size_t(src.ntargets()) + std::size_t(t)]);
+      const int o = ring_owner(L, r, size);
+      ordered = ordered && (owner.empty() || owner.back() <= o);
+      owner.push_back(o);
+      packed.push_back(double(cell));
+      packed.push_back(w);
+      packed.insert(packed.end(), b.points.begin() + 3 * i, b.points.begin() + 3 * i + 3);
+      for (int t = 0; t < k; ++t) packed.push_back(b.values[std::size_t(i) * std::size_t(src.ntargets()) + std::size_t(t)]);
       ++counts[0];
       counts[1] += w > 0;
       wsum += w;
     }
   }
-  // Exchange: every row to its ring's owner, straight from the per-owner buffers.
-  const std::size_t P = static_cast<std::size_t>(size);
-  std::vector<int> scount(P), rcount(P), rdisp(P + 1, 0);
-  for (std::size_t p = 0; p < P; ++p) scount[p] = int(out[p].size());
+  b = RowBlock{};
+  // Exchange: every row to its ring's owner.
+  std::vector<int> scount(P, 0), sdisp(P + 1, 0), rcount(P), rdisp(P + 1, 0);
+  PetscCheck(packed.size() < std::size_t(INT_MAX), PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "grid path: %zu values to send from one rank exceed MPI's int counts; run on more ranks", packed.size());
+  for (int o : owner) scount[std::size_t(o)] += width;
+  for (std::size_t p = 0; p < P; ++p) sdisp[p + 1] = sdisp[p] + scount[p];
+  if (!ordered) {  // counting sort by owner (NESTED maps, unsorted sources)
+    std::vector<double> sorted;
+    sorted.reserve(packed.size());
+    prefer_huge_pages(sorted.data(), sorted.capacity() * sizeof(double));
+    sorted.resize(packed.size());
+    std::vector<int> at(sdisp.begin(), sdisp.end() - 1);
+    for (std::size_t i = 0; i < owner.size(); ++i) {
+      std::copy_n(&packed[i * W], W, &sorted[std::size_t(at[std::size_t(owner[i])])]);
+      at[std::size_t(owner[i])] += width;
+    }
+    packed.swap(sorted);
+  }
+  owner = {};
   PetscCallMPI(MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm));
+  long long nrecv_values = 0;
+  for (std::size_t p = 0; p < P; ++p) nrecv_values += rcount[p];
+  PetscCheck(nrecv_values < INT_MAX, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "grid path: %lld values to receive on one rank exceed MPI's int counts; run on more ranks", nrecv_values);
   for (std::size_t p = 0; p < P; ++p) rdisp[p + 1] = rdisp[p] + rcount[p];
-  std::vector<double> recv(std::size_t(rdisp[P]));
-  std::vector<MPI_Request> req;
-  for (std::size_t p = 0; p < P; ++p) {
-    if (rcount[p] > 0) {
-      req.emplace_back();
-      PetscCallMPI(MPI_Irecv(recv.data() + rdisp[p], rcount[p], MPI_DOUBLE, int(p), 0x5174, comm, &req.back()));
-    }
-  }
-  for (std::size_t p = 0; p < P; ++p) {
-    if (scount[p] > 0) {
-      req.emplace_back();
-      PetscCallMPI(MPI_Isend(out[p].data(), scount[p], MPI_DOUBLE, int(p), 0x5174, comm, &req.back()));
-    }
-  }
-  PetscCallMPI(MPI_Waitall(int(req.size()), req.data(), MPI_STATUSES_IGNORE));
-  out.clear();
-  out.shrink_to_fit();
+  std::vector<double> recv;
+  recv.reserve(std::size_t(rdisp[P]));
+  prefer_huge_pages(recv.data(), recv.capacity() * sizeof(double));
+  recv.resize(std::size_t(rdisp[P]));
+  PetscCallMPI(MPI_Alltoallv(packed.data(), scount.data(), sdisp.data(), MPI_DOUBLE, recv.data(), rcount.data(),
+                             rdisp.data(), MPI_DOUBLE, comm));
+  packed = {};
   // This rank's rings with rows; their theta/phi0 from the row with the lowest position.
   const std::size_t nrecv = recv.size() / std::size_t(width);
   std::vector<long long> ring_of(nrecv);
