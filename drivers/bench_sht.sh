@@ -42,17 +42,21 @@ if not os.path.exists(f"{out}/sky2048.fits"):
     hp.write_map(f"{out}/sky2048.fits", hp.synfast(cl, 2048, lmax=lmax, new=True), overwrite=True, dtype=np.float64)
 PY
 
-# 1. healpy's map2alm in this job.
+# 1. healpy in this job: reading the map, then map2alm, on 1 thread and on 2 (the cores
+#    specavg's two ranks use).
 echo "load before healpy: $(load)" | tee "$out/healpy.log"
-$py - "$out" <<'PY' | tee -a "$out/healpy.log"
+for threads in 1 2; do
+  OMP_NUM_THREADS=$threads $py - "$out" "$threads" <<'PY' | tee -a "$out/healpy.log"
 import sys, time
 import healpy as hp
-out = sys.argv[1]
-m = hp.read_map(f"{out}/sky512.fits")
+out, threads = sys.argv[1], sys.argv[2]
+t = time.perf_counter(); m = hp.read_map(f"{out}/sky512.fits"); dr = time.perf_counter() - t
+print(f"healpy read_map nside 512 threads {threads}: {dr:.2f} s")
 for it in (0, 3):
     t = time.perf_counter(); hp.map2alm(m, lmax=1000, iter=it); dt = time.perf_counter() - t
-    print(f"healpy map2alm nside 512 lmax 1000 iter {it}: {dt:.2f} s")
+    print(f"healpy map2alm nside 512 lmax 1000 threads {threads} iter {it}: {dt:.2f} s")
 PY
+done
 
 S=("${SPECAVG_MPIEXEC[@]}" -n 2 /usr/bin/time -f "peak RSS %M KiB" "$SPECAVG_BUILD/specavg")
 # 2. specavg spectral I_h: basis built, then reused.
@@ -85,11 +89,14 @@ TOTAL, SHT = r"training total ([\d.]+) s", r"no solve\): ([\d.]+) s"
 BASIS, DINV, LOAD = r"D_inv = \d+ invariant features: ([\d.]+) s", r"D_inv = (\d+)", r"load before [^:]*: (.*)"
 CG = r"\((\d+) products, (\d+) iterations\): ([\d.]+) s, final relative residual (\S+)"
 hp = read("healpy.log")
-h0, h3 = num(r"iter 0: ([\d.]+) s", hp), num(r"iter 3: ([\d.]+) s", hp)
 print("| run (lmax 1000; specavg on 2 ranks, 1 thread each) | time | detail | peak RSS per rank | load before (1, 5, 15 min) |")
 print("|---|---:|---|---:|---|")
-print(f"| healpy.map2alm NSIDE 512, iter=0 (one pass) | {h0} s | 1 process, 1 thread | – | {num(LOAD, hp)} |")
-print(f"| healpy.map2alm NSIDE 512, iter=3 (default) | {h3} s | 1 process, 1 thread | – | |")
+for th in ("1", "2"):
+    rd = num(rf"read_map nside 512 threads {th}: ([\d.]+) s", hp)
+    for it, what in (("0", "one pass"), ("3", "default")):
+        t = num(rf"threads {th} iter {it}: ([\d.]+) s", hp)
+        print(f"| healpy.map2alm NSIDE 512, iter={it} ({what}) | {t} s | {th} thread(s); read_map {rd} s before it | – | "
+              f"{num(LOAD, hp) if th == '1' and it == '0' else ''} |")
 for label, name in (("basis built", "spectral_basis.log"), ("basis reused (-basis_from)", "spectral_reuse.log")):
     t = read(name)
     print(f"| specavg spectral I_h NSIDE 512, {label} | {num(TOTAL, t)} s total | adjoint SHT + all-reduce + "

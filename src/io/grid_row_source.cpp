@@ -22,6 +22,7 @@ class GridRowSource final : public RowSource {
     layout_.kind = "lat/lon " + std::to_string(g.nlat) + " x " + std::to_string(g.nlon);
     for (std::size_t r = 0; r <= g.nlat; ++r) layout_.ring_begin.push_back((long long)(r * g.nlon));
     layout_.nphi.assign(g.nlat, (long long)g.nlon);
+    layout_.points_from_layout = true;
   }
   PetscInt rows_total() const override { return PetscInt(g_.nlat * g_.nlon); }
   int dim() const override { return 3; }

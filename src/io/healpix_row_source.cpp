@@ -31,6 +31,7 @@ class HealpixRowSource final : public RowSource {
     ntargets_ = int(f_.columns.size());
     healpix_ring_layout(f_.header.nside, &layout_.ring_begin, &layout_.nphi);
     layout_.kind = "HEALPix NSIDE " + std::to_string(f_.header.nside);
+    layout_.points_from_layout = true;  // pixel centres from HEALPix C++
     if (M_) PetscCall(PetscPrintf(comm, "[specavg] %s\n", f_.summary().c_str()));  // not for a shape peek
     PetscFunctionReturn(PETSC_SUCCESS);
   }

@@ -263,8 +263,9 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
     const double* row = &recv[i * std::size_t(width)];
     const ShtGrid::Ring& ring = g->rings[std::size_t(local_index[std::size_t(ring_of[i])])];
     const long long j = (long long)row[0] - ring.begin;
-    const double theta = std::atan2(std::hypot(row[2], row[3]), row[4]);
-    const double dphi = wrap_angle(std::atan2(row[3], row[2]) - ring.phi0 - 2 * M_PI * double(j) / double(ring.nphi));
+    const double theta = L.points_from_layout ? ring.theta : std::atan2(std::hypot(row[2], row[3]), row[4]);
+    const double dphi = L.points_from_layout ? 0.0 : wrap_angle(std::atan2(row[3], row[2]) - ring.phi0 -
+                                                                2 * M_PI * double(j) / double(ring.nphi));
     if (std::fabs(theta - ring.theta) > kRingTolerance || std::fabs(dphi) * std::sin(theta) > kRingTolerance) {
       local_problem = "its cells are not on iso-latitude rings with equally spaced longitudes over the full circle "
                       "(a cell lies " + std::to_string(std::max(std::fabs(theta - ring.theta), std::fabs(dphi))) +

@@ -75,6 +75,9 @@ struct RingLayout {
   std::string kind;                   // e.g. "HEALPix NSIDE 64", "lat/lon 90 x 180"
   std::vector<long long> ring_begin;  // nrings + 1 entries, ascending; last = cells in all rings
   std::vector<long long> nphi;        // nrings
+  // True when the source computed every point from this layout (HEALPix centres, a
+  // generated lat/lon grid): the grid path then need not check each point against it.
+  bool points_from_layout = false;
   std::size_t nrings() const { return nphi.size(); }
 };
 
