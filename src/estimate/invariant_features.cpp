@@ -135,6 +135,12 @@ double InvariantFeatures::flops_per_point() const {
   return f;
 }
 
+std::size_t InvariantFeatures::tile_rows() const {
+  const double budget = 1024.0 * 1024.0 / 8.0;  // values in 1 MiB
+  const double per_row = double(values_ + std::size_t(dinv_));
+  return std::clamp<std::size_t>(std::size_t(budget / per_row), 64, 8192);
+}
+
 std::size_t InvariantFeatures::default_block_rows() const {
   const double per_row = double(values_ + std::size_t(dinv_));
   return std::clamp<std::size_t>(std::size_t((2u << 20) / per_row), 64, 8192);

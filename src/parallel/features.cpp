@@ -36,7 +36,10 @@ PetscErrorCode accumulate_rows(InvariantFeatures& feats, const double* points, c
   const int D = ne->dinv, k = ne->ntargets, dim = feats.dim();
   PetscCheck(feats.dinv() == D, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "accumulate_rows: features of another basis");
   ne->values_per_point = double(feats.values_per_point());
-  const PetscInt nb_max = block_rows > 0 ? block_rows : default_block_rows(feats);
+  // Evaluate in cache-sized tiles of the I/O block: two ranks streaming 16 MiB blocks
+  // through the shared cache ran at 60 % of their one-rank rate here.
+  const PetscInt nb_max =
+      std::min<PetscInt>(block_rows > 0 ? block_rows : default_block_rows(feats), PetscInt(feats.tile_rows()));
   std::vector<double> psi(std::size_t(std::min(nb_max, std::max<PetscInt>(count, 1))) * D);
   std::vector<double> yw(weights ? std::size_t(std::min(nb_max, count)) * k : 0), sw(weights ? nb_max : 0);
   for (PetscInt i0 = 0; i0 < count; i0 += nb_max) {

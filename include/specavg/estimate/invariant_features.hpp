@@ -30,8 +30,11 @@ class InvariantFeatures {
   double flops_per_point() const;
   // Basis functions evaluated per point.
   std::size_t values_per_point() const { return values_; }
-  // Rows per block so that basis values and features of a block take about 2 MiB.
+  // Rows per block so that basis values and features of a block take about 16 MiB.
   std::size_t default_block_rows() const;
+  // Rows per evaluate() call inside a block so that its basis values and features stay in
+  // a core's cache (about 1 MiB, at least 64 rows for the BLAS-3 products).
+  std::size_t tile_rows() const;
 
  private:
   struct Block {
