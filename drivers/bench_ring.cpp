@@ -2,6 +2,9 @@
 //   specavg_bench_ring table LMAX D1 D2 ...   ring basis time on S^{d−1} under Sym(d) per d
 //   specavg_bench_ring features D LMAX N      features per point: ring (orbit sums) against
 //                                             the eigenbasis path (Q from the serial builder)
+//   specavg_bench_ring torus D GROUP NMAX N   T^D under GROUP, shells |k|^2 <= NMAX: basis time
+//                                             and features per point, mode orbits against the
+//                                             eigenspace route (block-diagonal dense solves)
 // Prints one markdown table row per measurement.
 #include <algorithm>
 #include <chrono>
@@ -93,6 +96,34 @@ int features(int d, int lmax, std::size_t n) {
   return 0;
 }
 
+int torus(int d, const std::string& group, int nmax, std::size_t n) {
+  const ManifoldPtr M = make_manifold("torus", d);
+  const std::vector<Isometry> gens = generators_for_spec(group, d);
+  Cutoff c;
+  c.lambda_max = nmax * M_PI * M_PI;
+  double t0 = now();
+  InvariantBasis ring;
+  ring.manifold = M;
+  ring.cutoff = c.describe();
+  ring.spaces = invariant_spaces_torus(*M, eigenspaces_within(*M, c), gens, &ring.torus_ring);
+  const double t_ring = now() - t0;
+  t0 = now();
+  const InvariantBasis eig = build_invariant_basis(*M, c, gens);  // sparse actions, dense solves per orbit block
+  const double t_eig = now() - t0;
+  std::vector<double> x(n * d);
+  for (std::size_t i = 0; i < n; ++i) M->sample_uniform(77, i, &x[i * d]);
+  InvariantFeatures fr(ring), fe(eig);
+  double cr = 0, ce = 0;
+  const double pr = time_features(fr, x, n, d, &cr), pe = time_features(fe, x, n, d, &ce);
+  std::printf("| T^%d under %s, \\|k\\|^2 <= %d, D %zu, D_inv %d, one core (`specavg_bench_ring torus %d %s %d %zu`) | "
+              "mode orbits (%s): basis %.3g s, %.3g us/point; eigenspace route: basis %.3g s, %zu values, %.3g us/point; "
+              "basis %.0fx, features %.1fx faster |\n",
+              d, group.c_str(), nmax, ring.dtotal(), fr.dinv(), d, group.c_str(), nmax, n,
+              torus_orbit_kind_name(ring.torus_ring->kind()), t_ring, pr * 1e6, t_eig, fe.values_per_point(), pe * 1e6,
+              t_eig / t_ring, pe / pr);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,11 +135,13 @@ int main(int argc, char** argv) {
       for (int i = 3; i < argc; ++i) dims.push_back(std::atoi(argv[i]));
       return table(std::atoi(argv[2]), dims);
     }
+    if (mode == "torus" && argc > 5)
+      return torus(std::atoi(argv[2]), argv[3], std::atoi(argv[4]), std::size_t(std::atol(argv[5])));
     if (mode == "features" && argc > 4) return features(std::atoi(argv[2]), std::atoi(argv[3]), std::size_t(std::atol(argv[4])));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "specavg_bench_ring: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: specavg_bench_ring table LMAX D1 [D2 ...] | features D LMAX N\n");
+  std::fprintf(stderr, "usage: specavg_bench_ring table LMAX D1 [D2 ...] | features D LMAX N | torus D GROUP NMAX N\n");
   return 1;
 }

@@ -7,6 +7,7 @@
 #include "specavg/app/options.hpp"
 #include "specavg/comm/collective.hpp"
 #include "specavg/group/orbit_types.hpp"
+#include "specavg/group/torus_orbits.hpp"
 #include "specavg/group/wigner_invariants.hpp"
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/resource_estimate.hpp"
@@ -121,6 +122,16 @@ PetscErrorCode print_basis(MPI_Comm comm, const InvariantBasis& b) {
                           "terms; features from orbit sums, %zu values per point instead of %zu\n",
                           T.size(), orbit_kind_name(T.kind()), T.kmax(), terms, std::size_t(T.size()), b.dtotal()));
     PetscCall(PetscPrintf(comm, "max invariance residual max_j |h(g_j x) - h(x)| = %.2e\n", res));
+  } else if (b.torus_ring) {
+    const TorusOrbits& O = *b.torus_ring;
+    double modes = 0;
+    for (int o = 0; o < O.size(); ++o) modes += O.orbit(o).size;
+    PetscCall(PetscPrintf(comm,
+                          "ring         invariant-ring route on the torus: %d consistent orbits of Fourier modes (%s) "
+                          "covering %.6g modes; features from orbit sums of cos/sin products, never the %zu-mode "
+                          "shells\n",
+                          O.size(), torus_orbit_kind_name(O.kind()), modes, b.dtotal()));
+    PetscCall(PetscPrintf(comm, "max invariance residual max_j |h(g_j x) - h(x)| = %.2e\n", res));
   } else {
     PetscCall(PetscPrintf(comm, "max invariance residual max_j |D(g_j)^T Q - Q| = %.2e\n", res));
   }
@@ -207,10 +218,18 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
                           e.what.c_str()));
     bool ring = false;
     SPECAVG_CALL_CXX(comm, ring = uses_ring_route(M, bo, gens, spaces));
-    if (ring)
+    if (ring && M.supports_mode_orbit_route()) {
+      std::string kind;
+      SPECAVG_CALL_CXX(comm, kind = torus_orbit_kind_name(TorusOrbits(M.dim(), gens).kind()));
+      PetscCall(PetscPrintf(comm,
+                            "route        invariant ring (%s): orbit sums of cos/sin products over orbits of Fourier "
+                            "modes, kind %s, never of size m\n",
+                            bo.method == "ring" ? "-basis_method ring" : "chosen by auto as the cheapest", kind.c_str()));
+    } else if (ring) {
       PetscCall(PetscPrintf(comm, "route        invariant ring (%s): orbit sums of monomials, kind %s, never of size m\n",
                             bo.method == "ring" ? "-basis_method ring" : "chosen by auto as the cheapest",
                             orbit_kind_name(detect_orbit_kind(M.dim(), gens))));
+    }
     if (uses_wigner_route(M, bo, gens) && !spaces.empty()) {
       const int top = spaces.back().label, mid = top / 2;
       std::string route;

@@ -224,7 +224,8 @@ PetscErrorCode options_basis(PetscOptionItems* PetscOptionsObject, BasisOptions*
                           "-basis_dense_max, above it the monomial route for signed-permutation groups on spheres, "
                           "else SLEPc; the invariant-ring route where it applies and is cheaper), dense, slepc, monomial, "
                           "wigner (s2 only), ring (spheres under signed permutations: invariant harmonics from "
-                          "orbit sums of monomials, never of size m)",
+                          "orbit sums of monomials, never of size m; the torus under signed permutations shifted by "
+                          "multiples of 1/2: orbit sums of cos/sin products over orbits of Fourier modes)",
                           &b->method));
   PetscCheck(b->method == "auto" || b->method == "dense" || b->method == "slepc" || b->method == "monomial" ||
                  b->method == "wigner" || b->method == "ring",

@@ -29,6 +29,11 @@ InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
     values_ = ring_->size();
     return;
   }
+  if (basis.torus_ring) {  // one feature per mode orbit, already in feature order
+    torus_ = std::make_unique<TorusOrbitEvaluator>(*basis.torus_ring);
+    values_ = torus_->size();
+    return;
+  }
   eval_ = basis.manifold->eigenbasis(needed_spaces(basis));
   values_ = eval_->size();
   const bool partial = basis.manifold->partial_evaluation();
@@ -94,6 +99,10 @@ void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
     }
     return;
   }
+  if (torus_) {
+    torus_->evaluate(x, nb, psi, nb);
+    return;
+  }
   phi_.resize(nb * eval_->size());
   eval_->evaluate(x, nb, phi_.data(), nb);
   std::size_t col = 0;
@@ -130,6 +139,7 @@ double InvariantFeatures::flops_per_point() const {
     for (const SpaceInvariants& s : basis_.spaces) f += 2.0 * double(s.ring_terms.size()) * (s.k + 1);
     return f;
   }
+  if (torus_) return torus_->flops_per_point();
   double f = eval_->flops_per_point() + 3.0 * double(values_ - eval_->size());
   for (const Block& b : blocks_) f += b.single.empty() ? 2.0 * b.m * b.k : double(b.k);
   return f;

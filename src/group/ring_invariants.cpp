@@ -22,6 +22,7 @@ double binomial(int n, int k) {
 }  // namespace
 
 bool ring_route_applies(const Manifold& M, const std::vector<Isometry>& gens) {
+  if (torus_orbit_route_applies(M, gens)) return true;
   return M.supports_monomial_route() && !gens.empty() && all_signed_permutations(gens);
 }
 
@@ -101,6 +102,7 @@ std::vector<SpaceInvariants> invariant_spaces_ring(const Manifold& M, const std:
 }
 
 double ring_route_cost(const Manifold& M, const std::vector<Eigenspace>& spaces, const std::vector<Isometry>& gens) {
+  if (M.supports_mode_orbit_route()) return torus_ring_route_cost(M, spaces, gens);
   const int d = M.dim();
   const double r = double(gens.size());
   const OrbitKind kind = detect_orbit_kind(d, gens);

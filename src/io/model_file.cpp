@@ -1,6 +1,7 @@
 #include "specavg/io/model_file.hpp"
 
 #include "specavg/group/orbit_types.hpp"
+#include "specavg/group/torus_orbits.hpp"
 
 #include <hdf5.h>
 
@@ -150,6 +151,38 @@ void write_ring(hid_t b, const InvariantBasis& basis) {
   }
 }
 
+// basis/ring/ on the torus (group/torus_orbits.hpp): the mode orbits' representatives
+// (frequencies and sine coordinates, orbits × dim), shells and sizes; per shell the orbit
+// indices of its features. The orbits are rebuilt from the generators when read.
+void write_torus_ring(hid_t b, const InvariantBasis& basis) {
+  const TorusOrbits& O = *basis.torus_ring;
+  const H5Group r = create_group(b, "ring");
+  attr_string(r, "kind", std::string("torus-") + torus_orbit_kind_name(O.kind()));
+  attr_string(r, "convention", "psi_j(x) = |orbit|^(-1/2) sum_beta sigma_beta phi_beta(x) over the real Fourier modes "
+                               "beta of the orbit of mode (orbit_kappa[j], orbit_sines[j]) under the group, sigma = +1 "
+                               "at the representative");
+  const std::size_t n = std::size_t(O.size()), d = std::size_t(O.dim());
+  std::vector<double> kappa(n * d), sines(n * d), sizes(n);
+  std::vector<long long> shells;
+  for (std::size_t o = 0; o < n; ++o) {
+    const TorusOrbit& t = O.orbit(int(o));
+    for (std::size_t c = 0; c < d; ++c) {
+      kappa[o * d + c] = t.kappa[c];
+      sines[o * d + c] = double((t.sine_mask >> c) & 1);
+    }
+    sizes[o] = t.size;
+    shells.push_back(t.shell);
+  }
+  dataset(r, "orbit_kappa", {hsize_t(n), hsize_t(d)}, kappa.data());
+  dataset(r, "orbit_sines", {hsize_t(n), hsize_t(d)}, sines.data());
+  dataset(r, "orbit_sizes", {hsize_t(n)}, sizes.data());
+  dataset_int(r, "orbit_shells", shells);
+  const H5Group terms = create_group(r, "terms");
+  for (const auto& sp : basis.spaces)
+    if (sp.k > 0)
+      dataset_int(terms, std::to_string(sp.label), std::vector<long long>(sp.ring_terms.begin(), sp.ring_terms.end()));
+}
+
 void write_basis(hid_t f, const Model& m) {
   const int D = m.basis.dinv();
   const H5Group b = create_group(f, "basis");
@@ -171,6 +204,7 @@ void write_basis(hid_t f, const Model& m) {
   for (const auto& sp : m.basis.spaces)
     if (sp.k > 0 && sp.method != "ring") dataset(q, std::to_string(sp.label), {hsize_t(sp.k), hsize_t(sp.m)}, sp.Q.data());
   if (m.basis.ring) write_ring(b, m.basis);
+  if (m.basis.torus_ring) write_torus_ring(b, m.basis);
 
   dataset(f, "coefficients", {hsize_t(D), hsize_t(m.ntargets)}, m.coef.data());
   std::vector<long long> lab;
@@ -351,9 +385,34 @@ void read_krr(hid_t f, const Manifold& M, int ntargets, KrrModel* k) {
   }
 }
 
+// The torus's mode orbits are rebuilt from the generators and must match the stored ones.
+void read_torus_ring(hid_t r, const Manifold& M, Model* m) {
+  auto O = std::make_shared<TorusOrbits>(M.dim(), m->generators);
+  const std::string kind = std::string("torus-") + torus_orbit_kind_name(O->kind());
+  if (read_attr_string(r, "kind") != kind)
+    throw std::runtime_error("'basis/ring' names orbit kind '" + read_attr_string(r, "kind") +
+                             "' but the model's generators give '" + kind + "'");
+  for (SpaceInvariants& si : m->basis.spaces) {
+    si.method = "ring";
+    const int first = O->size();
+    if (O->add_shell(si.label) != si.k)
+      throw std::runtime_error("'basis/invariant_counts' does not match the mode orbits of the model's generators");
+    for (int j = 0; j < si.k; ++j) si.ring_terms.push_back(first + j);
+  }
+  const std::size_t n = std::size_t(O->size()), d = std::size_t(O->dim());
+  const std::vector<double> kappa = read_dataset(r, "orbit_kappa", n * d), sines = read_dataset(r, "orbit_sines", n * d);
+  for (std::size_t o = 0; o < n; ++o)
+    for (std::size_t c = 0; c < d; ++c)
+      if (int(kappa[o * d + c]) != O->orbit(int(o)).kappa[c] ||
+          int(sines[o * d + c]) != int((O->orbit(int(o)).sine_mask >> c) & 1))
+        throw std::runtime_error("'basis/ring/orbit_kappa' does not match the mode orbits of the model's generators");
+  m->basis.torus_ring = std::move(O);
+}
+
 // The orbit types are rebuilt from the generators (deterministic) and must match the stored ones.
 void read_ring(hid_t f, const Manifold& M, Model* m) {
   const H5Group r(H5Gopen2(f, "basis/ring", H5P_DEFAULT));
+  if (M.supports_mode_orbit_route()) return read_torus_ring(r, M, m);
   const int kmax = int(read_attr_double(r, "kmax"));
   auto T = std::make_shared<const OrbitTypes>(M.dim(), kmax, m->generators);
   if (read_attr_string(r, "kind") != orbit_kind_name(T->kind()))

@@ -147,7 +147,8 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
                                  "': expected auto, dense, slepc, monomial, wigner or ring"));
   PetscCall(collective_check(comm, opt.method != "ring" || ring_route_applies(M, gens),
                              "-basis_method ring needs a sphere manifold (s2 or sphere) and a group whose generators "
-                             "are all signed permutations (Sym, Alt, Hyperoct, Signs or such a -group_file), not " +
+                             "are all signed permutations (Sym, Alt, Hyperoct, Signs or such a -group_file), or the "
+                             "torus with signed permutations shifted by multiples of 1/2, not " +
                                  M.describe() + " with these generators: use auto, dense or slepc"));
   PetscCall(collective_check(comm, opt.method != "wigner" || M.supports_wigner_route(),
                              "-basis_method wigner needs exact rotations of spherical harmonics (-manifold s2), not " +
@@ -164,7 +165,10 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
     std::string err;
     try {
       inject_failure("basis");
-      basis->spaces = invariant_spaces_ring(M, spaces, gens, &basis->ring);
+      if (M.supports_mode_orbit_route())
+        basis->spaces = invariant_spaces_torus(M, spaces, gens, &basis->torus_ring);
+      else
+        basis->spaces = invariant_spaces_ring(M, spaces, gens, &basis->ring);
     } catch (const std::exception& ex) {
       err = "invariant-ring route: " + exception_message(ex);
     }

@@ -87,7 +87,7 @@ std::vector<std::pair<int, int>> info_table(const std::string& path) {
     if (!in_table) {
       std::string first;
       row >> first;
-      in_table = first == "degree" && line.find("residual") != std::string::npos;
+      in_table = (first == "degree" || first == "|k|^2") && line.find("residual") != std::string::npos;
       continue;
     }
     int label, m, k;
@@ -220,6 +220,18 @@ TEST(Commands, InfoRingRouteCounts) {
   ASSERT_EQ(ring5.size(), 9u);
   EXPECT_EQ(ring5, dense5);
   EXPECT_LT(number_after("info_ring20.log", "max invariance residual max_j |h(g_j x) - h(x)| ="), 1e-12);
+}
+
+// The ring route on the torus through info: T^6 under Hyperoct has the dense route's counts
+// per shell, and a T^4 model trained under Sym (auto) reads back with the dense counts.
+TEST(Commands, InfoTorusRingRouteCounts) {
+  const auto ring6 = info_table("info_tring6.log"), dense6 = info_table("info_tdense6.log");
+  ASSERT_EQ(ring6.size(), 9u);  // shells 0..8 (T^6: none empty)
+  EXPECT_EQ(ring6, dense6);
+  EXPECT_LT(number_after("info_tring6.log", "max invariance residual max_j |h(g_j x) - h(x)| ="), 1e-12);
+  const auto model = info_table("info_tsym_model.log"), dense = info_table("info_tsym_dense.log");
+  ASSERT_FALSE(dense.empty());
+  EXPECT_EQ(model, dense);
 }
 
 }  // namespace

@@ -21,3 +21,10 @@ S=("${mpi[@]}" -n 2 "$exe")
 "${S[@]}" info -manifold sphere -dim 20 -group Sym -lmax 8 -basis_method ring >info_ring20.log
 "${S[@]}" info -manifold sphere -dim 5 -group Hyperoct -lmax 8 -basis_method ring >info_ring5.log
 "${S[@]}" info -manifold sphere -dim 5 -group Hyperoct -lmax 8 -basis_method dense >info_dense5.log
+# The ring route on the torus (|k|^2 <= 8: lambda_max 79 > 8 pi^2) and a model trained by auto.
+"${S[@]}" info -manifold torus -dim 6 -group Hyperoct -lambda_max 79 -basis_method ring >info_tring6.log
+"${S[@]}" info -manifold torus -dim 6 -group Hyperoct -lambda_max 79 -basis_method dense >info_tdense6.log
+"${S[@]}" synth -manifold torus -dim 4 -group Sym -n 2000 -noise 0.01 -seed 7 -output tsym.h5 >synth_tsym.log
+"${S[@]}" train -data tsym.h5 -manifold torus -group Sym -lambda_max 79 -model tsym_model.h5 >train_tsym.log
+"${S[@]}" info -model tsym_model.h5 >info_tsym_model.log
+"${S[@]}" info -manifold torus -dim 4 -group Sym -lambda_max 79 -basis_method dense >info_tsym_dense.log

@@ -147,6 +147,9 @@ class Manifold : public std::enable_shared_from_this<Manifold> {
   // Whether invariants under signed permutations may use group/monomial_invariants.hpp
   // (harmonic polynomials: spheres).
   virtual bool supports_monomial_route() const { return false; }
+  // Whether invariants under signed permutations with shifts in multiples of 1/2 may use the
+  // mode orbits of group/torus_orbits.hpp (the real Fourier basis of the torus).
+  virtual bool supports_mode_orbit_route() const { return false; }
   // Whether the exact Wigner route of group/wigner_invariants.hpp applies: 3×3 orthogonal
   // generators acting on the real spherical harmonics of basis/sphere_harmonics.hpp (S²).
   virtual bool supports_wigner_route() const { return false; }

@@ -53,6 +53,7 @@ class TorusManifold final : public Manifold {
 
   double translation_period() const override { return 2.0; }
   bool sparse_actions() const override { return true; }
+  bool supports_mode_orbit_route() const override { return true; }
 
   std::string default_kernel() const override { return "vonmises"; }
   std::unique_ptr<ManifoldKernel> kernel(const std::string& name, double width) const override;

@@ -10,12 +10,15 @@
 // only those functions are evaluated at all. A basis from the invariant-ring route
 // (InvariantBasis::ring) is evaluated from orbit sums (group/orbit_sums.hpp) and never
 // touches the eigenbasis: the cost per point depends on d and the orbit types, not on m.
+// On the torus (InvariantBasis::torus_ring) the features are the normalized orbit sums of
+// group/torus_orbits.hpp, evaluated from cos/sin tables of the coordinates without a shell.
 #include <memory>
 #include <vector>
 
 #include "specavg/basis/eigen_basis.hpp"
 #include "specavg/estimate/model.hpp"
 #include "specavg/group/orbit_sums.hpp"
+#include "specavg/group/torus_orbits.hpp"
 
 namespace specavg {
 
@@ -49,6 +52,7 @@ class InvariantFeatures {
   const InvariantBasis& basis_;
   std::unique_ptr<EigenBasis> eval_;            // null on the ring route
   std::unique_ptr<OrbitSumEvaluator> ring_;     // ring route only
+  std::unique_ptr<TorusOrbitEvaluator> torus_;  // ring route on the torus only
   std::vector<double> orbit_, r2_;
   int dinv_ = 0;
   std::vector<Block> blocks_;

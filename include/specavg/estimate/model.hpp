@@ -18,6 +18,7 @@
 #include "specavg/estimate/model_selection.hpp"
 #include "specavg/group/invariant_basis.hpp"
 #include "specavg/group/orbit_types.hpp"
+#include "specavg/group/torus_orbits.hpp"
 #include "specavg/basis/isometry.hpp"
 
 namespace specavg {
@@ -29,6 +30,10 @@ struct InvariantBasis {
   // Set when the spaces come from the invariant-ring route (method "ring"): the orbit types
   // their ring_terms index; features are then evaluated from orbit sums, not from φ.
   std::shared_ptr<const OrbitTypes> ring;
+  // The same route on the torus: the mode orbits (group/torus_orbits.hpp) of every shell,
+  // in shell order; features are the normalized orbit sums.
+  std::shared_ptr<const TorusOrbits> torus_ring;
+  bool ring_route() const { return ring || torus_ring; }
   int dinv() const;
   std::size_t dtotal() const;  // Σ m_λ: basis functions within the cutoff
   std::vector<double> feature_lambda() const;

@@ -40,6 +40,8 @@ struct SpaceInvariants {
   std::string method;     // "trivial" (no generators), "dense", "slepc", "monomial", "wigner" or "ring"
   // Ring route (group/ring_invariants.hpp): ψ_j = Σ_i ring_coef[i, j] |x|^{label − deg} O_{ring_terms[i]}
   // over the orbit types of the basis (ring_coef terms × k, column-major); Q stays empty.
+  // On the torus (group/torus_orbits.hpp) ring_terms are the k mode orbits of the shell and
+  // ring_coef is empty: ψ_j = |orbit|^{−1/2} Σ σ_β φ_β over orbit ring_terms[j].
   std::vector<int> ring_terms;
   std::vector<double> ring_coef;
   double seconds = 0.0;   // time spent computing it (0 when read from a model file)

@@ -14,11 +14,13 @@
 #include "specavg/basis/manifold.hpp"
 #include "specavg/group/invariant_basis.hpp"
 #include "specavg/group/orbit_types.hpp"
+#include "specavg/group/torus_orbits.hpp"
 
 namespace specavg {
 
 // Whether the route applies: a sphere manifold (Manifold::supports_monomial_route()), at
-// least one generator, and every generator a signed permutation.
+// least one generator, and every generator a signed permutation; or the torus
+// (torus_orbit_route_applies: signed permutations with shifts in multiples of 1/2).
 bool ring_route_applies(const Manifold& M, const std::vector<Isometry>& gens);
 
 // Invariants of every eigenspace in `spaces` (degree labels) and the orbit types they refer
@@ -32,7 +34,19 @@ std::vector<SpaceInvariants> invariant_spaces_ring(const Manifold& M, const std:
 void ring_space_values(const SpaceInvariants& s, const OrbitTypes& T, const double* V, const double* r2,
                        std::size_t nb, double* out, std::size_t ld);
 
-// Estimated floating-point operations of the route (auto's choice against the other routes).
+// Estimated floating-point operations of the route (auto's choice against the other routes),
+// sphere or torus.
 double ring_route_cost(const Manifold& M, const std::vector<Eigenspace>& spaces, const std::vector<Isometry>& gens);
+
+// The torus form of the route (group/torus_orbits.hpp): every shell in `spaces` gets
+// SpaceInvariants with method "ring", k = its number of consistent mode orbits, Q empty,
+// ring_terms = the indices of those orbits in *orbits (ψ_j = the normalized orbit sum of
+// orbit ring_terms[j]) and ring_coef empty. Residual: max over generators and 64 fixed
+// sample points of |ψ(g x) − ψ(x)|. Throws std::invalid_argument if it does not apply.
+std::vector<SpaceInvariants> invariant_spaces_torus(const Manifold& M, const std::vector<Eigenspace>& spaces,
+                                                    const std::vector<Isometry>& gens,
+                                                    std::shared_ptr<const TorusOrbits>* orbits);
+double torus_ring_route_cost(const Manifold& M, const std::vector<Eigenspace>& spaces,
+                             const std::vector<Isometry>& gens);
 
 }  // namespace specavg

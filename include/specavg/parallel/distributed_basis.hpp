@@ -50,7 +50,8 @@ std::vector<double> basis_costs(const Manifold& M, const BasisOptions& opt, cons
 // assigned to ranks by estimated cost (longest-processing-time first), computed there
 // (dense eigensolver, or SLEPc on PETSC_COMM_SELF for m_λ > dense_max; on the Wigner route
 // each rank solves its degrees in ascending order), then broadcast. On the ring route
-// every rank computes the (small) ring representation itself and basis->ring is set.
+// every rank computes the (small) ring representation itself and basis->ring (spheres) or
+// basis->torus_ring (the torus) is set.
 // The result is identical on every rank and independent of the rank count.
 PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& M, const Cutoff& cutoff,
                                                  const std::vector<Isometry>& gens, const BasisOptions& opt,
