@@ -4,7 +4,8 @@
 //                                             the eigenbasis path (Q from the serial builder)
 //   specavg_bench_ring torus D GROUP NMAX N   T^D under GROUP, shells |k|^2 <= NMAX: basis time
 //                                             and features per point, mode orbits against the
-//                                             eigenspace route (block-diagonal dense solves)
+//                                             eigenspace route (block-diagonal dense solves);
+//                                             with a trailing "ring", the mode orbits only
 // Prints one markdown table row per measurement.
 #include <algorithm>
 #include <chrono>
@@ -96,31 +97,37 @@ int features(int d, int lmax, std::size_t n) {
   return 0;
 }
 
-int torus(int d, const std::string& group, int nmax, std::size_t n) {
+int torus(int d, const std::string& group, int nmax, std::size_t n, bool ring_only) {
   const ManifoldPtr M = make_manifold("torus", d);
   const std::vector<Isometry> gens = generators_for_spec(group, d);
   Cutoff c;
-  c.lambda_max = nmax * M_PI * M_PI;
+  c.lambda_max = (nmax + 0.5) * M_PI * M_PI;
   double t0 = now();
   InvariantBasis ring;
   ring.manifold = M;
   ring.cutoff = c.describe();
   ring.spaces = invariant_spaces_torus(*M, eigenspaces_within(*M, c), gens, &ring.torus_ring);
   const double t_ring = now() - t0;
+  std::vector<double> x(n * d);
+  for (std::size_t i = 0; i < n; ++i) M->sample_uniform(77, i, &x[i * d]);
+  InvariantFeatures fr(ring);
+  double cr = 0, ce = 0;
+  const double pr = time_features(fr, x, n, d, &cr);
+  std::printf("| T^%d under %s, \\|k\\|^2 <= %d, D %.4g, D_inv %d, one core (`specavg_bench_ring torus %d %s %d %zu%s`) | "
+              "mode orbits (%s): basis %.3g s, %.3g us/point",
+              d, group.c_str(), nmax, double(ring.dtotal()), fr.dinv(), d, group.c_str(), nmax, n,
+              ring_only ? " ring" : "", torus_orbit_kind_name(ring.torus_ring->kind()), t_ring, pr * 1e6);
+  if (ring_only) {
+    std::printf("; eigenspace route not run |\n");
+    return 0;
+  }
   t0 = now();
   const InvariantBasis eig = build_invariant_basis(*M, c, gens);  // sparse actions, dense solves per orbit block
   const double t_eig = now() - t0;
-  std::vector<double> x(n * d);
-  for (std::size_t i = 0; i < n; ++i) M->sample_uniform(77, i, &x[i * d]);
-  InvariantFeatures fr(ring), fe(eig);
-  double cr = 0, ce = 0;
-  const double pr = time_features(fr, x, n, d, &cr), pe = time_features(fe, x, n, d, &ce);
-  std::printf("| T^%d under %s, \\|k\\|^2 <= %d, D %zu, D_inv %d, one core (`specavg_bench_ring torus %d %s %d %zu`) | "
-              "mode orbits (%s): basis %.3g s, %.3g us/point; eigenspace route: basis %.3g s, %zu values, %.3g us/point; "
-              "basis %.0fx, features %.1fx faster |\n",
-              d, group.c_str(), nmax, ring.dtotal(), fr.dinv(), d, group.c_str(), nmax, n,
-              torus_orbit_kind_name(ring.torus_ring->kind()), t_ring, pr * 1e6, t_eig, fe.values_per_point(), pe * 1e6,
-              t_eig / t_ring, pe / pr);
+  InvariantFeatures fe(eig);
+  const double pe = time_features(fe, x, n, d, &ce);
+  std::printf("; eigenspace route: basis %.3g s, %zu values, %.3g us/point; basis %.0fx, features %.1fx faster |\n",
+              t_eig, fe.values_per_point(), pe * 1e6, t_eig / t_ring, pe / pr);
   return 0;
 }
 
@@ -136,12 +143,13 @@ int main(int argc, char** argv) {
       return table(std::atoi(argv[2]), dims);
     }
     if (mode == "torus" && argc > 5)
-      return torus(std::atoi(argv[2]), argv[3], std::atoi(argv[4]), std::size_t(std::atol(argv[5])));
+      return torus(std::atoi(argv[2]), argv[3], std::atoi(argv[4]), std::size_t(std::atol(argv[5])),
+                   argc > 6 && std::string(argv[6]) == "ring");
     if (mode == "features" && argc > 4) return features(std::atoi(argv[2]), std::atoi(argv[3]), std::size_t(std::atol(argv[4])));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "specavg_bench_ring: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: specavg_bench_ring table LMAX D1 [D2 ...] | features D LMAX N | torus D GROUP NMAX N\n");
+  std::fprintf(stderr, "usage: specavg_bench_ring table LMAX D1 [D2 ...] | features D LMAX N | torus D GROUP NMAX N [ring]\n");
   return 1;
 }

@@ -29,9 +29,13 @@ InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
     values_ = ring_->size();
     return;
   }
-  if (basis.torus_ring) {  // one feature per mode orbit, already in feature order
+  if (basis.torus_ring) {  // one feature per mode orbit
     torus_ = std::make_unique<TorusOrbitEvaluator>(*basis.torus_ring);
     values_ = torus_->size();
+    for (const SpaceInvariants& s : basis.spaces) torus_cols_.insert(torus_cols_.end(), s.ring_terms.begin(), s.ring_terms.end());
+    bool identity = torus_cols_.size() == values_;
+    for (std::size_t j = 0; j < torus_cols_.size() && identity; ++j) identity = torus_cols_[j] == int(j);
+    if (identity) torus_cols_.clear();  // the usual case: every orbit, in feature order
     return;
   }
   eval_ = basis.manifold->eigenbasis(needed_spaces(basis));
@@ -100,7 +104,11 @@ void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
     return;
   }
   if (torus_) {
-    torus_->evaluate(x, nb, psi, nb);
+    if (torus_cols_.empty()) return torus_->evaluate(x, nb, psi, nb);
+    orbit_.resize(nb * torus_->size());
+    torus_->evaluate(x, nb, orbit_.data(), nb);
+    for (std::size_t j = 0; j < torus_cols_.size(); ++j)
+      std::copy_n(orbit_.data() + std::size_t(torus_cols_[j]) * nb, nb, psi + j * nb);
     return;
   }
   phi_.resize(nb * eval_->size());

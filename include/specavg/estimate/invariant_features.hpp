@@ -53,6 +53,7 @@ class InvariantFeatures {
   std::unique_ptr<EigenBasis> eval_;            // null on the ring route
   std::unique_ptr<OrbitSumEvaluator> ring_;     // ring route only
   std::unique_ptr<TorusOrbitEvaluator> torus_;  // ring route on the torus only
+  std::vector<int> torus_cols_;                 // orbit of each feature (empty: all, in order)
   std::vector<double> orbit_, r2_;
   int dinv_ = 0;
   std::vector<Block> blocks_;
