@@ -130,7 +130,8 @@ PetscErrorCode print_basis(MPI_Comm comm, const InvariantBasis& b) {
                           "ring         invariant-ring route on the torus: %d consistent orbits of Fourier modes (%s) "
                           "covering %.6g modes; features from orbit sums of cos/sin products, never the %zu-mode "
                           "shells\n",
-                          O.size(), torus_orbit_kind_name(O.kind()), modes, b.dtotal()));
+                          O.size(), (std::string(torus_orbit_kind_name(O.kind())) + (O.even_only() ? ", sum of k even" : "")).c_str(),
+                          modes, b.dtotal()));
     PetscCall(PetscPrintf(comm, "max invariance residual max_j |h(g_j x) - h(x)| = %.2e\n", res));
   } else {
     PetscCall(PetscPrintf(comm, "max invariance residual max_j |D(g_j)^T Q - Q| = %.2e\n", res));

@@ -108,25 +108,36 @@ bool torus_orbit_route_applies(const Manifold& M, const std::vector<Isometry>& g
 
 TorusOrbits::TorusOrbits(int dim, const std::vector<Isometry>& gens) : dim_(dim) {
   if (dim < 1 || dim > 64) throw std::invalid_argument("TorusOrbits: dimension must be in 1..64");
-  bool shifted = false;
+  // Letter kinds need unshifted signed permutations, plus at most the translation by
+  // (1, …, 1) (central modulo the period lattice: it multiplies φ_{κ,s} by (−1)^{Σκ}).
+  bool letters = true;
   std::vector<Isometry> plain;
   for (const Isometry& g : gens) {
     Gen G;
     const std::string why = parse_generator(dim, g, &G.perm, &G.sign, &G.quarter);
     if (!why.empty()) throw std::invalid_argument("torus orbit route: " + why);
-    for (int q : G.quarter) shifted = shifted || q != 0;
-    Isometry p;
-    p.dim = dim;
-    p.P.assign(std::size_t(dim) * dim, 0.0);
-    for (int i = 0; i < dim; ++i) p.P[std::size_t(i) * dim + G.perm[i]] = G.sign[i];
-    plain.push_back(std::move(p));
+    bool unshifted = true, half_all = true;
+    for (int i = 0; i < dim; ++i) {
+      unshifted = unshifted && G.quarter[i] == 0;
+      half_all = half_all && G.quarter[i] == 2 && G.perm[i] == i && G.sign[i] == 1;
+    }
+    if (unshifted) {
+      Isometry p;
+      p.dim = dim;
+      p.P.assign(std::size_t(dim) * dim, 0.0);
+      for (int i = 0; i < dim; ++i) p.P[std::size_t(i) * dim + G.perm[i]] = G.sign[i];
+      plain.push_back(std::move(p));
+    }
+    even_ = even_ || half_all;
+    letters = letters && (unshifted || half_all);
     gens_.push_back(std::move(G));
   }
-  if (!shifted && !plain.empty()) {
+  if (letters && !plain.empty()) {
     const OrbitKind k = detect_orbit_kind(dim, plain);
     kind_ = k == OrbitKind::Sym ? TorusOrbitKind::Sym : k == OrbitKind::Hyperoct ? TorusOrbitKind::Hyperoct
                                                                                   : TorusOrbitKind::Orbits;
   }
+  if (kind_ == TorusOrbitKind::Orbits) even_ = false;
 }
 
 int TorusOrbits::add_shell(int n) {
@@ -144,6 +155,9 @@ void TorusOrbits::add_letter_orbits(int n) {
   std::vector<int> letters;
   std::function<void(int, int)> rec = [&](int rest, int maxid) {
     if (rest == 0) {
+      int sum = 0;  // Σκ_i: odd orbits change sign under the translation by (1, …, 1)
+      for (int l : letters) sum += l / 2 + 1;
+      if (even_ && sum % 2) return;
       TorusOrbit o;
       o.shell = n;
       o.letters = letters;

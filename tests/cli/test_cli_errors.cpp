@@ -110,6 +110,9 @@ class CliErrors : public ::testing::Test {
     write_h5("cli_gen4_scaled.h5", {{"generators", {1, 4, 4}, scaled4}});
     write_h5("cli_gen4_rot.h5", {{"generators", {1, 4, 4}, rot4}});
     write_h5("cli_gen4_shift.h5", {{"generators", {1, 4, 4}, rot4}, {"shifts", {1, 4}, {0.5, 0, 0, 0}}});
+    std::vector<double> swap4(16, 0.0);  // (x_1, x_0, x_2, x_3): a signed permutation
+    swap4[1] = swap4[4] = swap4[10] = swap4[15] = 1.0;
+    write_h5("cli_gen4_swap03.h5", {{"generators", {1, 4, 4}, swap4}, {"shifts", {1, 4}, {0.3, 0.3, 0, 0}}});
   }
 };
 
@@ -181,6 +184,9 @@ TEST_F(CliErrors, HypersphereAndTorusInput) {
   expect_rejected(s3 + " -group Sym -basis_method qr", kModel, "unknown -basis_method");
   expect_rejected(s3 + " -group Sym -dim 4 -basis_method wigner", kModel, "-basis_method wigner needs");
   expect_rejected(s3 + " -group_file cli_gen4_rot.h5 -basis_method ring", kModel, "-basis_method ring needs");
+  // On the torus the ring route needs shifts in multiples of 1/2 (0.3 mixes cos and sin).
+  expect_rejected(t4 + " -data cli_s3.h5 -group_file cli_gen4_swap03.h5 -basis_method ring", kModel,
+                  "-basis_method ring needs");
   expect_rejected(s3 + " -group Sym -lmax 3 -nbasis 20", kModel, "only one of -lmax, -lambda_max and -nbasis");
   expect_rejected("synth -manifold torus -dim 4 -group Sym -target paper -n 10 -output cli_out_synth.h5",
                   "cli_out_synth.h5", "not invariant under generator");

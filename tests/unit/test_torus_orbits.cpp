@@ -50,6 +50,15 @@ std::vector<std::pair<std::string, std::vector<Isometry>>> shifted_sets(int d) {
   };
 }
 
+// Sym or Hyperoct with the translation by (1, …, 1) (letter kinds, even orbits only).
+std::vector<Isometry> with_half_translation(const std::string& group, int d) {
+  std::vector<Isometry> g = generators_for_spec(group, d);
+  std::vector<int> id(d);
+  for (int i = 0; i < d; ++i) id[i] = i;
+  g.push_back(shifted(id, std::vector<int>(d, 1), std::vector<double>(d, 1.0)));
+  return g;
+}
+
 std::string key(const TorusMode& m) {
   std::string k;
   for (int v : m.kappa) k += std::to_string(v) + ",";
@@ -99,6 +108,8 @@ TEST(TorusOrbits, ProjectorsAndCountsEqualTheDenseRoute) {
     const ManifoldPtr M = make_manifold("torus", d);
     std::vector<std::pair<std::string, std::vector<Isometry>>> sets = shifted_sets(d);
     for (const char* g : {"Sym", "Cyc", "Dih", "Signs", "Hyperoct"}) sets.emplace_back(g, generators_for_spec(g, d));
+    sets.emplace_back("Sym+half", with_half_translation("Sym", d));
+    sets.emplace_back("Hyperoct+half", with_half_translation("Hyperoct", d));
     for (const auto& [name, gens] : sets) {
       if (gens.empty()) continue;
       ASSERT_TRUE(ring_route_applies(*M, gens)) << name;
@@ -117,7 +128,7 @@ TEST(TorusOrbits, ProjectorsAndCountsEqualTheDenseRoute) {
       }
     }
   }
-  EXPECT_GT(checked, 300);
+  EXPECT_GT(checked, 400);
 }
 
 TEST(TorusOrbits, KindsAndClosedFormOrbits) {
@@ -125,6 +136,9 @@ TEST(TorusOrbits, KindsAndClosedFormOrbits) {
   EXPECT_EQ(sym.kind(), TorusOrbitKind::Sym);
   EXPECT_EQ(hyp.kind(), TorusOrbitKind::Hyperoct);
   EXPECT_EQ(TorusOrbits(6, shifted_sets(6)[0].second).kind(), TorusOrbitKind::Orbits);
+  const TorusOrbits sym_half(6, with_half_translation("Sym", 6));
+  EXPECT_EQ(sym_half.kind(), TorusOrbitKind::Sym);
+  EXPECT_TRUE(sym_half.even_only());
   // T^8 under Hyperoct, shell 3: only (1,1,1,0,…) with cosines, an orbit of C(8,3) = 56 modes
   // of the 8·4·... shell; under Sym the 4 sine counts 0..3 give 4 orbits.
   TorusOrbits h(8, generators_for_spec("Hyperoct", 8)), s(8, generators_for_spec("Sym", 8));
@@ -146,6 +160,7 @@ TEST(TorusOrbits, DirectFeaturesEqualTheEigenbasisPath) {
     const ManifoldPtr M = make_manifold("torus", d);
     std::vector<std::pair<std::string, std::vector<Isometry>>> sets = shifted_sets(d);
     for (const char* g : {"Sym", "Hyperoct", "Dih"}) sets.emplace_back(g, generators_for_spec(g, d));
+    sets.emplace_back("Hyperoct+half", with_half_translation("Hyperoct", d));
     for (const auto& [name, gens] : sets) {
       std::shared_ptr<const TorusOrbits> O;
       const std::vector<Eigenspace> spaces = shells_upto(*M, shell_max(d));
@@ -181,6 +196,7 @@ TEST(TorusOrbits, PredictionsExactlyInvariantUnderRandomWords) {
     std::vector<std::pair<std::string, std::vector<Isometry>>> sets = shifted_sets(d);
     sets.emplace_back("Hyperoct", generators_for_spec("Hyperoct", d));
     sets.emplace_back("Sym", generators_for_spec("Sym", d));
+    sets.emplace_back("Sym+half", with_half_translation("Sym", d));
     for (const auto& [name, gens] : sets) {
       Model model;
       model.generators = gens;

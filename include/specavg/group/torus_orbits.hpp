@@ -15,10 +15,12 @@
 //    dx / 2^d; distinct orbits are orthogonal, so the ψ of the consistent orbits of a shell
 //    are an orthonormal basis of its invariant functions (the space the Q_nᵀ φ_n of the
 //    eigenspace routes span, in another orthonormal basis).
-//  * Kinds (orbit_types.hpp's detection, applied to P when every shift is 0 mod 2):
+//  * Kinds (orbit_types.hpp's detection, applied to the unshifted generators when the only
+//    other generators are the translation by (1, …, 1), half a period in every coordinate):
 //      sym       permutation part S_d, no sign changes: an orbit is a multiset of "letters"
 //                (κ_i > 0, cos | sin), every orbit is consistent, σ ≡ 1;
 //      hyperoct  all signed permutations: the multisets of cosine letters, σ ≡ 1;
+//                with the translation (even_only()), only the orbits with Σκ_i even;
 //      orbits    anything else (shifts, Cyc, Dih, Signs, generator files): closure of the
 //                generators on the modes of the shell (modes are listed, never evaluated);
 //                each orbit's modes and signs are stored.
@@ -62,6 +64,9 @@ class TorusOrbits {
   TorusOrbits(int dim, const std::vector<Isometry>& gens);
   int dim() const { return dim_; }
   TorusOrbitKind kind() const { return kind_; }
+  // Sym/hyperoct with the translation by (1, …, 1) among the generators: only orbits with
+  // Σκ_i even carry an invariant.
+  bool even_only() const { return even_; }
   // Appends the consistent orbits of shell n; returns how many. Kind orbits costs the
   // shell's size times the number of generators; sym/hyperoct the number of orbits.
   int add_shell(int n);
@@ -84,6 +89,7 @@ class TorusOrbits {
 
   int dim_ = 0;
   TorusOrbitKind kind_ = TorusOrbitKind::Orbits;
+  bool even_ = false;
   std::vector<Gen> gens_;
   std::vector<TorusOrbit> orbits_;
   std::vector<std::size_t> term_ptr_{0};  // kind orbits (sym/hyperoct: one empty range per orbit)
