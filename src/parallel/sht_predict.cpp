@@ -8,7 +8,7 @@
 namespace specavg {
 
 std::string ShtPredictor::unsuitable(const Model& model) {
-  if (!model.estimator->uses_invariant_basis() || model.basis.ring)
+  if (!model.estimator->uses_invariant_basis() || model.basis.ring_route())
     return std::string("the ") + model.estimator->name() + " model has no invariant basis of Q matrices";
   if (model.manifold().name() != "s2") return "the model is on " + model.manifold().describe() + ", not -manifold s2";
   for (const SpaceInvariants& s : model.basis.spaces)

@@ -239,7 +239,7 @@ PetscErrorCode train_sht(MPI_Comm comm, const TrainOptions& opt, TrainState* st,
   PetscCheck(st->done == TrainStage::Basis, comm, PETSC_ERR_ARG_WRONGSTATE, "train_sht: basis first");
   *used = false;
   const InvariantBasis& basis = st->basis;
-  bool dense = !basis.ring;
+  bool dense = !basis.ring_route();
   for (const SpaceInvariants& s : basis.spaces) dense = dense && (s.k == 0 || s.Q.size() == std::size_t(s.m) * s.k);
   PetscCall(collective_check(comm, dense || opt.features != "sht",
                              "-features sht needs the invariant basis as Q matrices (not the ring route)"));
