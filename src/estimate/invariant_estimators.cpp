@@ -23,7 +23,7 @@ class InvariantExpansion : public Estimator {
       return;
     }
     InvariantFeatures feats(m.basis);
-    const std::size_t nb = feats.default_block_rows(), dim = std::size_t(feats.dim());
+    const std::size_t nb = feats.tile_rows(), dim = std::size_t(feats.dim());  // cache-sized
     std::vector<double> work;
     for (std::size_t i0 = 0; i0 < count; i0 += nb)
       predict_block(feats, m, x + i0 * dim, std::min(nb, count - i0), out + i0 * k, work);

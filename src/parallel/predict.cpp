@@ -21,7 +21,7 @@ void predict_std_points(const Model& model, const double* x, PetscInt count, std
   out->assign(std::size_t(count) * k, 0.0);
   if (D == 0 || count == 0) return;
   InvariantFeatures feats(model.basis);
-  const PetscInt nb = default_block_rows(feats);
+  const PetscInt nb = PetscInt(feats.tile_rows());
   std::vector<double> psi, work;
   for (PetscInt i0 = 0; i0 < count; i0 += nb) {
     const PetscInt c = std::min(nb, count - i0);
