@@ -69,6 +69,15 @@ def ranks_of(p):
     return kids
 
 
+def running(pid):
+    """True while pid is a live (not zombie) process."""
+    try:
+        with open("/proc/%d/cmdline" % pid) as f:
+            return bool(f.read())
+    except OSError:
+        return False
+
+
 def wait_for(pred, timeout, what):
     t0 = time.time()
     while time.time() - t0 < timeout:
@@ -106,8 +115,14 @@ p = start(2, ["train", "-data", "data.h5", "-model", "m.h5", "-checkpoint", "ck.
           + COMMON + SLOW, "kill9.log")
 wait_for(lambda: os.path.exists("ck.h5"), 60, "the first periodic checkpoint")
 time.sleep(0.5)
+# Every rank, not only mpiexec: Open MPI puts each rank in its own process group, and a
+# rank outliving mpiexec for a moment could still write a checkpoint while the restart reads.
+ranks = ranks_of(p)
+for r in ranks:
+    os.kill(r, signal.SIGKILL)
 os.killpg(p.pid, signal.SIGKILL)
 p.wait()
+wait_for(lambda: not any(running(r) for r in ranks), 60, "the killed ranks to exit")
 check(not os.path.exists("m.h5") and not os.path.exists("m.h5.tmp"), "kill -9: no model written")
 with h5py.File("ck.h5", "r") as f:
     summed, n = f.attrs["rows_summed"], f.attrs["n_rows"]
