@@ -60,13 +60,4 @@ table=$("$SPECAVG_BUILD/specavg_bench_ring" table 6 6 8 10 12 14 16 18 20 22 24 
 } >"$out/results.md"
 cat "$out/results.md"
 
-if [ "${1:-}" = "--readme" ]; then
-  /usr/bin/python3 - "$SPECAVG_ROOT/README.md" "$out/results.md" <<'PY'
-import sys
-readme, res = sys.argv[1], open(sys.argv[2]).read().strip()
-text = open(readme).read()
-b, e = "<!-- bench-ring:begin -->", "<!-- bench-ring:end -->"
-i, j = text.index(b) + len(b), text.index(e)
-open(readme, "w").write(text[:i] + "\n" + res + "\n" + text[j:])
-PY
-fi
+if [ "${1:-}" = "--readme" ]; then specavg_readme_block bench-ring "$out/results.md"; fi

@@ -26,13 +26,4 @@ b="$SPECAVG_BUILD/specavg_bench_ring"
 } >"$out/torus.md"
 cat "$out/torus.md"
 
-if [ "${1:-}" = "--readme" ]; then
-  /usr/bin/python3 - "$SPECAVG_ROOT/README.md" "$out/torus.md" <<'PY'
-import sys
-readme, res = sys.argv[1], open(sys.argv[2]).read().strip()
-text = open(readme).read()
-b, e = "<!-- bench-ring-torus:begin -->", "<!-- bench-ring-torus:end -->"
-i, j = text.index(b) + len(b), text.index(e)
-open(readme, "w").write(text[:i] + "\n" + res + "\n" + text[j:])
-PY
-fi
+if [ "${1:-}" = "--readme" ]; then specavg_readme_block bench-ring-torus "$out/torus.md"; fi

@@ -39,3 +39,16 @@ SPECAVG_MPIEXEC=(mpiexec --oversubscribe)
 [ "$(id -u)" -eq 0 ] && SPECAVG_MPIEXEC+=(--allow-run-as-root)
 # One rank per core: keep OpenBLAS single-threaded unless the user says otherwise.
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+
+# Replaces the text between <!-- NAME:begin --> and <!-- NAME:end --> in README.md with
+# the contents of FILE (the drivers' --readme option).
+specavg_readme_block() {
+  /usr/bin/python3 - "$SPECAVG_ROOT/README.md" "$1" "$2" <<'PY'
+import sys
+readme, name, res = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().strip()
+text = open(readme).read()
+b, e = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+i, j = text.index(b) + len(b), text.index(e)
+open(readme, "w").write(text[:i] + "\n" + res + "\n" + text[j:])
+PY
+}
