@@ -14,6 +14,7 @@
 #include "specavg/group/ring_invariants.hpp"
 #include "specavg/group/wigner_invariants.hpp"
 #include "specavg/parallel/distributed_basis.hpp"
+#include "specavg/parallel/dataset.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
 namespace specavg {
@@ -120,12 +121,13 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   const double D = e.dinv;
   const int P = std::max(in.nranks, 1);
   e.basis_bytes = kB * (q + work);
-  // Feature blocks: rows per block as default_block_rows (≈ 16 MiB, at least 64 rows).
+  // Features in cache tiles (InvariantFeatures::tile_rows: 1 MiB, 64 to 8192 rows).
   const double per_row = values + D + 1;
-  const double rows = std::clamp(std::floor(double(2u << 20) / per_row), 64.0, 8192.0);
-  e.feature_bytes = kB * (rows * per_row + q);  // the evaluator's copy of Q
-  // Rows are streamed: one block of this rank's rows at a time (a copy in the source).
-  e.data_bytes = 2 * kB * std::min(std::ceil(double(in.n) / P), rows) * double(in.M->dim() + 2 * in.ntargets + 1);
+  const double tile = std::clamp(std::floor(double(1u << 20) / 8.0 / per_row), 64.0, 8192.0);
+  e.feature_bytes = kB * (tile * per_row + q);  // the evaluator's copy of Q
+  // Rows are streamed: one I/O block of this rank's rows at a time (and a copy).
+  const double io_rows = std::min(std::ceil(double(in.n) / P), double(kGatherBlockRows));
+  e.data_bytes = 2 * kB * io_rows * double(in.M->dim() + 2 * in.ntargets + 1);
   e.gram_bytes = in.ridge ? kB * gram_peak(D, P, in.iterative) : kB * D * in.ntargets * 2;
   const double q_bytes = kB * q;
   // Stages: basis (Q + work); accumulate (Q, evaluator, blocks, data, partial sums D²);

@@ -276,10 +276,12 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
 
 namespace {
 
-// Bytes per row of a block in the accumulation: the row (point, values, truth, weight), Φ
-// and Ψ, and the weighted or per-fold copies of the row.
-double accumulate_bytes_per_row(const InvariantFeatures& feats, int dim, int k) {
-  return 8.0 * (double(feats.values_per_point()) + feats.dinv() + 2.0 * dim + 3.0 * k + 3.0);
+// Bytes per row of an I/O block in the accumulation: the row (point, values, truth,
+// weight) and its weighted or per-fold copies. Φ and Ψ are not per row of the block:
+// accumulate_rows evaluates them in cache tiles (tile_bytes).
+double block_bytes_per_row(int dim, int k) { return 8.0 * (2.0 * dim + 3.0 * k + 3.0); }
+double tile_bytes(const InvariantFeatures& feats) {
+  return 8.0 * double(feats.tile_rows()) * (double(feats.values_per_point()) + feats.dinv());
 }
 
 // Calls f(i0, i1) for the runs of rows [i0, i1) of a block (global rows offset + i) that
@@ -317,17 +319,21 @@ void sub_block(const RowBlock& b, PetscInt i0, PetscInt i1, int dim, int k, RowB
 PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const InvariantFeatures& feats, int k,
                                    PetscInt* nb) {
   PetscFunctionBeginUser;
-  const double per_row = accumulate_bytes_per_row(feats, feats.dim(), k);
-  const double cap = opt.max_block_mib * 1048576.0 / per_row;
+  // I/O blocks of up to kGatherBlockRows rows: fewer, larger collective reads. With a
+  // block of ~400 rows (16 MiB of Φ and Ψ, as features were once evaluated per block) the
+  // default job made ~12000 reads per rank, and every collective read lines the ranks up.
+  const double per_row = block_bytes_per_row(feats.dim(), k), tile = tile_bytes(feats);
+  const double cap = (opt.max_block_mib * 1048576.0 - tile) / per_row;
   PetscCall(collective_check(comm, cap >= 1,
-                             "-max_block_mib " + std::to_string(opt.max_block_mib) + " holds no row of " +
-                                 std::to_string(per_row / 1048576.0) + " MiB (basis values and features): raise it"));
+                             "-max_block_mib " + std::to_string(opt.max_block_mib) + " holds no row beside a tile of " +
+                                 format_bytes(tile) + " (basis values and features): raise it"));
   PetscCall(collective_check(comm, opt.block_rows <= 0 || double(opt.block_rows) <= cap,
                              "-block_rows " + std::to_string(opt.block_rows) + " needs " +
-                                 format_bytes(per_row * double(opt.block_rows)) + " per block, more than -max_block_mib " +
-                                 std::to_string(opt.max_block_mib) + ": lower -block_rows (at most " +
-                                 std::to_string((long long)cap) + ") or raise -max_block_mib"));
-  *nb = opt.block_rows > 0 ? opt.block_rows : std::min<PetscInt>(default_block_rows(feats), PetscInt(cap));
+                                 format_bytes(per_row * double(opt.block_rows) + tile) +
+                                 " per block, more than -max_block_mib " + std::to_string(opt.max_block_mib) +
+                                 ": lower -block_rows (at most " + std::to_string((long long)cap) +
+                                 ") or raise -max_block_mib"));
+  *nb = opt.block_rows > 0 ? opt.block_rows : std::min<PetscInt>(kGatherBlockRows, PetscInt(cap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

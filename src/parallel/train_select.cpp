@@ -34,22 +34,26 @@ PetscErrorCode loo_pass(MPI_Comm comm, const TrainOptions& opt, const TrainState
   PetscCall(open_row_source(comm, opt.data, {"-data", ValuesNeed::Required, st.manifold.get()}, &src));
   InvariantFeatures feats(st.basis);
   const PetscInt nb = st.block_rows > 0 ? st.block_rows : default_block_rows(feats);
+  const std::size_t tile = std::max<std::size_t>(feats.tile_rows(), 1);  // Ψ in cache tiles, not per I/O block
   std::vector<double> psi, rows, ones;
   RowBlock b;
   for (bool done = false;;) {
     PetscCall(src->next_block(nb, &b, &done));
     if (done) break;
-    const std::size_t n = std::size_t(b.count);
-    psi.resize(n * D), rows.resize(n * D);
-    feats.evaluate(b.points.data(), n, psi.data());  // column-major n × D
-    for (int j = 0; j < D; ++j)
-      for (std::size_t i = 0; i < n; ++i) rows[i * D + j] = psi[std::size_t(j) * n + i];
-    if (b.weights.empty()) ones.assign(n, 1.0);
-    const double* w = b.weights.empty() ? ones.data() : b.weights.data();
-    if (spectral)
-      spectral_loo_add(g, cuts, n, rows.data(), std::size_t(D), b.values.data(), w, &spec_sse);
-    else
-      for (auto& a : accs) a->add(n, rows.data(), std::size_t(D), b.values.data(), w);
+    if (b.weights.empty()) ones.assign(std::size_t(b.count), 1.0);
+    for (std::size_t i0 = 0; i0 < std::size_t(b.count); i0 += tile) {
+      const std::size_t n = std::min(tile, std::size_t(b.count) - i0);
+      psi.resize(n * D), rows.resize(n * D);
+      feats.evaluate(b.points.data() + i0 * std::size_t(st.manifold->dim()), n, psi.data());  // column-major n × D
+      for (int j = 0; j < D; ++j)
+        for (std::size_t i = 0; i < n; ++i) rows[i * D + j] = psi[std::size_t(j) * n + i];
+      const double* w = (b.weights.empty() ? ones.data() : b.weights.data()) + i0;
+      const double* y = b.values.data() + i0 * std::size_t(k);
+      if (spectral)
+        spectral_loo_add(g, cuts, n, rows.data(), std::size_t(D), y, w, &spec_sse);
+      else
+        for (auto& a : accs) a->add(n, rows.data(), std::size_t(D), y, w);
+    }
   }
   PetscCall(src->close());
   std::vector<double> local;

@@ -29,7 +29,8 @@ struct NormalEquations {
   double values_per_point = 0.0;  // basis functions evaluated per point
 };
 
-// Rows per block when the user does not choose: Φ + Ψ block ≈ 16 MiB.
+// Rows per block of Φ + Ψ (2 MiB of values, 64 to 8192 rows) when nothing else decides;
+// training reads larger I/O blocks and evaluates features in cache tiles.
 PetscInt default_block_rows(const InvariantFeatures& feats);
 
 // Staged accumulation (local, not collective): start, then any number of blocks of rows
