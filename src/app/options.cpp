@@ -316,7 +316,7 @@ PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions*
              PetscOptionsObject->comm, PETSC_ERR_USER_INPUT, "unknown -features '%s': expected pointwise, sht or auto",
              opt->features.c_str());
   PetscCall(option_int(PetscOptionsObject, "-block_rows",
-                       "Rows per feature block (0: automatic, about 16 MiB of basis values)", &opt->block_rows, 0,
+                       "Rows read per block (0: automatic, up to 65536 within -max_block_mib; features go in 1 MiB tiles)", &opt->block_rows, 0,
                        PETSC_MAX_INT));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

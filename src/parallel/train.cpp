@@ -319,9 +319,9 @@ void sub_block(const RowBlock& b, PetscInt i0, PetscInt i1, int dim, int k, RowB
 PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const InvariantFeatures& feats, int k,
                                    PetscInt* nb) {
   PetscFunctionBeginUser;
-  // I/O blocks of up to kGatherBlockRows rows: fewer, larger collective reads. With a
-  // block of ~400 rows (16 MiB of Φ and Ψ, as features were once evaluated per block) the
-  // default job made ~12000 reads per rank, and every collective read lines the ranks up.
+  // I/O blocks of up to kGatherBlockRows rows: fewer, larger collective reads. Blocks of
+  // 16 MiB of Φ and Ψ (~3300 rows, from when features were evaluated per block) meant
+  // ~3000 reads per rank on the default job, and every collective read lines the ranks up.
   const double per_row = block_bytes_per_row(feats.dim(), k), tile = tile_bytes(feats);
   const double cap = (opt.max_block_mib * 1048576.0 - tile) / per_row;
   PetscCall(collective_check(comm, cap >= 1,

@@ -29,7 +29,7 @@ struct NormalEquations {
   double values_per_point = 0.0;  // basis functions evaluated per point
 };
 
-// Rows per block of Φ + Ψ (2 MiB of values, 64 to 8192 rows) when nothing else decides;
+// Rows per block of Φ + Ψ (16 MiB, 64 to 8192 rows) when nothing else decides;
 // training reads larger I/O blocks and evaluates features in cache tiles.
 PetscInt default_block_rows(const InvariantFeatures& feats);
 
