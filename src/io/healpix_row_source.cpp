@@ -5,6 +5,7 @@
 #include <petscsys.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "formats.hpp"
 #include "healpix_map.hpp"
@@ -32,6 +33,15 @@ class HealpixRowSource final : public RowSource {
     healpix_ring_layout(f_.header.nside, &layout_.ring_begin, &layout_.nphi);
     layout_.kind = "HEALPix NSIDE " + std::to_string(f_.header.nside);
     layout_.points_from_layout = true;  // pixel centres from HEALPix C++
+    const std::size_t nr = layout_.nrings();
+    std::vector<double> first(3 * nr);  // each ring's cell 0 (a RING pixel number)
+    healpix_centres(f_.header.nside, false, layout_.ring_begin.data(), nr, first.data());
+    layout_.theta.resize(nr), layout_.phi0.resize(nr);
+    for (std::size_t r = 0; r < nr; ++r) {
+      const double* x = &first[3 * r];
+      layout_.theta[r] = std::atan2(std::hypot(x[0], x[1]), x[2]);
+      layout_.phi0[r] = std::atan2(x[1], x[0]);
+    }
     if (M_) PetscCall(PetscPrintf(comm, "[specavg] %s\n", f_.summary().c_str()));  // not for a shape peek
     PetscFunctionReturn(PETSC_SUCCESS);
   }
@@ -47,6 +57,14 @@ class HealpixRowSource final : public RowSource {
   const RingLayout* ring_layout() const override { return &layout_; }
 
   PetscErrorCode next_block(PetscInt max_rows, RowBlock* b, bool* done) override {
+    return read_block(max_rows, true, b, done);
+  }
+  // The grid path takes the rings' geometry from the layout: no centres to compute.
+  PetscErrorCode next_cells(PetscInt max_rows, RowBlock* b, bool* done) override {
+    return read_block(max_rows, false, b, done);
+  }
+
+  PetscErrorCode read_block(PetscInt max_rows, bool with_points, RowBlock* b, bool* done) {
     PetscFunctionBeginUser;
     PetscCheck(max_rows > 0, comm_, PETSC_ERR_ARG_OUTOFRANGE, "next_block: max_rows must be positive");
     long long left = (long long)f_.rows() - (long long)next_, any = 0;
@@ -55,8 +73,8 @@ class HealpixRowSource final : public RowSource {
     b->offset = PetscInt(f_.row_offset) + PetscInt(next_);
     b->count = *done ? 0 : std::min<PetscInt>(max_rows, PetscInt(left));
     const std::size_t c = std::size_t(b->count), k = std::size_t(ntargets_);
-    b->points.resize(3 * c);
-    healpix_centres(f_.header.nside, f_.header.nested, f_.pixel.data() + next_, c, b->points.data());
+    b->points.resize(with_points ? 3 * c : 0);
+    if (with_points) healpix_centres(f_.header.nside, f_.header.nested, f_.pixel.data() + next_, c, b->points.data());
     b->cells.resize(c);
     healpix_ring_cells(f_.header.nside, f_.header.nested, f_.pixel.data() + next_, c, b->cells.data());
     b->values.assign(f_.values.begin() + long(k * next_), f_.values.begin() + long(k * (next_ + c)));

@@ -141,14 +141,15 @@ std::string validate_block(const Manifold& M, int ntargets, const std::string& w
                            PetscInt* bad_row) {
   const int dim = M.dim();
   const double tol = M.point_tolerance();
+  const bool points = b->points.size() >= std::size_t(b->count) * std::size_t(dim);  // none: a cells-only block
   for (PetscInt i = 0; i < b->count; ++i) {
     Defect what = Defect::None;
     int col = 0;
     double x = 0;
-    const double* p = &b->points[std::size_t(i) * dim];
-    for (int c = 0; c < dim && what == Defect::None; ++c)
+    const double* p = points ? &b->points[std::size_t(i) * dim] : nullptr;
+    for (int c = 0; p && c < dim && what == Defect::None; ++c)
       if (!std::isfinite(p[c])) what = Defect::PointNonFinite, x = p[c];
-    if (what == Defect::None && (x = M.defect(p)) > tol) what = Defect::OffManifold;
+    if (p && what == Defect::None && (x = M.defect(p)) > tol) what = Defect::OffManifold;
     const double* v = b->values.empty() ? nullptr : &b->values[std::size_t(i) * ntargets];
     for (int c = 0; v && c < ntargets && what == Defect::None; ++c) {
       if (!std::isfinite(v[c]))
@@ -169,7 +170,8 @@ std::string validate_block(const Manifold& M, int ntargets, const std::string& w
     }
   }
   // Validated: project onto the manifold in double precision (renormalizes float32 input).
-  for (PetscInt i = 0; i < b->count; ++i) M.project(&b->points[std::size_t(i) * dim]);
+  if (points)
+    for (PetscInt i = 0; i < b->count; ++i) M.project(&b->points[std::size_t(i) * dim]);
   *bad_row = -1;
   return {};
 }

@@ -155,7 +155,11 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
   int size, rank;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  const int k = with_values ? src.ntargets() : 0, width = 5 + k;  // cell, w, x, y, z, values
+  // Rows travel as (cell, w, x, y, z, values), or (cell, w, values) when the layout gives
+  // every ring's geometry (then the source computes no points either).
+  const bool geometry = L.points_from_layout && L.theta.size() == L.nrings() && L.phi0.size() == L.nrings();
+  const int head = geometry ? 2 : 5;
+  const int k = with_values ? src.ntargets() : 0, width = head + k;
   // Rows are packed once into one buffer sized from the source's row count (growing
   // per-owner vectors cost more than the transforms at NSIDE 2048: reallocation copies
   // and first touches of fresh pages), then grouped by owner unless already in order.
@@ -171,7 +175,8 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
   std::string local_problem;
   bool ordered = true;
   for (bool done = false;;) {
-    PetscCall(src.next_block(std::max<PetscInt>(block_rows, 1), &b, &done));
+    if (geometry) PetscCall(src.next_cells(std::max<PetscInt>(block_rows, 1), &b, &done));
+    else PetscCall(src.next_block(std::max<PetscInt>(block_rows, 1), &b, &done));
     if (done) break;
     for (PetscInt i = 0; i < b.count; ++i) {
       const long long cell = std::size_t(i) < b.cells.size() ? b.cells[std::size_t(i)] : -1;
@@ -187,7 +192,7 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
       owner.push_back(o);
       packed.push_back(double(cell));
       packed.push_back(w);
-      packed.insert(packed.end(), b.points.begin() + 3 * i, b.points.begin() + 3 * i + 3);
+      if (!geometry) packed.insert(packed.end(), b.points.begin() + 3 * i, b.points.begin() + 3 * i + 3);
       for (int t = 0; t < k; ++t) packed.push_back(b.values[std::size_t(i) * std::size_t(src.ntargets()) + std::size_t(t)]);
       ++counts[0];
       counts[1] += w > 0;
@@ -248,8 +253,9 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
     ring.nphi = L.nphi[r];
     const double* row = &recv[std::size_t(best[r]) * std::size_t(width)];
     const long long j = (long long)row[0] - ring.begin;
-    ring.theta = std::atan2(std::hypot(row[2], row[3]), row[4]);
-    ring.phi0 = wrap_angle(std::atan2(row[3], row[2]) - 2 * M_PI * double(j) / double(ring.nphi));
+    ring.theta = geometry ? L.theta[r] : std::atan2(std::hypot(row[2], row[3]), row[4]);
+    ring.phi0 = geometry ? wrap_angle(L.phi0[r])
+                         : wrap_angle(std::atan2(row[3], row[2]) - 2 * M_PI * double(j) / double(ring.nphi));
     ring.offset = ncell;
     ncell += std::size_t(ring.nphi);
     local_index[r] = (long long)g->rings.size();
@@ -279,7 +285,7 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
     }
     seen[c] = 1;
     g->weight[c] = row[1];
-    for (int t = 0; t < k; ++t) g->values[std::size_t(t) * ncell + c] = row[1] * row[5 + t];
+    for (int t = 0; t < k; ++t) g->values[std::size_t(t) * ncell + c] = row[1] * row[head + t];
   }
   // Agree on the outcome (the first rank's problem wins).
   int bad = local_problem.empty() ? size : rank, first = size;

@@ -78,6 +78,9 @@ struct RingLayout {
   // True when the source computed every point from this layout (HEALPix centres, a
   // generated lat/lon grid): the grid path then need not check each point against it.
   bool points_from_layout = false;
+  // Optional (only with points_from_layout): each ring's colatitude and the longitude of
+  // its cell 0, so the grid path needs no points at all (RowSource::next_cells).
+  std::vector<double> theta, phi0;
   std::size_t nrings() const { return nphi.size(); }
 };
 
@@ -96,6 +99,10 @@ class RowSource {
   // Grid sources: the ring numbering of their cells (identical on every rank; blocks then
   // carry RowBlock::cells). Null for scattered points.
   virtual const RingLayout* ring_layout() const { return nullptr; }
+  // Collective, as next_block, for the grid path: a source whose ring_layout() carries
+  // theta and phi0 may leave RowBlock::points empty (cells, values and weights are
+  // filled and validated); the default reads whole rows.
+  virtual PetscErrorCode next_cells(PetscInt max_rows, RowBlock* b, bool* done) { return next_block(max_rows, b, done); }
 
   // Collective: the next at most max_rows (> 0) of this rank's rows. *done is true (on
   // every rank, with an empty block) once every rank has had all its rows.

@@ -18,8 +18,9 @@
 //   c_l0 = √(4π) a_l0,  c_lm = √(8π) (−1)^m Re a_lm,  c_l,−m = −√(8π) (−1)^m Im a_lm
 // for the adjoint (Σ_i v_i Y(x_i)), and the transpose of that map for synthesis.
 //
-// Geometry: each ring's colatitude θ_r and first longitude φ0_r are read from its rows'
-// points (the one with the lowest position j), and every row must lie within 1e-11 rad of
+// Geometry: each ring's colatitude θ_r and first longitude φ0_r come from the layout when it
+// carries them (HEALPix: rows then travel without points), else from its rows' points (the
+// one with the lowest position j), and every row must lie within 1e-11 rad of
 // (θ_r, φ0_r + 2πj/nphi_r); otherwise the grid is not one libsharp can transform exactly
 // and gathering reports why (the caller falls back to pointwise features or refuses).
 #include <mpi.h>
