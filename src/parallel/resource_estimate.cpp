@@ -126,8 +126,9 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   const double tile = std::clamp(std::floor(double(1u << 20) / 8.0 / per_row), 64.0, 8192.0);
   e.feature_bytes = kB * (tile * per_row + q);  // the evaluator's copy of Q
   // Rows are streamed: one I/O block of this rank's rows at a time (and a copy).
-  const double io_rows = std::min(std::ceil(double(in.n) / P), double(kGatherBlockRows));
-  e.data_bytes = 2 * kB * io_rows * double(in.M->dim() + 2 * in.ntargets + 1);
+  const double row = double(in.M->dim() + 2 * in.ntargets + 1);  // as training's blocks (train.cpp)
+  const double io_rows = std::min({std::ceil(double(in.n) / P), double(kGatherBlockRows), std::floor(786432.0 / row)});
+  e.data_bytes = 2 * kB * io_rows * row;
   e.gram_bytes = in.ridge ? kB * gram_peak(D, P, in.iterative) : kB * D * in.ntargets * 2;
   const double q_bytes = kB * q;
   // Stages: basis (Q + work); accumulate (Q, evaluator, blocks, data, partial sums D²);

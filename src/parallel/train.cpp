@@ -333,7 +333,10 @@ PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const
                                  " per block, more than -max_block_mib " + std::to_string(opt.max_block_mib) +
                                  ": lower -block_rows (at most " + std::to_string((long long)cap) +
                                  ") or raise -max_block_mib"));
-  *nb = opt.block_rows > 0 ? opt.block_rows : std::min<PetscInt>(kGatherBlockRows, PetscInt(cap));
+  // About 6 MiB of rows (65536 rows of one target on S²), fewer with many targets.
+  const double io_rows = std::max(1.0, std::floor(6.0 * 1048576.0 / per_row));
+  *nb = opt.block_rows > 0 ? opt.block_rows
+                           : PetscInt(std::min({double(kGatherBlockRows), io_rows, std::floor(cap)}));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
