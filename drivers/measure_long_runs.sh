@@ -71,7 +71,7 @@ EOF
       n=${CHECKPOINT_N:-10000000}
       f=$(data "$n")
       echo "# checkpoint: n, every s, train total s, checkpoints, checkpoint s"
-      for every in 0 5 60; do
+      for every in ${CHECKPOINT_EVERY:-0 0.2 60}; do  # 0.2 s: several checkpoints even in a short run
         ck=()
         [ "$every" != 0 ] && ck=(-checkpoint ck.h5 -checkpoint_every "$every")
         "${MPI[@]}" -n 2 "$exe" train -data "$f" "${TRAIN[@]}" -model "ck_$every.h5" "${ck[@]}" >"ck_$every.log" 2>&1
