@@ -7,11 +7,15 @@
 #   2. masked ridge on the same map with a generated |b| < 20° galactic cut (-mask), the
 #      stored basis, CG iterations, final relative residual and time (target ≤ 120 s);
 #   3. a NSIDE 2048 map (5·10⁷ pixels), spectral I_h at lmax 1000 with the stored basis:
-#      time and peak RSS per rank. (C_s at lmax 4000 is out of reach of the pipeline,
-#      which stores Q dense per degree: ~340 GB; docs/sky-maps.md, Limits.)
+#      time and peak RSS per rank.
 # with peak RSS per rank (/usr/bin/time) and the machine load before each run.
-# Usage: drivers/bench_sht.sh [TAU]   Results: build/bench-sht/ (results.md, logs).
+# --full runs only the full-resolution case instead (minutes): a NSIDE 2048 map with power
+# up to lmax 4000, train -group Cs -lmax 4000 -estimator spectral on 2 ranks (block-sparse
+# Q, ~8·10⁶ invariant features), with time per phase and peak RSS per rank (results_full.md).
+# Usage: drivers/bench_sht.sh [--full] [TAU]   Results: build/bench-sht/ (results*.md, logs).
 set -euo pipefail
+full=0
+if [ "${1:-}" = "--full" ]; then full=1; shift; fi
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 out="$SPECAVG_BUILD/bench-sht"
 tau=${1:-1e-4}
@@ -19,6 +23,45 @@ mkdir -p "$out"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 py=/usr/bin/python3
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+if [ "$full" = 1 ]; then
+  # A random sky with a CMB-like spectrum up to lmax 4000 (seed fixed).
+  $py - "$out" <<'PY'
+import os, sys
+import numpy as np, healpy as hp
+out = sys.argv[1]
+if not os.path.exists(f"{out}/sky2048_l4000.fits"):
+    ell = np.arange(4001)
+    cl = np.zeros(4001); cl[2:] = 1.0 / (ell[2:] * (ell[2:] + 1.0))
+    np.random.seed(16)
+    hp.write_map(f"{out}/sky2048_l4000.fits", hp.synfast(cl, 2048, lmax=4000, new=True), overwrite=True,
+                 dtype=np.float64)
+PY
+  log="$out/full_cs4000.log"
+  echo "load before Cs lmax 4000 NSIDE 2048 spectral: $(load)" | tee "$log"
+  "${SPECAVG_MPIEXEC[@]}" -n 2 /usr/bin/time -f "peak RSS %M KiB, elapsed %e s" "$SPECAVG_BUILD/specavg" train \
+    -data "$out/sky2048_l4000.fits" -group Cs -lmax 4000 -estimator spectral -features sht \
+    -model "$out/cs4000.h5" 2>&1 | tee -a "$log"
+  echo "load after: $(load)" | tee -a "$log"
+  $py - "$log" >"$out/results_full.md" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+def num(pat, default="n/a"):
+    m = re.search(pat, t); return m.group(1) if m else default
+rss = [int(x) for x in re.findall(r"peak RSS (\d+) KiB", t)]
+print("| phase (Cs, lmax 4000, NSIDE 2048, spectral, 2 ranks) | value |")
+print("|---|---:|")
+print(f"| invariant basis (block sparse), D_inv = {num(r'D_inv = (\d+)')} | {num(r'invariant features: ([\d.]+) s')} s |")
+print(f"| read + move rows to their rings' ranks | {num(r'moved to their rings. ranks in ([\d.]+) s')} s |")
+print(f"| adjoint SHT + all-reduce + projection Q^T c | {num(r'no solve\): ([\d.]+) s')} s |")
+print(f"| training total | {num(r'training total ([\d.]+) s')} s |")
+print(f"| model write ({num(r'model written to \S+ \(([\d.]+) s\)')} s) | |")
+print(f"| peak RSS per rank | {' / '.join(f'{x / 1048576:.2f}' for x in rss)} GiB |")
+print(f"| load before (1, 5, 15 min) | {num(r'load before [^:]*: (.*)')} |")
+PY
+  cat "$out/results_full.md"
+  exit 0
+fi
 
 # The map (a random sky with a CMB-like spectrum, seed fixed) and the galactic cut.
 $py - "$out" <<'PY'

@@ -134,6 +134,19 @@ PetscErrorCode print_basis(MPI_Comm comm, const InvariantBasis& b) {
                           modes, b.dtotal()));
     PetscCall(PetscPrintf(comm, "max invariance residual max_j |h(g_j x) - h(x)| = %.2e\n", res));
   } else {
+    std::size_t nsparse = 0;
+    double stored = 0, bytes = 0, full = 0;  // entries held, their bytes, and those of dense Q
+    for (const SpaceInvariants& s : b.spaces) {
+      nsparse += s.sparse ? 1 : 0;
+      stored += double(s.stored_entries());
+      bytes += double(s.stored_entries()) * (s.sparse ? 12.0 : 8.0);  // a row index with each value
+      full += double(s.m) * double(s.k);
+    }
+    PetscCall(PetscPrintf(comm, "Q storage    %s: %.6g entries (%s; dense Q would take %s)\n",
+                          nsparse == 0 ? "dense" : nsparse == b.spaces.size() ? "block sparse (2 entries per column)"
+                                                                               : "block sparse in part",
+                          stored, format_bytes(bytes).c_str(),
+                          format_bytes(8.0 * full).c_str()));
     PetscCall(PetscPrintf(comm, "max invariance residual max_j |D(g_j)^T Q - Q| = %.2e\n", res));
   }
   PetscFunctionReturn(PETSC_SUCCESS);

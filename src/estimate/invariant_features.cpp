@@ -44,7 +44,9 @@ InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
   std::size_t s_eval = 0;
   for (const SpaceInvariants& s : basis.spaces) {
     if (partial ? s.k > 0 : s_eval < eval_->spaces().size() && eval_->spaces()[s_eval].label == s.label) {
-      if (s.k > 0) {
+      if (s.k > 0 && s.sparse) {
+        blocks_.push_back(sparse_block(s, partial ? 0 : eval_->offset(s_eval), partial));
+      } else if (s.k > 0) {
         Block b;
         b.col = partial ? 0 : eval_->offset(s_eval);  // partial blocks evaluate their own functions
         b.k = s.k;
@@ -84,6 +86,26 @@ InvariantFeatures::InvariantFeatures(const InvariantBasis& basis)
   }
 }
 
+InvariantFeatures::Block InvariantFeatures::sparse_block(const SpaceInvariants& s, std::size_t col, bool partial) {
+  Block b;
+  b.col = col;
+  b.k = s.k;
+  b.m = s.m;
+  b.pair_rows = s.sparse_rows;
+  b.pair_vals = s.sparse_vals;
+  if (partial) {  // evaluate the rows the columns touch; index them within that support
+    b.support = s.sparse_rows;
+    std::sort(b.support.begin(), b.support.end());
+    b.support.erase(std::unique(b.support.begin(), b.support.end()), b.support.end());
+    b.m = int(b.support.size());
+    for (int& r : b.pair_rows) r = int(std::lower_bound(b.support.begin(), b.support.end(), r) - b.support.begin());
+    b.partial = int(partial_.size());
+    partial_.push_back(basis_.manifold->eigenbasis({Eigenspace{s.label, s.lambda, std::size_t(s.m)}}));
+    values_ += b.support.size();
+  }
+  return b;
+}
+
 void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
   if (ring_) {
     const int d = dim();
@@ -120,7 +142,22 @@ void InvariantFeatures::evaluate(const double* x, std::size_t nb, double* psi) {
       gather_.resize(nb * b.support.size());
       partial_[b.partial]->evaluate_functions(0, b.support, x, nb, gather_.data(), nb);
       src = gather_.data();
-    } else if (!b.support.empty()) {  // gather the supported columns into a contiguous block
+    }
+    if (!b.pair_rows.empty()) {  // block sparse: ψ_j = v0 φ_r0 + v1 φ_r1, a gather per column
+      for (int j = 0; j < b.k; ++j) {
+        const int r0 = b.pair_rows[2 * j], r1 = b.pair_rows[2 * j + 1];
+        const double v0 = b.pair_vals[2 * j], v1 = b.pair_vals[2 * j + 1];
+        const double *f0 = src + std::size_t(r0) * nb, *f1 = src + std::size_t(r1) * nb;
+        double* p = psi + (col + std::size_t(j)) * nb;
+        if (r0 == r1)
+          for (std::size_t i = 0; i < nb; ++i) p[i] = v0 * f0[i];
+        else
+          for (std::size_t i = 0; i < nb; ++i) p[i] = v0 * f0[i] + v1 * f1[i];
+      }
+      col += std::size_t(b.k);
+      continue;
+    }
+    if (b.partial < 0 && !b.support.empty()) {  // gather the supported columns into a contiguous block
       gather_.resize(nb * b.support.size());
       for (std::size_t i = 0; i < b.support.size(); ++i)
         std::copy_n(src + std::size_t(b.support[i]) * nb, nb, gather_.data() + i * nb);
@@ -149,7 +186,8 @@ double InvariantFeatures::flops_per_point() const {
   }
   if (torus_) return torus_->flops_per_point();
   double f = eval_->flops_per_point() + 3.0 * double(values_ - eval_->size());
-  for (const Block& b : blocks_) f += b.single.empty() ? 2.0 * b.m * b.k : double(b.k);
+  for (const Block& b : blocks_)
+    f += !b.pair_rows.empty() ? 3.0 * b.k : b.single.empty() ? 2.0 * b.m * b.k : double(b.k);
   return f;
 }
 

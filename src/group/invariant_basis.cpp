@@ -67,6 +67,49 @@ std::vector<double> canonical_basis(std::vector<double> V, int m, int k, int lab
 
 }  // namespace
 
+void SpaceInvariants::apply_transpose(const double* c, double* psi) const {
+  if (sparse) {
+    for (int j = 0; j < k; ++j) {
+      const int r0 = sparse_rows[2 * j], r1 = sparse_rows[2 * j + 1];
+      psi[j] = r0 == r1 ? sparse_vals[2 * j] * c[r0] : sparse_vals[2 * j] * c[r0] + sparse_vals[2 * j + 1] * c[r1];
+    }
+    return;
+  }
+  for (int j = 0; j < k; ++j) {
+    const double* q = Q.data() + std::size_t(j) * std::size_t(m);
+    double sum = 0;
+    for (int i = 0; i < m; ++i) sum += q[i] * c[i];
+    psi[j] = sum;
+  }
+}
+
+void SpaceInvariants::apply_add(const double* a, double* c) const {
+  if (sparse) {
+    for (int j = 0; j < k; ++j) {
+      const int r0 = sparse_rows[2 * j], r1 = sparse_rows[2 * j + 1];
+      c[r0] += sparse_vals[2 * j] * a[j];
+      if (r1 != r0) c[r1] += sparse_vals[2 * j + 1] * a[j];
+    }
+    return;
+  }
+  for (int j = 0; j < k; ++j) {
+    const double* q = Q.data() + std::size_t(j) * std::size_t(m);
+    const double aj = a[j];
+    for (int i = 0; i < m; ++i) c[i] += q[i] * aj;
+  }
+}
+
+std::vector<double> SpaceInvariants::dense() const {
+  if (!sparse) return Q;
+  std::vector<double> D(std::size_t(m) * std::size_t(k), 0.0);
+  for (int j = 0; j < k; ++j) {
+    const int r0 = sparse_rows[2 * j], r1 = sparse_rows[2 * j + 1];
+    D[std::size_t(j) * m + r0] += sparse_vals[2 * j];
+    if (r1 != r0) D[std::size_t(j) * m + r1] += sparse_vals[2 * j + 1];
+  }
+  return D;
+}
+
 SpaceInvariants finish_invariants(const Eigenspace& e, const EigenspaceAction* a, std::vector<double> V, int k,
                                   const std::string& method, bool canonical) {
   SpaceInvariants out;

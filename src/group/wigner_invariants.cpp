@@ -413,8 +413,16 @@ SpaceInvariants WignerInvariants::solve(int l) {
   e.lambda = double(l) * (l + 1);
   e.m = std::size_t(2 * l + 1);
   WignerSpace ws = solve_space(l);
-  const bool canonical = !ws.sparse;  // block-sparse columns are canonical already
-  SpaceInvariants out = finish_invariants(e, nullptr, ws.dense(), ws.k, "wigner", canonical);
+  if (ws.sparse) {  // canonical already; kept block sparse (O(k), never m × k)
+    SpaceInvariants out = finish_invariants(e, nullptr, {}, 0, "wigner", false);
+    out.k = ws.k;
+    out.sparse = true;
+    out.sparse_rows = std::move(ws.rows);
+    out.sparse_vals = std::move(ws.vals);
+    out.residual = ws.residual;
+    return out;
+  }
+  SpaceInvariants out = finish_invariants(e, nullptr, std::move(ws.Q), ws.k, "wigner", true);
   out.residual = ws.residual;
   return out;
 }

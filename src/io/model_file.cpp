@@ -13,13 +13,14 @@
 #include "specavg/io/file_format.hpp"
 #include "specavg/io/h5_handle.hpp"
 #include "specavg/io/h5_parallel.hpp"
+#include "specavg/io/sparse_basis_file.hpp"
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/util/failure.hpp"
 
 namespace specavg {
 namespace {
 
-constexpr int kFormatVersion = 3;  // 1: S² only (lmax, Q/<l>); 2: no `method`; both still readable
+constexpr int kFormatVersion = 4;  // 1: S² only (lmax, Q/<l>); 2: no `method`; 3: no Q_sparse; all still readable
 
 // Serial HDF5 helpers for the small model file; throw std::runtime_error on failure.
 void check(herr_t st, const std::string& what) {
@@ -202,7 +203,9 @@ void write_basis(hid_t f, const Model& m) {
   dataset(b, "residuals", {hsize_t(residuals.size())}, residuals.data());
   const H5Group q = create_group(b, "Q");
   for (const auto& sp : m.basis.spaces)
-    if (sp.k > 0 && sp.method != "ring") dataset(q, std::to_string(sp.label), {hsize_t(sp.k), hsize_t(sp.m)}, sp.Q.data());
+    if (sp.k > 0 && sp.method != "ring" && !sp.sparse)
+      dataset(q, std::to_string(sp.label), {hsize_t(sp.k), hsize_t(sp.m)}, sp.Q.data());
+  write_sparse_basis(b, m.basis.spaces);
   if (m.basis.ring) write_ring(b, m.basis);
   if (m.basis.torus_ring) write_torus_ring(b, m.basis);
 
@@ -455,6 +458,7 @@ void read_basis(hid_t f, int version, const Manifold& M, Model* m) {
   const auto counts = read_dataset(f, "basis/invariant_counts", labels.size());
   std::vector<double> residuals(labels.size(), 0.0);
   if (version >= 2) residuals = read_dataset(f, "basis/residuals", labels.size());
+  const std::vector<int> sparse = version >= 4 ? sparse_basis_labels(f) : std::vector<int>{};
   for (std::size_t s = 0; s < labels.size(); ++s) {
     const Eigenspace e = M.eigenspace_of(labels[s]);
     SpaceInvariants si;
@@ -465,9 +469,11 @@ void read_basis(hid_t f, int version, const Manifold& M, Model* m) {
     si.residual = residuals[s];
     si.method = "file";
     if (si.k < 0 || si.k > si.m) throw std::runtime_error("invalid invariant count in 'basis/invariant_counts'");
-    if (si.k > 0 && !ring) si.Q = read_dataset(f, "basis/Q/" + std::to_string(si.label), std::size_t(si.k) * si.m);
+    if (si.k > 0 && !ring && !std::binary_search(sparse.begin(), sparse.end(), si.label))
+      si.Q = read_dataset(f, "basis/Q/" + std::to_string(si.label), std::size_t(si.k) * si.m);
     m->basis.spaces.push_back(std::move(si));
   }
+  if (!sparse.empty()) read_sparse_basis(f, &m->basis.spaces);
   if (ring) read_ring(f, M, m);
   m->coef = read_dataset(f, "coefficients", std::size_t(m->basis.dinv()) * m->ntargets);
 }

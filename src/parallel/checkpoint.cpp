@@ -378,9 +378,9 @@ PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const Che
     si.residual = spaces[5 * s + 4];
     si.method = "checkpoint";
     labels_ok = labels_ok && si.label == (*ex.spaces)[s].label && std::size_t(si.m) == (*ex.spaces)[s].m &&
-                si.k >= 0 && si.k <= si.m && (ex.ring || at_q + std::size_t(si.m) * si.k <= q.size());
+                si.k >= 0 && si.k <= si.m && (ex.ring || ex.sparse_q || at_q + std::size_t(si.m) * si.k <= q.size());
     if (!labels_ok) break;
-    if (!ex.ring) si.Q.assign(q.begin() + long(at_q), q.begin() + long(at_q + std::size_t(si.m) * si.k));
+    if (!ex.ring && !ex.sparse_q) si.Q.assign(q.begin() + long(at_q), q.begin() + long(at_q + std::size_t(si.m) * si.k));
     at_q += si.Q.size();
     basis->spaces.push_back(std::move(si));
   }

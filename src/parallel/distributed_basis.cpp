@@ -69,6 +69,10 @@ bool uses_wigner_route(const Manifold& M, const BasisOptions& opt, const std::ve
   return M.supports_wigner_route() && !gens.empty() && (opt.method == "auto" || opt.method == "wigner");
 }
 
+bool uses_block_sparse_route(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens) {
+  return uses_wigner_route(M, opt, gens) && WignerInvariants(mat3_generators(gens), 0, opt.null_tol).block_sparse();
+}
+
 bool uses_ring_route(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens,
                      const std::vector<Eigenspace>& spaces) {
   // -basis_method ring where it does not apply is refused by build_invariant_basis_distributed.
@@ -232,11 +236,11 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
   for (std::size_t s = 0; s < ns; ++s) {
     SpaceInvariants& d = basis->spaces[s];
     static const char* kMethods[] = {"trivial", "dense", "slepc", "monomial", "wigner"};
-    int hdr[2] = {d.k, 0};
+    int hdr[3] = {d.k, 0, int(d.sparse)};
     for (int i = 0; i < 5; ++i)
       if (d.method == kMethods[i]) hdr[1] = i;
     double vals[2] = {d.residual, d.seconds};
-    PetscCallMPI(MPI_Bcast(hdr, 2, MPI_INT, owner[s], comm));
+    PetscCallMPI(MPI_Bcast(hdr, 3, MPI_INT, owner[s], comm));
     PetscCallMPI(MPI_Bcast(vals, 2, MPI_DOUBLE, owner[s], comm));
     d.label = spaces[s].label;
     d.lambda = spaces[s].lambda;
@@ -245,8 +249,16 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
     d.method = kMethods[hdr[1]];
     d.residual = vals[0];
     d.seconds = vals[1];
-    d.Q.resize(std::size_t(d.k) * d.m);
-    PetscCallMPI(MPI_Bcast(d.Q.data(), int(d.Q.size()), MPI_DOUBLE, owner[s], comm));
+    d.sparse = hdr[2] != 0;
+    if (d.sparse) {  // two rows and values per column
+      d.sparse_rows.resize(2 * std::size_t(d.k));
+      d.sparse_vals.resize(2 * std::size_t(d.k));
+      PetscCallMPI(MPI_Bcast(d.sparse_rows.data(), 2 * d.k, MPI_INT, owner[s], comm));
+      PetscCallMPI(MPI_Bcast(d.sparse_vals.data(), 2 * d.k, MPI_DOUBLE, owner[s], comm));
+    } else {
+      d.Q.resize(std::size_t(d.k) * d.m);
+      PetscCallMPI(MPI_Bcast(d.Q.data(), int(d.Q.size()), MPI_DOUBLE, owner[s], comm));
+    }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -30,6 +30,7 @@ double space_work(const EstimateInput& in, double m, double k, const WignerInvar
   if (r == 0) return 0.0;  // Q = I, counted with the Q matrices
   const std::string& meth = in.basis.method;
   const bool sparse = in.M->sparse_actions();
+  if (plan && plan->block_sparse()) return (r + 4.0) * m;  // pair blocks and the columns, O(m)
   if (plan) {
     // The reduced matrix C (s²), the rows of D for each general generator and of the frame
     // (about m·s each), and the Wigner rows (cur, prev, exponent: 2.5 doubles per entry).
@@ -104,13 +105,15 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   std::unique_ptr<WignerInvariants> plan;
   if (uses_wigner_route(*in.M, in.basis, in.gens) && !in.spaces.empty())
     plan = std::make_unique<WignerInvariants>(mat3_generators(in.gens), in.spaces.back().label, in.basis.null_tol);
+  const bool sparse_q = plan && plan->block_sparse();
   for (std::size_t s = 0; s < in.spaces.size(); ++s) {
     const double m = double(in.spaces[s].m);
-    const double k = !in.exact_k.empty() ? double(in.exact_k[s]) : in.gens.empty() ? m : std::min(m, m / G);
+    double k = !in.exact_k.empty() ? double(in.exact_k[s]) : in.gens.empty() ? m : std::min(m, m / G);
+    if (sparse_q && in.exact_k.empty()) k = std::min(m, double(plan->kept_functions(int(in.spaces[s].m - 1) / 2)));
     dtotal += m;
     dinv += k;
     if (ring) continue;
-    q += m * k;
+    q += sparse_q ? 3.0 * k : m * k;  // block sparse: two values and two int rows per column
     if (k > 0) values = dtotal;  // features evaluate every function up to the last invariant one
     work = std::max(work, space_work(in, m, k, plan.get()));
   }
@@ -130,10 +133,20 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   const double io_rows = std::min({std::ceil(double(in.n) / P), double(kGatherBlockRows), std::floor(786432.0 / row)});
   e.data_bytes = 2 * kB * io_rows * row;
   e.gram_bytes = in.ridge ? kB * gram_peak(D, P, in.iterative) : kB * D * in.ntargets * 2;
+  if (in.grid) {
+    // Coefficient vectors (a batch of targets of at most 256 MiB, and the CG product's
+    // copies); the rank's rows: packed, received (cell, weight, point, values) and the
+    // grid's values and weights. CG vectors instead of a Gram matrix.
+    const double batch = std::max(1.0, std::min(double(in.ntargets), double(256u << 20) / (kB * dtotal)));
+    e.feature_bytes = kB * (dtotal * (batch + 2.0));
+    const double own = std::ceil(double(in.n) / P), row = 5.0 + in.ntargets;
+    e.data_bytes = kB * own * (2.0 * row + 1.0 + in.ntargets);
+    e.gram_bytes = kB * D * (in.ridge ? 6.0 : 2.0 * in.ntargets);
+  }
   const double q_bytes = kB * q;
   // Stages: basis (Q + work); accumulate (Q, evaluator, blocks, data, partial sums D²);
   // reduce/solve (Q, data, Gram peak).
-  const double accumulate = q_bytes + e.feature_bytes + e.data_bytes + (in.ridge ? kB * D * D : 0.0);
+  const double accumulate = q_bytes + e.feature_bytes + e.data_bytes + (in.ridge && !in.grid ? kB * D * D : 0.0);
   const double solve = q_bytes + e.data_bytes + e.gram_bytes;
   e.peak_bytes = std::max({e.basis_bytes + e.data_bytes, accumulate, solve});
   std::ostringstream os;

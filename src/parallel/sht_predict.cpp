@@ -12,7 +12,7 @@ std::string ShtPredictor::unsuitable(const Model& model) {
     return std::string("the ") + model.estimator->name() + " model has no invariant basis of Q matrices";
   if (model.manifold().name() != "s2") return "the model is on " + model.manifold().describe() + ", not -manifold s2";
   for (const SpaceInvariants& s : model.basis.spaces)
-    if (s.k > 0 && s.Q.size() != std::size_t(s.m) * std::size_t(s.k)) return "the model's invariant basis has no Q";
+    if (!s.has_q()) return "the model's invariant basis has no Q";
   return "";
 }
 
@@ -40,9 +40,8 @@ PetscErrorCode ShtPredictor::create(MPI_Comm comm, const Model& model, RowSource
     std::size_t f = 0;
     for (const SpaceInvariants& s : model.basis.spaces) {
       if (s.k == 0) continue;
-      double* cl = c.data() + std::size_t(s.label) * std::size_t(s.label);
-      for (int j = 0; j < s.k; ++j, ++f)
-        for (int i = 0; i < s.m; ++i) cl[i] += s.Q[std::size_t(j) * std::size_t(s.m) + std::size_t(i)] * a[f];
+      s.apply_add(a.data() + f, c.data() + std::size_t(s.label) * std::size_t(s.label));  // c = Q a
+      f += std::size_t(s.k);
     }
     g.synthesis(c.data(), p->maps_.data() + std::size_t(t) * nloc);
   }

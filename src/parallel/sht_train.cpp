@@ -14,33 +14,25 @@
 namespace specavg {
 namespace {
 
-// Coefficients of every degree ((lmax+1)², index l² + l + m) to invariant features: ψ = Qᵀc.
+// Coefficients of every degree ((lmax+1)², index l² + l + m) to invariant features: ψ = Qᵀc
+// (a gather where Q is block sparse).
 void project(const InvariantBasis& basis, const double* c, double* psi) {
   std::size_t f = 0;
   for (const SpaceInvariants& s : basis.spaces) {
     if (s.k == 0) continue;
-    const double* cl = c + std::size_t(s.label) * std::size_t(s.label);
-    for (int j = 0; j < s.k; ++j) {
-      const double* q = s.Q.data() + std::size_t(j) * std::size_t(s.m);
-      double sum = 0;
-      for (int i = 0; i < s.m; ++i) sum += q[i] * cl[i];
-      psi[f++] = sum;
-    }
+    s.apply_transpose(c + std::size_t(s.label) * std::size_t(s.label), psi + f);
+    f += std::size_t(s.k);
   }
 }
 
-// The transpose: c = Q a (c has (lmax+1)² entries, overwritten).
+// The transpose: c = Q a (c has (lmax+1)² entries, overwritten; a scatter where Q is block sparse).
 void expand(const InvariantBasis& basis, const double* a, std::size_t ncoef, double* c) {
   std::fill(c, c + ncoef, 0.0);
   std::size_t f = 0;
   for (const SpaceInvariants& s : basis.spaces) {
     if (s.k == 0) continue;
-    double* cl = c + std::size_t(s.label) * std::size_t(s.label);
-    for (int j = 0; j < s.k; ++j) {
-      const double* q = s.Q.data() + std::size_t(j) * std::size_t(s.m);
-      const double aj = a[f++];
-      for (int i = 0; i < s.m; ++i) cl[i] += q[i] * aj;
-    }
+    s.apply_add(a + f, c + std::size_t(s.label) * std::size_t(s.label));
+    f += std::size_t(s.k);
   }
 }
 
@@ -211,23 +203,25 @@ PetscErrorCode solve_ridge_cg(MPI_Comm comm, const ShtGrid& g, const InvariantBa
 
 }  // namespace
 
+std::string sht_obstacle(const TrainOptions& opt, const Manifold& M, bool ring_layout) {
+  if (!ring_layout)
+    return "the data are scattered points, not a grid of rings (a HEALPix map or a rectilinear lat/lon netCDF grid)";
+  if (M.name() != "s2") return "the transforms are for -manifold s2 (the job is on " + M.describe() + ")";
+  if (opt.select.criterion != SelectCriterion::None)
+    return "model selection (-select) needs the Gram matrix of the pointwise path";
+  if (!opt.checkpoint.path.empty() || !opt.checkpoint.restart.empty())
+    return "-checkpoint and -restart save the pointwise path's partial sums";
+  if (opt.select.uncertainty == 1) return "the error model (-uncertainty 1) needs the Gram matrix of the pointwise path";
+  return "";
+}
+
 PetscErrorCode sht_wanted(MPI_Comm comm, const TrainOptions& opt, const TrainState& st, bool* use) {
   PetscFunctionBeginUser;
   *use = false;
   PetscCall(collective_check(comm, opt.features == "auto" || opt.features == "sht" || opt.features == "pointwise",
                              "unknown -features '" + opt.features + "': expected pointwise, sht or auto"));
   if (opt.features == "pointwise") PetscFunctionReturn(PETSC_SUCCESS);
-  std::string why;
-  if (!st.source || !st.source->ring_layout())
-    why = "the data are scattered points, not a grid of rings (a HEALPix map or a rectilinear lat/lon netCDF grid)";
-  else if (st.manifold->name() != "s2")
-    why = "the transforms are for -manifold s2 (the job is on " + st.manifold->describe() + ")";
-  else if (opt.select.criterion != SelectCriterion::None)
-    why = "model selection (-select) needs the Gram matrix of the pointwise path";
-  else if (!opt.checkpoint.path.empty() || !opt.checkpoint.restart.empty())
-    why = "-checkpoint and -restart save the pointwise path's partial sums";
-  else if (opt.select.uncertainty == 1)
-    why = "the error model (-uncertainty 1) needs the Gram matrix of the pointwise path";
+  const std::string why = sht_obstacle(opt, *st.manifold, st.source && st.source->ring_layout());
   if (opt.features == "sht")
     PetscCall(collective_check(comm, why.empty(), "-features sht cannot be used: " + why + "; use -features pointwise"));
   *use = why.empty();
@@ -239,12 +233,12 @@ PetscErrorCode train_sht(MPI_Comm comm, const TrainOptions& opt, TrainState* st,
   PetscCheck(st->done == TrainStage::Basis, comm, PETSC_ERR_ARG_WRONGSTATE, "train_sht: basis first");
   *used = false;
   const InvariantBasis& basis = st->basis;
-  bool dense = !basis.ring_route();
-  for (const SpaceInvariants& s : basis.spaces) dense = dense && (s.k == 0 || s.Q.size() == std::size_t(s.m) * s.k);
-  PetscCall(collective_check(comm, dense || opt.features != "sht",
+  bool matrices = !basis.ring_route();
+  for (const SpaceInvariants& s : basis.spaces) matrices = matrices && s.has_q();
+  PetscCall(collective_check(comm, matrices || opt.features != "sht",
                              "-features sht needs the invariant basis as Q matrices (not the ring route)"));
   // auto keeps the pointwise path when it would compute the default error model of ridge.
-  if (!dense || (opt.features == "auto" && opt.wants_uncertainty(basis.dinv()))) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!matrices || (opt.features == "auto" && opt.wants_uncertainty(basis.dinv()))) PetscFunctionReturn(PETSC_SUCCESS);
   const double t_read = MPI_Wtime();
   ShtGrid g;
   std::string why;

@@ -15,6 +15,7 @@
 #include "specavg/parallel/features.hpp"
 #include "specavg/parallel/krr.hpp"
 #include "specavg/parallel/sht_train.hpp"
+#include "specavg/io/file_format.hpp"
 #include "specavg/io/model_file.hpp"
 #include "specavg/estimate/invariant_features.hpp"
 #include "specavg/estimate/kernel.hpp"
@@ -141,6 +142,13 @@ PetscErrorCode train_resolve(MPI_Comm comm, const TrainOptions& opt, TrainState*
   const bool ridge = opt.estimator->penalized();
   PetscCall(estimate_job(comm, M, st->spaces, st->generators, st->group_label, opt.basis, st->n_rows, ridge, nullptr,
                          &st->estimate, &in));
+  if (opt.features != "pointwise") {  // a grid (FITS or netCDF) will likely take the grid path
+    FileFormat fmt;
+    PetscCall(agree_file_format(comm, opt.data, &fmt));
+    const bool grid_file = fmt == FileFormat::FITS || fmt == FileFormat::NetCDF3 || fmt == FileFormat::NetCDF4;
+    in.grid = sht_obstacle(opt, M, grid_file).empty();
+    if (in.grid) st->estimate = estimate_training(in);
+  }
   PetscCall(memory_available_per_rank(comm, opt.max_memory_gib, &st->memory_available, &st->memory_source));
   if (opt.verbose)
     PetscCall(PetscPrintf(comm,
@@ -198,22 +206,24 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
     ex.ntargets = st->ntargets;
     ex.with_gram = opt.select.kfold() || opt.needs_gram();
     ex.accumulators = opt.select.kfold() ? opt.select.folds : 1;
-    bool ring = false;
-    SPECAVG_CALL_CXX(comm, ring = uses_ring_route(*st->manifold, opt.basis, st->generators, st->spaces));
+    bool ring = false, sparse_q = false;
+    SPECAVG_CALL_CXX(comm, ring = uses_ring_route(*st->manifold, opt.basis, st->generators, st->spaces);
+                     sparse_q = uses_block_sparse_route(*st->manifold, opt.basis, st->generators));
     ex.ring = ring;
+    ex.sparse_q = sparse_q;
     PetscCall(read_checkpoint(comm, opt.checkpoint.restart, st->key, ex, *st->source, &st->basis, &st->acc,
                               &st->resumed_same_ranks));
     // The checkpoint stores the Q_λ; the ring route has none (its basis is a few orbit-type
-    // coefficients), so it is rebuilt: deterministic, milliseconds, and checked against
-    // the saved dimensions.
-    if (ring) {
+    // coefficients) and a block-sparse basis is O(L²) to make, so these are rebuilt:
+    // deterministic, fast, and checked against the saved dimensions.
+    if (ring || sparse_q) {
       const int saved = st->basis.dinv();
       const std::string cutoff = st->basis.cutoff;
       PetscCall(build_invariant_basis_distributed(comm, *st->manifold, st->cutoff, st->generators, opt.basis,
                                                   &st->basis));
       st->basis.cutoff = cutoff;
       PetscCall(collective_check(comm, st->basis.dinv() == saved,
-                                 "the ring-route basis rebuilt for -restart has " + std::to_string(st->basis.dinv()) +
+                                 "the basis rebuilt for -restart has " + std::to_string(st->basis.dinv()) +
                                      " invariant features, the checkpoint " + std::to_string(saved) +
                                      ": start again without -restart"));
     }
@@ -266,6 +276,7 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
                          st->n_global, opt.estimator->penalized(), &st->basis,
                          &st->estimate, &in));
   in.ntargets = st->ntargets;
+  in.grid = st->grid_path;
   st->estimate = estimate_training(in);
   if (st->estimate.peak_bytes > st->memory_available)
     PetscCall(check_memory_fits(comm, st->estimate, st->memory_available, st->memory_source,
@@ -563,6 +574,7 @@ PetscErrorCode train_model(MPI_Comm comm, const TrainOptions& opt, Model* model,
     PetscCall(train_read(comm, opt, &st, rep));
     bool sht = false;
     PetscCall(sht_wanted(comm, opt, st, &sht));
+    st.grid_path = sht;
     PetscCall(train_basis(comm, opt, &st, rep));
     if (sht) PetscCall(train_sht(comm, opt, &st, rep, &sht));
     if (!sht) PetscCall(train_accumulate(comm, opt, &st, rep));

@@ -48,6 +48,28 @@ TEST(LegacyModelsMPI, EveryFormatLoadsAndPredictsTheTarget) {
     scale = std::max(scale, std::fabs(target(&x[3 * i])));
   }
   EXPECT_LT(global_max(err), 0.05 * scale) << "max error " << err << " of max |f| " << scale;
+  // The file's dense Q (format 3, written before the Wigner route) spans the same invariant
+  // subspace as the block-sparse basis this build computes for D3: Q Qᵀ agrees to 1e-12.
+  const InvariantBasis now = build_invariant_basis(v3.manifold(), Cutoff{8}, v3.generators);
+  ASSERT_EQ(now.spaces.size(), v3.basis.spaces.size());
+  for (std::size_t s = 0; s < now.spaces.size(); ++s) {
+    const SpaceInvariants &a = now.spaces[s], &b = v3.basis.spaces[s];
+    EXPECT_TRUE(a.sparse) << s;
+    EXPECT_FALSE(b.sparse) << s;
+    ASSERT_EQ(a.k, b.k) << s;
+    const std::vector<double> qa = a.dense();
+    double dev = 0;
+    for (int i = 0; i < a.m; ++i)
+      for (int j = 0; j < a.m; ++j) {
+        double pa = 0, pb = 0;
+        for (int t = 0; t < a.k; ++t) {
+          pa += qa[std::size_t(t) * a.m + i] * qa[std::size_t(t) * a.m + j];
+          pb += b.Q[std::size_t(t) * a.m + i] * b.Q[std::size_t(t) * a.m + j];
+        }
+        dev = std::max(dev, std::fabs(pa - pb));
+      }
+    EXPECT_LE(dev, 1e-12) << "degree " << s;
+  }
 
   for (const char* name : {"model_v1.h5", "model_v2.h5"}) {
     Model old;

@@ -4,6 +4,8 @@
 //
 // Only the eigenspaces carrying invariants are used (where the basis comes from a
 // recurrence, e.g. spheres, every label up to the highest such one is evaluated). Where Q_λ
+// is block sparse (SpaceInvariants::sparse) each feature is a gather of at most two basis
+// values, ψ_j = v0 φ_r0 + v1 φ_r1, with no m × k product. Where Q_λ
 // has rows that are exactly zero (basis functions outside the invariant support, e.g. sine
 // products under sign flips), only the supported columns of φ_λ enter the product; where
 // the manifold evaluates functions separately (Manifold::partial_evaluation(), the torus)
@@ -48,7 +50,12 @@ class InvariantFeatures {
     int partial = -1;           // index into partial_ (its support functions are evaluated directly)
     std::vector<int> single;    // when every column of Q has one non-zero: its row, and
     std::vector<double> scale;  // its value (ψ_j = scale_j · φ_row), no product needed
+    // Block-sparse Q (SpaceInvariants::sparse): two rows and values per column (rows within
+    // the space, or within `support` for partial blocks); Q, single and scale stay empty.
+    std::vector<int> pair_rows;
+    std::vector<double> pair_vals;
   };
+  Block sparse_block(const SpaceInvariants& s, std::size_t col, bool partial);
   const InvariantBasis& basis_;
   std::unique_ptr<EigenBasis> eval_;            // null on the ring route
   std::unique_ptr<OrbitSumEvaluator> ring_;     // ring route only

@@ -35,7 +35,17 @@ struct SpaceInvariants {
   double lambda = 0.0;    // Laplace–Beltrami eigenvalue
   int m = 1;              // multiplicity of the eigenspace
   int k = 0;              // dimension of the invariant subspace
-  std::vector<double> Q;  // m × k, column-major (empty on the ring route)
+  std::vector<double> Q;  // m × k, column-major (empty on the ring route and in block-sparse form)
+  // Block-sparse form (sparse = true; the exact Wigner route when every generator maps the
+  // z-axis to ±z in the identity frame: Cs, Ci, C<n>, D<n>h, ... on S²): column t of Q is
+  // sparse_vals[2t] e_{sparse_rows[2t]} + sparse_vals[2t+1] e_{sparse_rows[2t+1]}, rows in
+  // 0..m−1 within the eigenspace. When both rows are equal the column has one entry,
+  // sparse_vals[2t], and sparse_vals[2t+1] is 0 and ignored. Q stays empty: O(k) storage
+  // instead of O(m k). Consumers use apply_transpose/apply_add, or dense() where a small
+  // dense Q is genuinely needed (tests, diagnostics).
+  bool sparse = false;
+  std::vector<int> sparse_rows;      // 2k
+  std::vector<double> sparse_vals;   // 2k
   double residual = 0.0;  // max_j max_entry |D(g_j)ᵀ Q − Q|
   std::string method;     // "trivial" (no generators), "dense", "slepc", "monomial", "wigner" or "ring"
   // Ring route (group/ring_invariants.hpp): ψ_j = Σ_i ring_coef[i, j] |x|^{label − deg} O_{ring_terms[i]}
@@ -45,6 +55,17 @@ struct SpaceInvariants {
   std::vector<int> ring_terms;
   std::vector<double> ring_coef;
   double seconds = 0.0;   // time spent computing it (0 when read from a model file)
+
+  // Whether Q is held in either matrix form (dense or block sparse), i.e. not the ring route.
+  bool has_q() const { return k == 0 || sparse || Q.size() == std::size_t(m) * std::size_t(k); }
+  // psi[j] = Σ_i Q[i, j] c[i] for j < k (c has m entries): a gather in block-sparse form.
+  void apply_transpose(const double* c, double* psi) const;
+  // c[i] += Σ_j Q[i, j] a[j] for i < m: a scatter in block-sparse form.
+  void apply_add(const double* a, double* c) const;
+  // Q as m × k column-major in either form (copies; allocates m·k doubles).
+  std::vector<double> dense() const;
+  // Stored entries of Q (2k in block-sparse form, m·k dense).
+  std::size_t stored_entries() const { return sparse ? sparse_vals.size() : Q.size(); }
 };
 
 // Orthonormal basis (m × k, column-major) of ker C from the dense symmetric eigensolver;

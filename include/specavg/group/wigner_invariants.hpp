@@ -55,7 +55,9 @@ class WignerInvariants {
   ~WignerInvariants();
   // Degrees in increasing order (repeats allowed), l ≤ lmax.
   WignerSpace solve_space(int l);
-  SpaceInvariants solve(int l);  // the same as SpaceInvariants (Q dense, method "wigner")
+  // The same as SpaceInvariants (method "wigner"): block-sparse form when block_sparse(),
+  // else dense Q.
+  SpaceInvariants solve(int l);
   // e.g. "frame z; pair-diagonal generators 0, 1; general: none; orders kept 1/2"
   std::string route() const;
   // Estimated flops of degree l alone (eigensolver and products) and of advancing the

@@ -1,5 +1,5 @@
 #pragma once
-// Model files (HDF5, readable with h5py). Layout, format_version 3:
+// Model files (HDF5, readable with h5py). Layout, format_version 4:
 //   /                attrs: format="specavg-model", format_version, manifold (s2|sphere|torus),
 //                           dim, cutoff, group_spec, estimator, tau, sobolev_s, ntargets,
 //                           dinv, dtotal (basis functions within the cutoff),
@@ -14,7 +14,8 @@
 //   /basis/invariant_counts      (ns) int64  k per eigenspace
 //   /basis/residuals             (ns)        max_j |D_jᵀ Q − Q|
 //   /basis/Q/<label>             (k, m)      row j = j-th invariant function in the
-//                                            eigenspace's basis; k > 0 only
+//                                            eigenspace's basis; k > 0 and dense Q only
+//   /basis/Q_sparse/{labels,rows,values}     block-sparse Q (io/sparse_basis_file.hpp)
 //   /coefficients                (dinv, ntargets)
 //   /feature_label (dinv) int64;  /feature_eigenvalue (dinv)
 //   /provenance      attrs: version, options, created, nranks, n_train, weight_sum;
@@ -24,7 +25,8 @@
 //   /krr             attrs: kernel, width, lambda, order (|G|, 0 for krr)
 //   /krr/centers (N, dim);  /krr/alpha (N, ntargets)
 //   /krr/elements (|G|, dim, dim), /krr/element_shifts (|G|, dim)   krr-ga only
-// Format 2 (no `method`: specavg) and format 1 (S² only: attr lmax, Q/<l>, no labels) is still read.
+// Formats 3 (no Q_sparse), 2 (no `method`: specavg) and 1 (S² only: attr lmax, Q/<l>, no
+// labels) are still read.
 // Writing is collective but done by rank 0 into "<path>.tmp", then renamed (atomic).
 // Reading is collective: every rank reads the (small) file; errors are agreed on.
 #include <mpi.h>

@@ -97,6 +97,9 @@ struct RestartExpect {
   // The job's basis comes from the ring route, which has no Q_λ: the checkpoint holds only
   // the dimensions, and the caller rebuilds the basis (deterministic, milliseconds).
   bool ring = false;
+  // Likewise for a block-sparse basis (the exact Wigner route about z, O(L²) to rebuild):
+  // no Q_λ is stored, only the dimensions.
+  bool sparse_q = false;
 };
 PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointKey& key,
                                const RestartExpect& expect, const RowSource& src, InvariantBasis* basis,

@@ -30,6 +30,10 @@ struct BasisOptions {
 // generators and -basis_method auto or wigner.
 bool uses_wigner_route(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens);
 
+// Whether that route gives block-sparse Q (SpaceInvariants::sparse) for every eigenspace:
+// WignerInvariants::block_sparse() (generators mapping the z-axis to ±z: Cs, Ci, C<n>, ...).
+bool uses_block_sparse_route(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens);
+
 // Whether the invariant-ring route (group/ring_invariants.hpp) computes the basis of
 // `spaces`: -basis_method ring, or auto where it applies (spheres other than S² under
 // signed permutations) and its estimated cost is below that of the per-eigenspace routes.

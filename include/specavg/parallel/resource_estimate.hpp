@@ -55,6 +55,10 @@ struct EstimateInput {
   int nranks = 1;
   bool ridge = true;       // spectral needs no Gram
   bool iterative = false;  // -reduced_ksp_type other than preonly
+  // The grid path (docs/sky-maps.md) computes the features by transforms: no pointwise
+  // feature blocks and no Gram matrix; every rank holds its rings' rows (moved once) and
+  // coefficient vectors of (L+1)² values.
+  bool grid = false;
   double flop_rate = 2e9;  // per rank, flops/s
 };
 

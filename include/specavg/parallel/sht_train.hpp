@@ -27,6 +27,11 @@ namespace specavg {
 // same model (ridge keeps pointwise while the default error model is computed).
 PetscErrorCode sht_wanted(MPI_Comm comm, const TrainOptions& opt, const TrainState& st, bool* use);
 
+// Local. Why the grid path cannot be taken (empty: it can), for data that are (ring_layout)
+// or are not a grid of rings. sht_wanted's test; before the read, the resource estimate
+// asks it with ring_layout guessed from the file format (FITS or netCDF).
+std::string sht_obstacle(const TrainOptions& opt, const Manifold& M, bool ring_layout);
+
 // The basis stage done: gathers the grid by rings and fits the coefficients (st is then
 // Solved). *used is false when -features auto finds the grid's points off its rings
 // (st->source is rewound for the pointwise path); -features sht fails then.

@@ -96,6 +96,7 @@ struct TrainState {
   std::unique_ptr<RowSource> source;
   long long n_global = 0;
   int ntargets = 0;
+  bool grid_path = false;  // the grid path is wanted (sht_wanted; for the resource estimate)
   // basis
   InvariantBasis basis;
   bool basis_reused = false;  // taken from -basis_from
