@@ -48,16 +48,21 @@ import re, sys
 t = open(sys.argv[1]).read()
 def num(pat, default="n/a"):
     m = re.search(pat, t); return m.group(1) if m else default
-rss = [int(x) for x in re.findall(r"peak RSS (\d+) KiB", t)]
+rss = " / ".join(f"{int(x) / 1048576:.2f}" for x in re.findall(r"peak RSS (\d+) KiB", t))
+dinv, basis = num(r"D_inv = (\d+)"), num(r"invariant features: ([\d.]+) s")
+move, sht = num(r"moved to their rings. ranks in ([\d.]+) s"), num(r"no solve\): ([\d.]+) s")
+total, write = num(r"training total ([\d.]+) s"), num(r"model written to \S+ \(([\d.]+) s\)")
+est, load = num(r"estimate: peak (\S+ \S+) per rank"), num(r"load before [^:]*: (.*)")
+paused = " (the job was paused and resumed by a signal meanwhile)" if "Forwarding signal 18" in t else ""
 print("| phase (Cs, lmax 4000, NSIDE 2048, spectral, 2 ranks) | value |")
 print("|---|---:|")
-print(f"| invariant basis (block sparse), D_inv = {num(r'D_inv = (\d+)')} | {num(r'invariant features: ([\d.]+) s')} s |")
-print(f"| read + move rows to their rings' ranks | {num(r'moved to their rings. ranks in ([\d.]+) s')} s |")
-print(f"| adjoint SHT + all-reduce + projection Q^T c | {num(r'no solve\): ([\d.]+) s')} s |")
-print(f"| training total | {num(r'training total ([\d.]+) s')} s |")
-print(f"| model write ({num(r'model written to \S+ \(([\d.]+) s\)')} s) | |")
-print(f"| peak RSS per rank | {' / '.join(f'{x / 1048576:.2f}' for x in rss)} GiB |")
-print(f"| load before (1, 5, 15 min) | {num(r'load before [^:]*: (.*)')} |")
+print(f"| invariant basis (block sparse), D_inv = {dinv} | {basis} s |")
+print(f"| read + move rows to their rings' ranks | {move} s |")
+print(f"| adjoint SHT + all-reduce + projection Q^T c | {sht} s |")
+print(f"| training total{paused} | {total} s |")
+print(f"| model write | {write} s |")
+print(f"| peak RSS per rank (estimated before the read: {est}) | {rss} GiB |")
+print(f"| load before (1, 5, 15 min) | {load} |")
 PY
   cat "$out/results_full.md"
   exit 0

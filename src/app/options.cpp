@@ -202,7 +202,7 @@ PetscErrorCode options_cutoff(PetscOptionItems* PetscOptionsObject, Cutoff* c) {
   PetscInt lmax = c->lmax, nbasis = PetscInt(c->nbasis);
   PetscBool set_l = PETSC_FALSE, set_lam = PETSC_FALSE, set_n = PETSC_FALSE;
   PetscCall(
-      option_int(PetscOptionsObject, "-lmax", "Sphere degree cutoff L: all degrees 0..L", &lmax, 0, 2000, &set_l));
+      option_int(PetscOptionsObject, "-lmax", "Sphere degree cutoff L: all degrees 0..L", &lmax, 0, 8000, &set_l));
   PetscCall(option_real(PetscOptionsObject, "-lambda_max",
                         "Eigenvalue cutoff: all eigenspaces with lambda <= lambda_max", &c->lambda_max, 0.0, kInfinity,
                         false, &set_lam));
@@ -296,7 +296,7 @@ PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions*
   opt->estimator = &find_estimator(est);
   PetscCall(option_real(PetscOptionsObject, "-tau", "Ridge penalty tau in tau * sum (1+lambda)^s a^2", &opt->tau, 0.0,
                         kInfinity));
-  // (1 + lambda)^s must stay finite for lambda up to ~1e7 (S^2 at lmax 2000).
+  // (1 + lambda)^s must stay finite for lambda up to ~6.4e7 (S^2 at lmax 8000): < 1e126 at s = 16.
   PetscCall(option_real(PetscOptionsObject, "-sobolev_s",
                         "Sobolev exponent s of the ridge penalty (lambda: Laplace eigenvalue)", &opt->sobolev_s, 0.0,
                         16.0));

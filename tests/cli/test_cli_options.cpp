@@ -48,7 +48,7 @@ const std::string kSynthCmd = "synth -n 50 -group Ih -output " + kSynth;
 
 TEST_F(Options, IntegersAreRangeCheckedBeforeNarrowing) {
   // 4294967306 = 2^32 + 10 and 4294967297 = 2^32 + 1 used to wrap to 10 and 1.
-  expect_refused(kTrain + " -lmax 4294967306", kModel, {"-lmax must be an integer between 0 and 2000", "4294967306"});
+  expect_refused(kTrain + " -lmax 4294967306", kModel, {"-lmax must be an integer between 0 and 8000", "4294967306"});
   expect_refused(kSynthCmd + " -seed 4294967297", kSynth, {"-seed must be an integer between 0 and 2147483647"});
   expect_refused(kSynthCmd + " -seed -1", kSynth, {"-seed must be an integer between 0"});
   expect_refused(kSynthCmd + " -n 12abc", kSynth, {"-n must be an integer", "12abc"});
