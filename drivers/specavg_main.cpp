@@ -108,9 +108,39 @@ bool all_ranks_arrive(MPI_Comm exit_comm, double seconds) {
   std::_Exit(1);
 }
 
+// glibc's malloc backs its heap and large blocks with transparent huge pages only when the
+// glibc.malloc.hugetlb tunable is set, and tunables are read at start-up, so the process
+// re-executes itself once with it (before MPI starts; same PID and arguments). On this VM
+// first touches of 4 KiB pages dominated reading a stored basis: 90 MB of Q in 0.48 s
+// with 4 KiB pages, 0.04 s with huge pages. SPECAVG_HUGE_PAGES=0 turns it off; a
+// GLIBC_TUNABLES that already names the tunable, or THP set to "never", leaves it alone.
+void reexec_with_huge_page_malloc(char** argv) {
+  const char* off = std::getenv("SPECAVG_HUGE_PAGES");
+  if (off && std::strcmp(off, "0") == 0) return;
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (tunables && std::strstr(tunables, "glibc.malloc.hugetlb")) return;
+  if (FILE* f = std::fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r")) {
+    char mode[128] = "";
+    const bool never = std::fgets(mode, sizeof mode, f) && std::strstr(mode, "[never]");
+    std::fclose(f);
+    if (never) return;
+  } else {
+    return;  // no THP here
+  }
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return;
+  self[n] = '\0';  // the real path, so the process keeps its name (not "exe")
+  const std::string value = tunables && *tunables ? std::string(tunables) + ":glibc.malloc.hugetlb=1"
+                                                   : std::string("glibc.malloc.hugetlb=1");
+  if (setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
+  execv(self, argv);  // returns only on failure: carry on with 4 KiB pages
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  reexec_with_huge_page_malloc(argv);
   std::string sub;
   std::vector<char*> args(argv, argv + argc);
   if (argc > 1 && argv[1][0] != '-') {
