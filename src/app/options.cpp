@@ -318,6 +318,15 @@ PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions*
   PetscCall(option_int(PetscOptionsObject, "-block_rows",
                        "Rows read per block (0: automatic, up to 65536 within -max_block_mib; features go in 1 MiB tiles)", &opt->block_rows, 0,
                        PETSC_MAX_INT));
+  PetscCall(option_string(PetscOptionsObject, "-gram_assembly",
+                          "How ranks sum the D_inv x D_inv Gram matrix: replicated (each rank a whole partial Gram of "
+                          "its rows, then a reduce-scatter), owned (each rank only its rows of the Gram, from every "
+                          "rank's features passed round a ring; about 8 D_inv^2/P bytes per rank), or auto (owned "
+                          "from D_inv > 5792, a 256 MiB Gram, default)",
+                          &opt->gram_assembly));
+  PetscCheck(opt->gram_assembly == "auto" || opt->gram_assembly == "owned" || opt->gram_assembly == "replicated",
+             PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,
+             "unknown -gram_assembly '%s': expected replicated, owned or auto", opt->gram_assembly.c_str());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -12,6 +14,7 @@
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/io/h5_parallel.hpp"
+#include "specavg/parallel/owned_gram.hpp"
 #include "specavg/util/sha256.hpp"
 
 namespace specavg {
@@ -95,7 +98,7 @@ RankRow pack(const AccumulationState& s, const RowSizes& z) {
   RankRow r;
   r.gram.reserve(z.gram);
   for (const auto& ne : s.sums) {
-    r.gram.insert(r.gram.end(), ne.gram.begin(), ne.gram.end());
+    if (!ne.owned) r.gram.insert(r.gram.end(), ne.gram.begin(), ne.gram.end());  // owned rows: gram_rows
     r.rhs.insert(r.rhs.end(), ne.rhs.begin(), ne.rhs.end());
     r.yy.insert(r.yy.end(), ne.yy.begin(), ne.yy.end());
     r.counts.insert(r.counts.end(), {ne.wsum, double(ne.n), double(ne.n_positive)});
@@ -109,7 +112,7 @@ void add_row(const RankRow& r, int D, int k, std::vector<NormalEquations>* sums)
   for (std::size_t a = 0; a < sums->size(); ++a) {
     NormalEquations& ne = (*sums)[a];
     const std::size_t g = std::size_t(D) * D;
-    if (ne.with_gram)
+    if (ne.with_gram && !ne.owned)
       for (std::size_t i = 0; i < g; ++i) ne.gram[i] += r.gram[a * g + i];
     for (std::size_t i = 0; i < std::size_t(D) * k; ++i) ne.rhs[i] += r.rhs[a * D * k + i];
     for (int i = 0; i < k; ++i) ne.yy[i] += r.yy[a * k + i];
@@ -117,6 +120,33 @@ void add_row(const RankRow& r, int D, int k, std::vector<NormalEquations>* sums)
     ne.n += (long long)r.counts[3 * a + 1];
     ne.n_positive += (long long)r.counts[3 * a + 2];
   }
+}
+
+// Checksum of owned Gram rows that does not depend on how the rows are split over ranks:
+// Σ bits(g_i)·(2i + 1) mod 2⁶⁴ over the global index i (odd factors, so any one changed
+// value changes it), summed over the ranks with MPI_SUM on uint64. Collective.
+PetscErrorCode owned_rows_check(MPI_Comm comm, const NormalEquations& ne, std::string* hex) {
+  PetscFunctionBeginUser;
+  std::uint64_t sum = 0;
+  const std::uint64_t first = std::uint64_t(ne.row_begin) * std::uint64_t(ne.dinv);
+  for (std::size_t i = 0; i < ne.gram.size(); ++i) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &ne.gram[i], sizeof bits);
+    sum += bits * (2 * (first + i) + 1);
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_UINT64_T, MPI_SUM, comm));
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long)sum);
+  *hex = buf;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// Owned Gram rows move in collective rounds of at most 64 MiB per rank (MPI-IO counts are ints).
+PetscInt owned_rounds(MPI_Comm comm, const NormalEquations& ne, PetscInt* rows_per_round) {
+  *rows_per_round = std::max<PetscInt>(1, PetscInt((std::size_t(64) << 20) / (8 * std::size_t(std::max(ne.dinv, 1)))));
+  PetscInt mine = (PetscInt(ne.row_count) + *rows_per_round - 1) / *rows_per_round, most = 0;
+  MPI_Allreduce(&mine, &most, 1, MPIU_INT, MPI_MAX, comm);
+  return most;
 }
 
 std::string shared_sha256(const std::vector<double>& spaces, const std::vector<double>& q,
@@ -223,8 +253,9 @@ PetscErrorCode write_checkpoint(MPI_Comm comm, const std::string& path, const Ch
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   const int A = int(state.sums.size()), D = basis.dinv(), k = state.sums.front().ntargets;
-  const bool with_gram = state.sums.front().with_gram;
-  const RowSizes z(A, D, k, with_gram);
+  const bool with_gram = state.sums.front().with_gram, owned = state.sums.front().owned;
+  PetscCheck(!owned || A == 1, comm, PETSC_ERR_ARG_WRONGSTATE, "owned Gram rows come with one accumulator");
+  const RowSizes z(A, D, k, with_gram && !owned);
   const RankRow row = pack(state, z);
   // The ranks' checksums, joined in rank order (the attribute is the same on every rank).
   const std::string mine = row.sha256();
@@ -262,6 +293,12 @@ PetscErrorCode write_checkpoint(MPI_Comm comm, const std::string& path, const Ch
   at.set("dinv", double(D));
   at.set("ntargets", double(k));
   at.set("with_gram", double(with_gram));
+  // replicated: partial_gram holds every rank's whole partial Gram; owned: gram_rows holds
+  // the D_inv x D_inv sums so far, each rank writing its rows (checked by gram_rows_check).
+  at.set("gram_layout", owned ? "owned" : "replicated");
+  std::string gram_check;
+  if (owned) PetscCall(owned_rows_check(comm, state.sums.front(), &gram_check));
+  at.set("gram_rows_check", gram_check);
   at.set("accumulators", double(A));
   at.set("block_rows", double(block_rows));
   at.set("n_rows", double(n_rows));
@@ -288,7 +325,18 @@ PetscErrorCode write_checkpoint(MPI_Comm comm, const std::string& path, const Ch
     PetscCall(w.write_rows(name, 0, rank == 0 ? PetscInt(rows) : 0, pad.data()));
     PetscFunctionReturn(PETSC_SUCCESS);
   };
-  if (with_gram) PetscCall(per_rank("partial_gram", row.gram));
+  if (with_gram && !owned) PetscCall(per_rank("partial_gram", row.gram));
+  if (owned) {
+    const NormalEquations& ne = state.sums.front();
+    PetscCall(w.create_dataset("gram_rows", {hsize_t(D), hsize_t(std::max(D, 1))}));
+    PetscInt per = 0;
+    const PetscInt rounds = owned_rounds(comm, ne, &per);
+    for (PetscInt c = 0; c < rounds; ++c) {
+      const PetscInt i0 = std::min<PetscInt>(c * per, PetscInt(ne.row_count));
+      const PetscInt i1 = std::min<PetscInt>(i0 + per, PetscInt(ne.row_count));
+      PetscCall(w.write_rows("gram_rows", PetscInt(ne.row_begin) + i0, i1 - i0, ne.gram.data() + std::size_t(i0) * D));
+    }
+  }
   PetscCall(per_rank("partial_rhs", row.rhs));
   PetscCall(per_rank("partial_yy", row.yy));
   PetscCall(per_rank("partial_counts", row.counts));
@@ -401,12 +449,31 @@ PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const Che
     std::istringstream in(sha_ranks);
     for (auto& h : sha) in >> h;
   }
+  const std::string* layout = find_string(at, "gram_layout");
+  const bool owned = layout && *layout == "owned";
+  PetscCall(r.agree(!owned || (A == 1 && ex.with_gram), where + " holds owned Gram rows for another job" + retry));
   *state = AccumulationState{};
   state->sums.resize(std::size_t(A));
-  for (auto& ne : state->sums) start_normal_equations(D, k, ex.with_gram, &ne);
+  for (auto& ne : state->sums)
+    if (owned) start_owned_normal_equations(D, k, rank, size, &ne);
+    else start_normal_equations(D, k, ex.with_gram, &ne);
   state->begin = src.local_begin();
   state->count = src.local_count();
-  const RowSizes z(A, D, k, ex.with_gram);
+  if (owned) {  // this rank's rows of the new split: the sums of every saved rank already
+    NormalEquations& ne = state->sums.front();
+    PetscInt per = 0;
+    const PetscInt rounds = owned_rounds(comm, ne, &per);
+    for (PetscInt c = 0; c < rounds; ++c) {
+      const PetscInt i0 = std::min<PetscInt>(c * per, PetscInt(ne.row_count));
+      const PetscInt i1 = std::min<PetscInt>(i0 + per, PetscInt(ne.row_count));
+      PetscCall(r.read_rows("gram_rows", PetscInt(ne.row_begin) + i0, i1 - i0, ne.gram.data() + std::size_t(i0) * D));
+    }
+    std::string check, saved;
+    PetscCall(owned_rows_check(comm, ne, &check));
+    PetscCall(str("gram_rows_check", &saved));
+    PetscCall(r.agree(check == saved, where + " is corrupt: its Gram rows do not match their checksum" + retry));
+  }
+  const RowSizes z(A, D, k, ex.with_gram && !owned);
   // Saved rank s goes to rank s (same rank count) or s mod size, in rounds of `size` reads.
   bool sums_ok = true;
   for (int round = 0; round * size < P; ++round) {
@@ -415,7 +482,7 @@ PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const Che
     RankRow row;
     row.gram.resize(c ? z.gram : 0), row.rhs.resize(c ? z.rhs : 0), row.yy.resize(c ? z.yy : 0);
     row.counts.resize(c ? z.counts : 0);
-    if (ex.with_gram) PetscCall(r.read_rows("partial_gram", s, c, row.gram.data()));
+    if (ex.with_gram && !owned) PetscCall(r.read_rows("partial_gram", s, c, row.gram.data()));
     PetscCall(r.read_rows("partial_rhs", s, c, row.rhs.data()));
     PetscCall(r.read_rows("partial_yy", s, c, row.yy.data()));
     PetscCall(r.read_rows("partial_counts", s, c, row.counts.data()));

@@ -81,7 +81,7 @@ PetscErrorCode accumulate_rows(InvariantFeatures& feats, const double* points, c
 void finish_normal_equations(NormalEquations* ne) {
   if (ne->finished) return;
   const int D = ne->dinv;
-  if (ne->with_gram)  // mirror DSYRK's upper triangle so rows can be scattered as contiguous blocks
+  if (ne->with_gram && !ne->owned)  // mirror DSYRK's upper triangle so rows can be scattered as contiguous blocks
     for (int j = 0; j < D; ++j)
       for (int i = j + 1; i < D; ++i) ne->gram[std::size_t(j) * D + i] = ne->gram[std::size_t(i) * D + j];
   ne->finished = true;

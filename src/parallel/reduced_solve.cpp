@@ -9,6 +9,9 @@
 
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/parallel/condition_estimate.hpp"
+#include "specavg/parallel/in_place_solve.hpp"
+#include "specavg/parallel/owned_gram.hpp"
 
 namespace specavg {
 namespace {
@@ -18,62 +21,21 @@ namespace {
 // (and ScaLAPACK's layout cannot split a few rows over many ranks).
 constexpr int kDistributeFrom = 64;
 
-// Condition number of the Jacobi-scaled matrix S = D^{-1/2} A D^{-1/2} (D = diag A), which
-// is what limits a Cholesky solve (a huge penalty on some features only scales their
-// rows): λ_max(S) from three power iterations, λ_min(S) from three inverse iterations with
-// the factor, O(n²) each, from a fixed start vector (a function of the global index, so
-// the same on any rank count). A singular matrix whose factorization went through on
-// rounding shows κ ≳ 1/ε; a non-positive diagonal gives +inf.
+// Condition number of the Jacobi-scaled matrix (parallel/condition_estimate.hpp), with
+// the KSP's factor for the inverse iterations.
 PetscErrorCode estimate_condition(KSP ksp, Mat op, Vec b, Vec x, double* cond) {
   PetscFunctionBeginUser;
-  PetscHandle<Vec, VecDestroy> s, y;
+  PetscHandle<Vec, VecDestroy> s;
   PetscCall(VecDuplicate(b, s.address()));
-  PetscCall(VecDuplicate(b, y.address()));
-  PetscCall(MatGetDiagonal(op, s));
-  PetscReal dmin;
-  PetscCall(VecMin(s, nullptr, &dmin));
-  if (!(dmin > 0)) {
+  bool positive = false;
+  double lmax = 0, inv = 0;
+  PetscCall(jacobi_lmax(op, s, b, x, &positive, &lmax));
+  if (!positive) {
     *cond = HUGE_VAL;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(VecSqrtAbs(s));
-  PetscCall(VecReciprocal(s));  // s = D^{-1/2}
-  auto start = [&](Vec v) -> PetscErrorCode {
-    PetscFunctionBeginUser;
-    PetscInt r0, r1;
-    PetscCall(VecGetOwnershipRange(v, &r0, &r1));
-    PetscScalar* a;
-    PetscCall(VecGetArrayWrite(v, &a));
-    for (PetscInt i = r0; i < r1; ++i) a[i - r0] = 1.0 + 0.5 * std::sin(1.0 + 0.7 * double(i));
-    PetscCall(VecRestoreArrayWrite(v, &a));
-    PetscReal nv;
-    PetscCall(VecNorm(v, NORM_2, &nv));
-    PetscCall(VecScale(v, 1.0 / nv));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  };
-  PetscReal lmax = 0, inv = 0;
-  PetscCall(start(y));
-  for (int it = 0; it < 3; ++it) {  // y ← S y / ||S y||
-    PetscCall(VecPointwiseMult(b, s, y));
-    PetscCall(MatMult(op, b, x));
-    PetscCall(VecPointwiseMult(y, s, x));
-    PetscCall(VecNorm(y, NORM_2, &lmax));
-    if (!(lmax > 0 && std::isfinite(double(lmax)))) break;
-    PetscCall(VecScale(y, 1.0 / lmax));
-  }
-  PetscCall(start(y));
-  for (int it = 0; it < 3; ++it) {  // y ← S⁻¹ y / ||S⁻¹ y||
-    PetscCall(VecPointwiseMult(b, s, y));
-    PetscCall(KSPSolve(ksp, b, x));
-    PetscCall(VecPointwiseMult(y, s, x));
-    PetscCall(VecNorm(y, NORM_2, &inv));
-    if (!(inv > 0 && std::isfinite(double(inv)))) {
-      inv = HUGE_VAL;
-      break;
-    }
-    PetscCall(VecScale(y, 1.0 / inv));
-  }
-  *cond = double(lmax) * double(inv);
+  PetscCall(jacobi_inverse([&](Vec rhs, Vec sol) { return KSPSolve(ksp, rhs, sol); }, s, b, x, &inv));
+  *cond = lmax * inv;
   if (!std::isfinite(*cond)) *cond = HUGE_VAL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -173,7 +135,10 @@ PetscErrorCode reduce_normal_equations(MPI_Comm comm, NormalEquations* local, Re
   if (sys->redundant) {
     sys->row_begin = 0;
     sys->row_count = D;
-    if (sys->with_gram) {
+    if (sys->with_gram && local->owned) {  // already summed over the ranks: gather the rows
+      PetscCall(gather_owned_gram(comm, *local, &sys->gram_rows));
+      std::vector<double>().swap(local->gram);
+    } else if (sys->with_gram) {
       PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, local->gram.data(), int(local->gram.size()), MPI_DOUBLE, MPI_SUM, comm));
       sys->gram_rows = std::move(local->gram);
     }
@@ -185,7 +150,14 @@ PetscErrorCode reduce_normal_equations(MPI_Comm comm, NormalEquations* local, Re
     for (int p = 0; p < size; ++p) ranges[p + 1] = ranges[p] + D / size + (p < D % size ? 1 : 0);
     sys->row_begin = ranges[rank];
     sys->row_count = ranges[rank + 1] - ranges[rank];
-    PetscCall(reduce_scatter_rows(comm, local->gram.data(), ranges.data(), D, &sys->gram_rows));
+    if (local->owned) {  // the same rows, already summed over the ranks
+      PetscCheck(local->row_begin == sys->row_begin && local->row_count == sys->row_count, comm, PETSC_ERR_PLIB,
+                 "owned Gram rows: another row split than the solve's");
+      sys->gram_rows = std::move(local->gram);
+      sys->owned = true;
+    } else {
+      PetscCall(reduce_scatter_rows(comm, local->gram.data(), ranges.data(), D, &sys->gram_rows));
+    }
     PetscCall(reduce_scatter_rows(comm, local->rhs.data(), ranges.data(), k, &sys->rhs_rows));
     std::vector<double>().swap(local->gram);
   }
@@ -214,43 +186,49 @@ PetscErrorCode solve_ridge(MPI_Comm comm, ReducedSystem* sys, double tau, const 
                                                tau, sys->n_positive, D)));
   int size;
   PetscCallMPI(MPI_Comm_size(comm, &size));
+  bool in_place_factor = false;
+  if (sys->owned && !sys->redundant && release) PetscCall(in_place_solver_applies(comm, &in_place_factor));
   const MPI_Comm scomm = sys->redundant ? PETSC_COMM_SELF : comm;
-  // Redundant and released: the matrix is built in place in the reduced Gram (symmetric,
-  // so its row-major rows are the column-major columns), saving a D_inv² copy.
-  const bool in_place = sys->redundant && release;
-  {
-    PetscHandle<Mat, MatDestroy> A;
-    PetscCall(MatCreateDense(scomm, sys->row_count, sys->redundant ? D : PETSC_DECIDE, D, D,
-                             in_place ? sys->gram_rows.data() : nullptr, A.address()));
-    PetscInt r0, r1;
-    PetscCall(MatGetOwnershipRange(A, &r0, &r1));
-    PetscCheck(r0 == sys->row_begin && r1 - r0 == sys->row_count, comm, PETSC_ERR_PLIB, "reduced system: row layout");
-    const PetscInt nloc = r1 - r0;
-    const double W = sys->wsum;
-    PetscScalar* a;
-    PetscInt lda;
-    PetscCall(MatDenseGetLDA(A, &lda));
-    PetscCall(MatDenseGetArrayWrite(A, &a));
-    if (in_place) {
-      for (std::size_t i = 0; i < std::size_t(D) * D; ++i) a[i] /= W;
-      for (PetscInt j = 0; j < D; ++j) a[std::size_t(j) * lda + j] += tau * penalty[j];
-    } else {
-      for (PetscInt i = 0; i < nloc; ++i)
-        for (PetscInt j = 0; j < D; ++j) {
-          double v = sys->gram_rows[std::size_t(i) * D + j] / W;
-          if (r0 + i == j) v += tau * penalty[j];
-          a[std::size_t(j) * lda + i] = v;
-        }
+  if (in_place_factor) {
+    PetscCall(solve_ridge_in_place(comm, sys, tau, penalty, coef, rep));
+  } else {
+    // Redundant and released: the matrix is built in place in the reduced Gram (symmetric,
+    // so its row-major rows are the column-major columns), saving a D_inv² copy.
+    const bool in_place = sys->redundant && release;
+    {
+      PetscHandle<Mat, MatDestroy> A;
+      PetscCall(MatCreateDense(scomm, sys->row_count, sys->redundant ? D : PETSC_DECIDE, D, D,
+                               in_place ? sys->gram_rows.data() : nullptr, A.address()));
+      PetscInt r0, r1;
+      PetscCall(MatGetOwnershipRange(A, &r0, &r1));
+      PetscCheck(r0 == sys->row_begin && r1 - r0 == sys->row_count, comm, PETSC_ERR_PLIB, "reduced system: row layout");
+      const PetscInt nloc = r1 - r0;
+      const double W = sys->wsum;
+      PetscScalar* a;
+      PetscInt lda;
+      PetscCall(MatDenseGetLDA(A, &lda));
+      PetscCall(MatDenseGetArrayWrite(A, &a));
+      if (in_place) {
+        for (std::size_t i = 0; i < std::size_t(D) * D; ++i) a[i] /= W;
+        for (PetscInt j = 0; j < D; ++j) a[std::size_t(j) * lda + j] += tau * penalty[j];
+      } else {
+        for (PetscInt i = 0; i < nloc; ++i)
+          for (PetscInt j = 0; j < D; ++j) {
+            double v = sys->gram_rows[std::size_t(i) * D + j] / W;
+            if (r0 + i == j) v += tau * penalty[j];
+            a[std::size_t(j) * lda + i] = v;
+          }
+      }
+      PetscCall(MatDenseRestoreArrayWrite(A, &a));
+      if (release && !in_place) std::vector<double>().swap(sys->gram_rows);
+      PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+      PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+      PetscCall(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE));
+      PetscCall(MatSetOption(A, MAT_SPD, PETSC_TRUE));
+      PetscCall(solve_dense_spd(scomm, A, "reduced_", sys->rhs_rows, k, 1.0 / W, 0.0, coef, rep));
     }
-    PetscCall(MatDenseRestoreArrayWrite(A, &a));
-    if (release && !in_place) std::vector<double>().swap(sys->gram_rows);
-    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE));
-    PetscCall(MatSetOption(A, MAT_SPD, PETSC_TRUE));
-    PetscCall(solve_dense_spd(scomm, A, "reduced_", sys->rhs_rows, k, 1.0 / W, 0.0, coef, rep));
+    if (in_place) std::vector<double>().swap(sys->gram_rows);  // A no longer refers to it
   }
-  if (in_place) std::vector<double>().swap(sys->gram_rows);  // A no longer refers to it
   // One message whichever test trips (which one does may depend on rounding, hence on the
   // rank count): rank 0's condition estimate, so the verdict is agreed.
   double cond = rep->factor_failed ? HUGE_VAL : rep->condition;

@@ -14,6 +14,7 @@
 #include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/features.hpp"
 #include "specavg/parallel/krr.hpp"
+#include "specavg/parallel/owned_gram.hpp"
 #include "specavg/parallel/sht_train.hpp"
 #include "specavg/io/file_format.hpp"
 #include "specavg/io/model_file.hpp"
@@ -351,29 +352,101 @@ PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode owned_gram_route(MPI_Comm comm, const TrainOptions& opt, int dinv, bool* owned) {
+  PetscFunctionBeginUser;
+  const SelectOptions& so = opt.select;
+  const bool whole_sums = so.criterion != SelectCriterion::None || so.uncertainty == 1;
+  if (opt.gram_assembly == "owned") {
+    PetscCall(collective_check(comm, opt.needs_gram() && !whole_sums,
+                               opt.needs_gram() ? "-gram_assembly owned cannot serve -select or -uncertainty 1: they "
+                                                  "need the whole D_inv x D_inv sums on every rank (and per fold). "
+                                                  "Use -gram_assembly replicated, or drop -select/-uncertainty"
+                                                : "-gram_assembly owned needs a Gram matrix: the spectral estimator "
+                                                  "without -select has none. Drop -gram_assembly"));
+    *owned = true;
+  } else {
+    *owned = opt.gram_assembly == "auto" && opt.needs_gram() && !whole_sums &&
+             8.0 * double(dinv) * double(dinv) > kOwnedGramFromBytes;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+namespace {
+
+// Rows per round of the owned-row assembly: this rank's weighted features and one
+// arriving block (2 · D_inv per row) with the rows themselves fit in -max_block_mib; at most
+// 8192 rows (larger blocks gain nothing in DGEMM), and a block's doubles fit an MPI count.
+PetscErrorCode owned_block_rows(MPI_Comm comm, const TrainOptions& opt, int dinv, int dim, int k, PetscInt* nb) {
+  PetscFunctionBeginUser;
+  const double per_row = 8.0 * (2.0 * dinv + 2.0 * dim + 3.0 * k + 3.0);
+  const double cap = std::min(opt.max_block_mib * 1048576.0 / per_row, 2147483647.0 / std::max(dinv, 1));
+  PetscCall(collective_check(comm, cap >= 1,
+                             "-max_block_mib " + std::to_string(opt.max_block_mib) + " holds no row of " +
+                                 std::to_string(per_row / 1048576.0) + " MiB (two feature rows): raise it"));
+  PetscCall(collective_check(comm, opt.block_rows <= 0 || double(opt.block_rows) <= cap,
+                             "-block_rows " + std::to_string(opt.block_rows) + " needs " +
+                                 format_bytes(per_row * double(opt.block_rows)) +
+                                 " per block of the owned-row assembly, more than -max_block_mib " +
+                                 std::to_string(opt.max_block_mib) + ": lower -block_rows (at most " +
+                                 std::to_string((long long)cap) + ") or raise -max_block_mib"));
+  *nb = opt.block_rows > 0 ? opt.block_rows : std::min<PetscInt>(8192, PetscInt(cap));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// The rows of a block not in `prior`, as one block (the owned route sums a block in one
+// collective round).
+PetscErrorCode fresh_rows(const RowBlock& b, const std::vector<RowInterval>& prior, int dim, int k, RowBlock* out) {
+  PetscFunctionBeginUser;
+  out->offset = b.offset;
+  out->count = 0;
+  out->points.clear(), out->values.clear(), out->weights.clear(), out->truth.clear();
+  PetscCall(for_each_fresh_run(b.offset, b.count, prior, [&](PetscInt i0, PetscInt i1) -> PetscErrorCode {
+    out->count += i1 - i0;
+    out->points.insert(out->points.end(), b.points.begin() + long(i0) * dim, b.points.begin() + long(i1) * dim);
+    out->values.insert(out->values.end(), b.values.begin() + long(i0) * k, b.values.begin() + long(i1) * k);
+    if (!b.weights.empty()) out->weights.insert(out->weights.end(), b.weights.begin() + i0, b.weights.begin() + i1);
+    return PETSC_SUCCESS;
+  }));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+}  // namespace
+
 PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainState* st, TrainReport* rep) {
   PetscFunctionBeginUser;
   PetscCheck(st->done == TrainStage::Basis, comm, PETSC_ERR_ARG_WRONGSTATE, "train_accumulate: basis first");
   PetscLogStage s_assemble;
   PetscCall(stage("specavg: assemble", &s_assemble));
   PetscCall(PetscLogStagePush(s_assemble));
-  int rank;
+  int rank, size;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
   RowSource& src = *st->source;
   const bool kfold = opt.select.kfold();
   const int D = st->basis.dinv(), k = st->ntargets, dim = st->manifold->dim();
+  bool owned = false;
+  PetscCall(owned_gram_route(comm, opt, D, &owned));
+  st->owned_gram = owned;
   AccumulationState& acc = st->acc;
   if (!st->resumed) {  // fresh sums; a restart brings its own (parallel/checkpoint.hpp)
     acc = AccumulationState{};
     acc.sums.resize(kfold ? std::size_t(opt.select.folds) : 1);
-    for (auto& s : acc.sums) start_normal_equations(D, k, kfold || opt.needs_gram(), &s);
+    for (auto& s : acc.sums)
+      if (owned) start_owned_normal_equations(D, k, rank, size, &s);
+      else start_normal_equations(D, k, kfold || opt.needs_gram(), &s);
     acc.begin = src.local_begin();
     acc.count = src.local_count();
   }
+  PetscCall(collective_check(comm, acc.sums.front().owned == owned,
+                             "the checkpoint holds the Gram matrix " +
+                                 std::string(acc.sums.front().owned ? "by owned rows" : "replicated") +
+                                 ", this job assembles it " + (owned ? "by owned rows" : "replicated") +
+                                 ": restart with the -gram_assembly of the interrupted job"));
   PetscCall(src.seek(acc.cursor));
   InvariantFeatures feats(st->basis);
   PetscInt nb;
-  PetscCall(training_block_rows(comm, opt, feats, k, &nb));
+  if (owned) PetscCall(owned_block_rows(comm, opt, D, dim, k, &nb));
+  else PetscCall(training_block_rows(comm, opt, feats, k, &nb));
   st->block_rows = nb;
   const CheckpointOptions& ck = opt.checkpoint;
   const bool watch = ck.handle_signals || (!ck.path.empty() && ck.every > 0);
@@ -383,6 +456,7 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
   PetscLogStage s_read;
   PetscCall(stage("specavg: read", &s_read));
   RowBlock block, part;
+  OwnedRing ring;
   auto accumulate_run = [&](PetscInt i0, PetscInt i1) -> PetscErrorCode {
     PetscFunctionBeginUser;
     if (kfold) {
@@ -426,7 +500,18 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
     rep->t_read += MPI_Wtime() - t;
     PetscCall(PetscLogStagePop());
     if (done) break;
-    PetscCall(for_each_fresh_run(block.offset, block.count, acc.prior, accumulate_run));
+    if (owned) {  // one collective round per block (ranks out of rows pass empty blocks)
+      const RowBlock* b = &block;
+      if (!acc.prior.empty()) {
+        PetscCall(fresh_rows(block, acc.prior, dim, k, &part));
+        b = &part;
+      }
+      PetscCall(accumulate_owned_round(comm, feats, b->points.data(), b->values.data(),
+                                       b->weights.empty() ? nullptr : b->weights.data(), b->count, nb, &acc.sums[0],
+                                       &ring));
+    } else {
+      PetscCall(for_each_fresh_run(block.offset, block.count, acc.prior, accumulate_run));
+    }
     acc.cursor += block.count;
     st->rows_consumed = acc.cursor;
     if (ck.test_block_delay > 0) usleep(useconds_t(ck.test_block_delay * 1e6));
@@ -437,6 +522,7 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
       while (quarter < 4 && frac >= 0.25 * quarter) ++quarter;
     }
   }
+  ring = OwnedRing{};
   PetscCall(src.close());
   st->source.reset();
   if (kfold) {
@@ -522,15 +608,31 @@ PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* s
     rep->solve.n = st->reduced.n;
     rep->solve.t_reduce = st->reduced.t_reduce;
   } else {
+    std::unique_ptr<RowSource> again;  // the owned route's residual pass reads the rows once more
+    std::unique_ptr<InvariantFeatures> feats;
+    if (st->reduced.owned) {
+      feats = std::make_unique<InvariantFeatures>(st->basis);
+      st->reduced.gram_times = [&](const std::vector<double>& X, std::vector<double>* gx) -> PetscErrorCode {
+        PetscFunctionBeginUser;
+        PetscCall(open_row_source(comm, opt.data, {"-data", ValuesNeed::Required, st->manifold.get()}, &again));
+        PetscCall(gram_times_streamed(comm, *again, *feats, st->block_rows, X, st->ntargets, gx));
+        PetscCall(again->close());
+        again.reset();
+        PetscFunctionReturn(PETSC_SUCCESS);
+      };
+    }
     PetscCall(solve_ridge(comm, &st->reduced, opt.tau, st->penalty, true, &st->coef, &rep->solve));
+    st->reduced.gram_times = nullptr;
   }
   PetscCall(PetscLogStagePop());
   rep->t_setup = rep->solve.t_setup;
   rep->t_solve = rep->solve.t_solve;
   if (opt.verbose)
-    PetscCall(
-        PetscPrintf(comm, "[specavg] reduced %s: reduce %.3f s, factor %.3f s, solve %.3f s, max rel. residual %.1e\n",
-                    rep->solve.method.c_str(), rep->t_reduce, rep->t_setup, rep->t_solve, rep->solve.max_rel_residual));
+    PetscCall(PetscPrintf(comm, "[specavg] reduced %s: reduce %.3f s,%s factor %.3f s, solve %.3f s, max rel. residual %.1e%s\n",
+                          rep->solve.method.c_str(), rep->t_reduce,
+                          rep->solve.t_convert > 0 ? (" to ScaLAPACK " + std::to_string(rep->solve.t_convert).substr(0, 6) + " s,").c_str() : "",
+                          rep->t_setup, rep->t_solve, rep->solve.max_rel_residual,
+                          rep->solve.t_residual > 0 ? (" (from the data: " + std::to_string(rep->solve.t_residual).substr(0, 6) + " s)").c_str() : ""));
   st->done = TrainStage::Solved;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -125,7 +125,9 @@ PetscErrorCode train_select(MPI_Comm comm, const TrainOptions& opt, TrainState* 
   const SelectOptions& so = opt.select;
   const int D = st->basis.dinv(), k = st->ntargets;
   const bool selecting = so.criterion != SelectCriterion::None, spectral = !opt.estimator->penalized();
-  const bool uncertainty = opt.wants_uncertainty(D);
+  // Owned Gram rows (no rank has the whole sums): the default error model is skipped;
+  // -select and -uncertainty 1 were refused before the accumulation.
+  const bool uncertainty = opt.wants_uncertainty(D) && !st->owned_gram;
   if ((!selecting && !uncertainty) || D == 0) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(collective_check(
       comm, D <= so.uncertainty_max_dinv,

@@ -16,7 +16,12 @@ namespace specavg {
 
 struct NormalEquations {
   int dinv = 0, ntargets = 0;
-  std::vector<double> gram;  // dinv × dinv, full symmetric: Σ_i w_i ψ_i ψ_iᵀ (this rank's rows)
+  // Replicated (owned = false): dinv × dinv, full symmetric: Σ_i w_i ψ_i ψ_iᵀ over this
+  // rank's data rows. Owned (parallel/owned_gram.hpp): rows [row_begin, row_begin +
+  // row_count) of Σ_i w_i ψ_i ψ_iᵀ over every rank's data rows, row-major row_count × dinv.
+  std::vector<double> gram;
+  bool owned = false;
+  long long row_begin = 0, row_count = 0;
   std::vector<double> rhs;   // dinv × ntargets, row-major: Σ_i w_i ψ_i y_iᵀ
   std::vector<double> yy;    // ntargets: Σ_i w_i y_i² (residual norms for model selection)
   double wsum = 0.0;         // Σ_i w_i

@@ -13,6 +13,7 @@
 #include <mpi.h>
 #include <petscksp.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@ struct SolveReport {
   bool factor_failed = false;
   double condition = -1.0;
   double t_reduce = 0.0, t_setup = 0.0, t_solve = 0.0;
+  double t_convert = 0.0, t_residual = 0.0;  // in-place path: rows → ScaLAPACK; residual pass
   double wsum = 0.0;
   long long n = 0;
 };
@@ -73,10 +75,18 @@ struct ReducedSystem {
   double wsum = 0.0;              // W = Σ w_i over all ranks
   long long n = 0, n_positive = 0;
   double t_reduce = 0.0;
+  // Assembled by owned rows (parallel/owned_gram.hpp): when distributed, solve_ridge with
+  // release converts the rows to ScaLAPACK's layout, frees them and factors in place
+  // (parallel/in_place_solve.hpp), so a rank holds about 8·D_inv²/P bytes.
+  bool owned = false;
+  // G·X without G (D_inv × k row-major in and out, on every rank; collective): the true
+  // residual of a matrix factored in place. Unset: that residual is not computed.
+  std::function<PetscErrorCode(const std::vector<double>& X, std::vector<double>* GX)> gram_times;
 };
 
 // Reduces the ranks' partial sums; `local` is consumed (its Gram is reduced in place and
-// moved). Collective.
+// moved). Owned-row sums (local->owned) are already global: distributed, they are moved
+// (sys->owned); redundant (one rank, or D_inv < 64·P), they are all-gathered. Collective.
 PetscErrorCode reduce_normal_equations(MPI_Comm comm, NormalEquations* local, ReducedSystem* sys);
 
 // The agreed message of an ill-posed ridge fit: names τ, n/D_inv and the remedies.

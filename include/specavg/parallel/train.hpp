@@ -53,6 +53,7 @@ struct TrainOptions {
   SelectOptions select;             // -select, -tau_grid, -select_folds, -select_pool, -uncertainty*
   bool verbose = true;              // phase progress on rank 0
   std::string features = "auto";    // -features pointwise|sht|auto (parallel/sht_train.hpp)
+  std::string gram_assembly = "auto";  // -gram_assembly replicated|owned|auto (parallel/owned_gram.hpp)
   // The accumulate stage keeps ΨᵀWΨ for ridge, and for spectral when selecting or
   // computing the error model.
   bool needs_gram() const;
@@ -101,7 +102,8 @@ struct TrainState {
   InvariantBasis basis;
   bool basis_reused = false;  // taken from -basis_from
   // accumulate
-  NormalEquations local;        // this rank's partial sums
+  NormalEquations local;        // this rank's partial sums (owned rows: the global sums of its Gram rows)
+  bool owned_gram = false;      // the Gram is assembled by owned rows (owned_gram_route)
   std::vector<NormalEquations> fold_local;  // -select kfold: this rank's sums per fold (local = Σ)
   long long rows_consumed = 0;  // this rank's rows accumulated so far
   PetscInt block_rows = 0;      // rows per block of the accumulation
@@ -143,6 +145,14 @@ PetscErrorCode train_write(MPI_Comm comm, const TrainOptions& opt, const TrainSt
 // fit is refused. Collective (agreed error).
 PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const InvariantFeatures& feats, int ntargets,
                                    PetscInt* nb);
+
+// The accumulation assembles the Gram by owned rows (parallel/owned_gram.hpp): with
+// -gram_assembly owned, or auto once a whole D_inv × D_inv partial Gram would take more than
+// kOwnedGramFromBytes and the job needs no whole sums on every rank (-select, -uncertainty
+// 1). A function of the options and D_inv only, so a restart takes the same route on any
+// rank count. Refuses (agreed error) owned with -select or -uncertainty 1. Collective.
+constexpr double kOwnedGramFromBytes = 256.0 * 1048576.0;
+PetscErrorCode owned_gram_route(MPI_Comm comm, const TrainOptions& opt, int dinv, bool* owned);
 
 // Every stage in turn. With opt.checkpoint.handle_signals, SIGUSR1/SIGTERM/SIGINT stop the
 // accumulation at the next block boundary (the ranks agree on it; with -checkpoint the

@@ -1,0 +1,174 @@
+#include "specavg/parallel/owned_gram.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "specavg/comm/petsc_util.hpp"
+#include "specavg/util/dense_linalg.hpp"
+#include "specavg/util/failure.hpp"
+
+namespace specavg {
+namespace {
+
+// Ψ ← W^{1/2}Ψ and Y ← W^{1/2}Y for a tile of nb rows (Ψ nb × D column-major), adding the
+// tile's Σw, counts, Σwy² and ΨᵀWY to ne, as accumulate_rows does.
+void weigh_tile(const double* weights, const double* values, int nb, int D, int k, double* psi,
+                std::vector<double>* yw, NormalEquations* ne) {
+  const double* y = values;
+  if (weights) {
+    yw->resize(std::size_t(nb) * k);
+    for (int i = 0; i < nb; ++i) {
+      const double w = weights[i], sw = std::sqrt(w);
+      ne->wsum += w;
+      ne->n_positive += w > 0;
+      for (int c = 0; c < k; ++c) (*yw)[std::size_t(i) * k + c] = sw * values[std::size_t(i) * k + c];
+      for (int j = 0; j < D; ++j) psi[std::size_t(j) * nb + i] *= sw;
+    }
+    y = yw->data();
+  } else {
+    ne->wsum += nb;
+    ne->n_positive += nb;
+  }
+  for (std::size_t i = 0; i < std::size_t(nb) * k; ++i) ne->yy[i % k] += y[i] * y[i];
+  dgemm(false, false, k, D, nb, 1.0, y, k, psi, nb, 1.0, ne->rhs.data(), k);
+  ne->n += nb;
+}
+
+}  // namespace
+
+std::vector<PetscInt> owned_row_ranges(int dinv, int size) {
+  std::vector<PetscInt> ranges(std::size_t(size) + 1, 0);
+  for (int p = 0; p < size; ++p) ranges[p + 1] = ranges[p] + dinv / size + (p < dinv % size ? 1 : 0);
+  return ranges;
+}
+
+void start_owned_normal_equations(int dinv, int ntargets, int rank, int size, NormalEquations* ne) {
+  start_normal_equations(dinv, ntargets, false, ne);
+  const std::vector<PetscInt> ranges = owned_row_ranges(dinv, size);
+  ne->with_gram = true;
+  ne->owned = true;
+  ne->row_begin = ranges[rank];
+  ne->row_count = ranges[rank + 1] - ranges[rank];
+  const std::size_t n = std::size_t(ne->row_count) * std::size_t(dinv);
+  allocating("rows " + std::to_string(ne->row_begin) + ".." + std::to_string(ne->row_begin + ne->row_count) +
+                 " of the " + std::to_string(dinv) + " x " + std::to_string(dinv) + " Gram matrix",
+             8.0 * double(n), [&] {
+               inject_failure("alloc");  // test hook
+               ne->gram.assign(n, 0.0);
+             });
+}
+
+PetscErrorCode accumulate_owned_round(MPI_Comm comm, InvariantFeatures& feats, const double* points,
+                                      const double* values, const double* weights, PetscInt count,
+                                      PetscInt block_rows, NormalEquations* ne, OwnedRing* ring) {
+  PetscFunctionBeginUser;
+  int rank, size;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  const int D = ne->dinv, k = ne->ntargets, dim = feats.dim();
+  PetscCheck(ne->owned && !ne->finished && feats.dinv() == D, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE,
+             "accumulate_owned_round: owned sums of this basis, not finished, expected");
+  PetscCheck(count <= block_rows && double(block_rows) * D < 2147483647.0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "accumulate_owned_round: %" PetscInt_FMT " rows of a block of %" PetscInt_FMT " x %d features",
+             count, block_rows, D);
+  ne->values_per_point = double(feats.values_per_point());
+  const std::size_t block = std::size_t(block_rows) * D;
+  if (ring->mine.size() < block) ring->mine.resize(block), ring->other.resize(block);
+  // This rank's weighted features, evaluated in cache-sized tiles, into `mine` (count × D).
+  const double t0 = MPI_Wtime();
+  const PetscInt tile = std::max<PetscInt>(1, std::min<PetscInt>(PetscInt(feats.tile_rows()), count));
+  ring->tile.resize(std::size_t(tile) * D);
+  for (PetscInt i0 = 0; i0 < count; i0 += tile) {
+    const int nb = int(std::min(tile, count - i0));
+    double* t = ring->tile.data();
+    feats.evaluate(points + std::size_t(i0) * dim, std::size_t(nb), t);
+    weigh_tile(weights ? weights + i0 : nullptr, values + std::size_t(i0) * k, nb, D, k, t, &ring->yw, ne);
+    for (int j = 0; j < D; ++j)
+      std::copy(t + std::size_t(j) * nb, t + std::size_t(j + 1) * nb, ring->mine.data() + std::size_t(j) * count + i0);
+    ne->flops_features += nb * feats.flops_per_point();
+    ne->flops_assembly += 2.0 * nb * D * k;
+  }
+  const double t1 = MPI_Wtime();
+  // Round the ring: at step s this rank holds the block of rank − s and multiplies it
+  // while it passes it on to rank + 1 (the same order on every run: bitwise repeatable).
+  const int right = (rank + 1) % size, left = (rank + size - 1) % size;
+  const long long r0 = ne->row_begin, rc = ne->row_count;
+  double* cur = ring->mine.data();
+  double* nxt = ring->other.data();
+  long long cur_count = count;
+  for (int s = 0; s < size; ++s) {
+    long long next_count = 0;
+    MPI_Request req[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
+    if (s + 1 < size) {
+      PetscCallMPI(MPI_Sendrecv(&cur_count, 1, MPI_LONG_LONG, right, 71, &next_count, 1, MPI_LONG_LONG, left, 71, comm,
+                                MPI_STATUS_IGNORE));
+      PetscCallMPI(MPI_Irecv(nxt, int(next_count * D), MPI_DOUBLE, left, 72, comm, &req[0]));
+      PetscCallMPI(MPI_Isend(cur, int(cur_count * D), MPI_DOUBLE, right, 72, comm, &req[1]));
+    }
+    if (cur_count > 0 && rc > 0) {
+      // G[own, :]ᵀ (D × rc, column-major = our row-major rows) += Ψᵀ (D × b) · Ψ[:, own] (b × rc)
+      const int b = int(cur_count);
+      dgemm(true, false, D, int(rc), b, 1.0, cur, b, cur + std::size_t(r0) * b, b, 1.0, ne->gram.data(), D);
+      ne->flops_assembly += 2.0 * double(b) * D * double(rc);
+    }
+    if (s + 1 < size) {
+      PetscCallMPI(MPI_Waitall(2, req, MPI_STATUSES_IGNORE));
+      std::swap(cur, nxt);
+      cur_count = next_count;
+    }
+  }
+  ne->t_features += t1 - t0;
+  ne->t_assembly += MPI_Wtime() - t1;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode gram_times_streamed(MPI_Comm comm, RowSource& src, InvariantFeatures& feats, PetscInt block_rows,
+                                   const std::vector<double>& X, int k, std::vector<double>* gx) {
+  PetscFunctionBeginUser;
+  const int D = feats.dinv(), dim = feats.dim();
+  PetscCheck(X.size() == std::size_t(D) * k, comm, PETSC_ERR_ARG_SIZ, "gram_times_streamed: X is not D_inv x k");
+  gx->assign(std::size_t(D) * k, 0.0);
+  PetscCall(src.rewind());
+  const PetscInt tile = std::max<PetscInt>(1, std::min<PetscInt>(PetscInt(feats.tile_rows()), block_rows));
+  std::vector<double> psi(std::size_t(tile) * D), t(std::size_t(tile) * k);
+  RowBlock blk;
+  for (bool done = false;;) {
+    PetscCall(src.next_block(block_rows, &blk, &done));
+    if (done) break;
+    for (PetscInt i0 = 0; i0 < blk.count; i0 += tile) {
+      const int nb = int(std::min(tile, blk.count - i0));
+      feats.evaluate(blk.points.data() + std::size_t(i0) * dim, std::size_t(nb), psi.data());
+      // T = Ψ X (nb × k), then W T, then G X += Ψᵀ (W T).
+      dgemm(false, true, nb, k, D, 1.0, psi.data(), nb, X.data(), k, 0.0, t.data(), nb);
+      if (!blk.weights.empty())
+        for (int c = 0; c < k; ++c)
+          for (int i = 0; i < nb; ++i) t[std::size_t(c) * nb + i] *= blk.weights[std::size_t(i0 + i)];
+      dgemm(true, false, k, D, nb, 1.0, t.data(), nb, psi.data(), nb, 1.0, gx->data(), k);
+    }
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, gx->data(), int(gx->size()), MPI_DOUBLE, MPI_SUM, comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode gather_owned_gram(MPI_Comm comm, const NormalEquations& ne, std::vector<double>* full) {
+  PetscFunctionBeginUser;
+  int size;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  const int D = ne.dinv;
+  PetscCheck(ne.owned, comm, PETSC_ERR_ARG_WRONGSTATE, "gather_owned_gram: owned sums expected");
+  PetscCheck(double(D) * D < 2147483647.0, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "gather_owned_gram: a %d x %d Gram matrix is too large to gather", D, D);
+  const std::vector<PetscInt> ranges = owned_row_ranges(D, size);
+  std::vector<int> counts(size), displs(size);
+  for (int p = 0; p < size; ++p) {
+    counts[p] = int((ranges[p + 1] - ranges[p]) * D);
+    displs[p] = int(ranges[p] * D);
+  }
+  full->resize(std::size_t(D) * D);
+  PetscCallMPI(MPI_Allgatherv(ne.gram.data(), int(ne.gram.size()), MPI_DOUBLE, full->data(), counts.data(),
+                              displs.data(), MPI_DOUBLE, comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+}  // namespace specavg
