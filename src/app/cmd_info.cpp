@@ -221,6 +221,8 @@ PetscErrorCode cmd_info(MPI_Comm comm) {
     ResourceEstimate e;
     EstimateInput in;
     PetscCall(estimate_job(comm, M, spaces, gens, label, bo, (long long)n_est, true, nullptr, &e, &in));
+    in.owned = -1;  // train's default -gram_assembly auto
+    e = estimate_training(in);
     double avail;
     std::string source;
     PetscCall(memory_available_per_rank(comm, max_gib, &avail, &source));

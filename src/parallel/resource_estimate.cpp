@@ -52,9 +52,12 @@ double space_work(const EstimateInput& in, double m, double k, const WignerInvar
 }
 
 // Peak of the ridge reduce/solve stages (doubles per rank) for D features on P ranks.
-double gram_peak(double D, int P, bool iterative) {
+double gram_peak(double D, int P, bool iterative, bool owned) {
   const bool redundant = P == 1 || D < double(kDistributeFrom) * P;
-  if (redundant) return (iterative ? 1.0 : 2.0) * D * D;
+  if (redundant) return (iterative ? 1.0 : 2.0) * D * D + (owned && P > 1 ? D * D / P : 0.0);
+  // Owned rows: the rows and ScaLAPACK's matrix while the rows are copied, then the matrix
+  // factored in place (an iterative KSP: the rows and the MATDENSE it works on).
+  if (owned) return 2.0 * D * D / P;
   // Partial sums, MPI_Reduce_scatter's full-size temporary and the own rows; then the
   // rows, ScaLAPACK's copy and its factor.
   return std::max(D * D * (2.0 + 1.0 / P), (iterative ? 1.0 : 3.0) * D * D / P);
@@ -132,7 +135,9 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   const double row = double(in.M->dim() + 2 * in.ntargets + 1);  // as training's blocks (train.cpp)
   const double io_rows = std::min({std::ceil(double(in.n) / P), double(kGatherBlockRows), std::floor(786432.0 / row)});
   e.data_bytes = 2 * kB * io_rows * row;
-  e.gram_bytes = in.ridge ? kB * gram_peak(D, P, in.iterative) : kB * D * in.ntargets * 2;
+  const bool owned =
+      in.ridge && !in.grid && (in.owned > 0 || (in.owned < 0 && kB * D * D > kOwnedGramFromBytes));
+  e.gram_bytes = in.ridge ? kB * gram_peak(D, P, in.iterative, owned) : kB * D * in.ntargets * 2;
   if (in.grid) {
     // Coefficient vectors (a batch of targets of at most 256 MiB, and the CG product's
     // copies); the rank's rows: packed, received (cell, weight, point, values) and the
@@ -146,7 +151,10 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   const double q_bytes = kB * q;
   // Stages: basis (Q + work); accumulate (Q, evaluator, blocks, data, partial sums D²);
   // reduce/solve (Q, data, Gram peak).
-  const double accumulate = q_bytes + e.feature_bytes + e.data_bytes + (in.ridge && !in.grid ? kB * D * D : 0.0);
+  // Owned rows: this rank's D²/P rows and the ring's two feature blocks (≤ 8192 rows).
+  const double owned_ring = owned ? 2 * kB * D * std::min(std::ceil(double(in.n) / P), 8192.0) : 0.0;
+  const double accumulate = q_bytes + e.feature_bytes + e.data_bytes +
+                            (in.ridge && !in.grid ? kB * D * D / (owned ? P : 1) : 0.0) + owned_ring;
   const double solve = q_bytes + e.data_bytes + e.gram_bytes;
   e.peak_bytes = std::max({e.basis_bytes + e.data_bytes, accumulate, solve});
   std::ostringstream os;
@@ -274,8 +282,20 @@ std::string training_remedies(const EstimateInput& in, double available, bool cu
       break;
     }
   }
-  if (out.size() == 1 && in.ridge) out.back() += " (more ranks do not help: each rank accumulates the full D_inv^2 "
-                                                 "partial Gram matrix)";
+  if (in.ridge && in.owned == 0) {
+    EstimateInput own = in;
+    own.owned = 1;
+    for (int P = std::max(in.nranks, 1); P <= 65536; P *= 2) {
+      own.nranks = P;
+      if (estimate_training(own).peak_bytes <= available) {
+        out.push_back("-gram_assembly owned on " + std::to_string(P) +
+                      " ranks (each rank holds only its rows of the Gram matrix)");
+        break;
+      }
+    }
+  }
+  if (out.size() == 1 && in.ridge && in.owned == 0)
+    out.back() += " (more ranks do not help: each rank accumulates the full D_inv^2 partial Gram matrix)";
   std::string s;
   for (std::size_t i = 0; i < out.size(); ++i) s += (i ? (i + 1 == out.size() ? ", or " : ", ") : "") + out[i];
   return s;

@@ -143,6 +143,8 @@ PetscErrorCode train_resolve(MPI_Comm comm, const TrainOptions& opt, TrainState*
   const bool ridge = opt.estimator->penalized();
   PetscCall(estimate_job(comm, M, st->spaces, st->generators, st->group_label, opt.basis, st->n_rows, ridge, nullptr,
                          &st->estimate, &in));
+  in.owned = owned_gram_hint(opt);
+  st->estimate = estimate_training(in);
   if (opt.features != "pointwise") {  // a grid (FITS or netCDF) will likely take the grid path
     FileFormat fmt;
     PetscCall(agree_file_format(comm, opt.data, &fmt));
@@ -278,6 +280,7 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
                          &st->estimate, &in));
   in.ntargets = st->ntargets;
   in.grid = st->grid_path;
+  in.owned = owned_gram_hint(opt);
   st->estimate = estimate_training(in);
   if (st->estimate.peak_bytes > st->memory_available)
     PetscCall(check_memory_fits(comm, st->estimate, st->memory_available, st->memory_source,
@@ -352,46 +355,7 @@ PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode owned_gram_route(MPI_Comm comm, const TrainOptions& opt, int dinv, bool* owned) {
-  PetscFunctionBeginUser;
-  const SelectOptions& so = opt.select;
-  const bool whole_sums = so.criterion != SelectCriterion::None || so.uncertainty == 1;
-  if (opt.gram_assembly == "owned") {
-    PetscCall(collective_check(comm, opt.needs_gram() && !whole_sums,
-                               opt.needs_gram() ? "-gram_assembly owned cannot serve -select or -uncertainty 1: they "
-                                                  "need the whole D_inv x D_inv sums on every rank (and per fold). "
-                                                  "Use -gram_assembly replicated, or drop -select/-uncertainty"
-                                                : "-gram_assembly owned needs a Gram matrix: the spectral estimator "
-                                                  "without -select has none. Drop -gram_assembly"));
-    *owned = true;
-  } else {
-    *owned = opt.gram_assembly == "auto" && opt.needs_gram() && !whole_sums &&
-             8.0 * double(dinv) * double(dinv) > kOwnedGramFromBytes;
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 namespace {
-
-// Rows per round of the owned-row assembly: this rank's weighted features and one
-// arriving block (2 · D_inv per row) with the rows themselves fit in -max_block_mib; at most
-// 8192 rows (larger blocks gain nothing in DGEMM), and a block's doubles fit an MPI count.
-PetscErrorCode owned_block_rows(MPI_Comm comm, const TrainOptions& opt, int dinv, int dim, int k, PetscInt* nb) {
-  PetscFunctionBeginUser;
-  const double per_row = 8.0 * (2.0 * dinv + 2.0 * dim + 3.0 * k + 3.0);
-  const double cap = std::min(opt.max_block_mib * 1048576.0 / per_row, 2147483647.0 / std::max(dinv, 1));
-  PetscCall(collective_check(comm, cap >= 1,
-                             "-max_block_mib " + std::to_string(opt.max_block_mib) + " holds no row of " +
-                                 std::to_string(per_row / 1048576.0) + " MiB (two feature rows): raise it"));
-  PetscCall(collective_check(comm, opt.block_rows <= 0 || double(opt.block_rows) <= cap,
-                             "-block_rows " + std::to_string(opt.block_rows) + " needs " +
-                                 format_bytes(per_row * double(opt.block_rows)) +
-                                 " per block of the owned-row assembly, more than -max_block_mib " +
-                                 std::to_string(opt.max_block_mib) + ": lower -block_rows (at most " +
-                                 std::to_string((long long)cap) + ") or raise -max_block_mib"));
-  *nb = opt.block_rows > 0 ? opt.block_rows : std::min<PetscInt>(8192, PetscInt(cap));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 // The rows of a block not in `prior`, as one block (the owned route sums a block in one
 // collective round).
@@ -627,12 +591,17 @@ PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* s
   PetscCall(PetscLogStagePop());
   rep->t_setup = rep->solve.t_setup;
   rep->t_solve = rep->solve.t_solve;
-  if (opt.verbose)
-    PetscCall(PetscPrintf(comm, "[specavg] reduced %s: reduce %.3f s,%s factor %.3f s, solve %.3f s, max rel. residual %.1e%s\n",
-                          rep->solve.method.c_str(), rep->t_reduce,
-                          rep->solve.t_convert > 0 ? (" to ScaLAPACK " + std::to_string(rep->solve.t_convert).substr(0, 6) + " s,").c_str() : "",
-                          rep->t_setup, rep->t_solve, rep->solve.max_rel_residual,
-                          rep->solve.t_residual > 0 ? (" (from the data: " + std::to_string(rep->solve.t_residual).substr(0, 6) + " s)").c_str() : ""));
+  if (opt.verbose) {
+    char convert[64] = "", residual[64] = "";  // the in-place path's extra steps
+    if (rep->solve.t_convert > 0) std::snprintf(convert, sizeof convert, " to ScaLAPACK %.3f s,", rep->solve.t_convert);
+    if (rep->solve.t_residual > 0)
+      std::snprintf(residual, sizeof residual, " (from the data: %.3f s)", rep->solve.t_residual);
+    PetscCall(PetscPrintf(comm,
+                          "[specavg] reduced %s: reduce %.3f s,%s factor %.3f s, solve %.3f s, max rel. residual "
+                          "%.1e%s\n",
+                          rep->solve.method.c_str(), rep->t_reduce, convert, rep->t_setup, rep->t_solve,
+                          rep->solve.max_rel_residual, residual));
+  }
   st->done = TrainStage::Solved;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -5,7 +5,9 @@
 //              (estimate/model.hpp penalty_weights: Sobolev (1+λ)^s or a kernel's 1/μ_λ).
 //    For D_inv ≥ 64·P the D_inv × D_inv matrix is a PETSc MATDENSE with rows spread over
 //    the ranks (each rank receives only its rows, by MPI_Reduce_scatter); smaller systems
-//    are all-reduced and solved redundantly on every rank (PETSC_COMM_SELF). Either way
+//    are all-reduced and solved redundantly on every rank (PETSC_COMM_SELF). Rows assembled
+//    by owned rows (parallel/owned_gram.hpp) need no reduction and, distributed with the
+//    default solver, are factored in place (parallel/in_place_solve.hpp). Either way
 //    a KSP with options prefix "reduced_" solves it. Default: KSPPREONLY + PCCHOLESKY (ScaLAPACK on several ranks,
 //    PETSc's dense Cholesky on one); any KSP/PC works, e.g. -reduced_ksp_type cg
 //    (PC Jacobi unless -reduced_pc_type is given). The factorization is done once and

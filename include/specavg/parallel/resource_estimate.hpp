@@ -59,12 +59,19 @@ struct EstimateInput {
   // feature blocks and no Gram matrix; every rank holds its rings' rows (moved once) and
   // coefficient vectors of (L+1)² values.
   bool grid = false;
+  // Gram assembly (parallel/owned_gram.hpp): 1 owned rows, 0 replicated, −1 owned from
+  // kOwnedGramFromBytes of Gram on (-gram_assembly auto).
+  int owned = 0;
   double flop_rate = 2e9;  // per rank, flops/s
 };
 
 // |G| from the group spec's closed form, else by closure up to `cap` elements (0 if larger).
 double group_order_hint(const std::string& spec, const std::vector<Isometry>& gens, const Manifold& M,
                         std::size_t cap = 20000);
+
+// -gram_assembly auto assembles the Gram by owned rows once a whole D_inv × D_inv Gram
+// takes more than this (D_inv > 5792).
+constexpr double kOwnedGramFromBytes = 256.0 * 1048576.0;
 
 ResourceEstimate estimate_training(const EstimateInput& in);
 ResourceEstimate estimate_krr(long long N, int dim, int ntargets, long long n, int nranks);

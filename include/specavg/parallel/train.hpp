@@ -148,11 +148,17 @@ PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const
 
 // The accumulation assembles the Gram by owned rows (parallel/owned_gram.hpp): with
 // -gram_assembly owned, or auto once a whole D_inv × D_inv partial Gram would take more than
-// kOwnedGramFromBytes and the job needs no whole sums on every rank (-select, -uncertainty
-// 1). A function of the options and D_inv only, so a restart takes the same route on any
-// rank count. Refuses (agreed error) owned with -select or -uncertainty 1. Collective.
-constexpr double kOwnedGramFromBytes = 256.0 * 1048576.0;
+// kOwnedGramFromBytes (parallel/resource_estimate.hpp) and the job needs no whole sums on
+// every rank (-select, -uncertainty 1). A function of the options and D_inv only, so a
+// restart takes the same route on any rank count. Refuses (agreed error) owned with -select
+// or -uncertainty 1. Collective.
 PetscErrorCode owned_gram_route(MPI_Comm comm, const TrainOptions& opt, int dinv, bool* owned);
+// The same before D_inv is known, for the resource estimate (EstimateInput::owned).
+int owned_gram_hint(const TrainOptions& opt);
+
+// Rows per round of the owned-row assembly: -block_rows, or what fits two feature blocks
+// in -max_block_mib (at most 8192); a -block_rows that does not fit is refused. Collective.
+PetscErrorCode owned_block_rows(MPI_Comm comm, const TrainOptions& opt, int dinv, int dim, int k, PetscInt* nb);
 
 // Every stage in turn. With opt.checkpoint.handle_signals, SIGUSR1/SIGTERM/SIGINT stop the
 // accumulation at the next block boundary (the ranks agree on it; with -checkpoint the
