@@ -55,6 +55,14 @@ if(NOT TARGET specavg_sharp)
   target_link_libraries(specavg_sharp INTERFACE ${LIBSHARP_LINK_LIBRARIES} gomp)
 endif()
 
+# ScaLAPACK (libscalapack-openmpi-dev, also PETSc's): the owned-row route factors its
+# block-cyclic Gram in place with pdpotrf/pdpotrs through BLACS (parallel/scalapack.hpp).
+pkg_check_modules(SCALAPACK REQUIRED scalapack-openmpi)
+if(NOT TARGET specavg_scalapack)
+  add_library(specavg_scalapack INTERFACE IMPORTED GLOBAL)
+  target_link_libraries(specavg_scalapack INTERFACE ${SCALAPACK_LINK_LIBRARIES})
+endif()
+
 # CF netCDF input/output: Debian's MPI netCDF (libnetcdf-mpi-dev), built on the same
 # Open MPI HDF5. Its pkg-config file omits the include directory, and /usr/include/netcdf.h
 # belongs to the serial library (linked to the serial HDF5), so the MPI headers are added

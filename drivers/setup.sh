@@ -10,7 +10,7 @@ SPECAVG_BUILD=${SPECAVG_BUILD:-$SPECAVG_ROOT/build}
 SPECAVG_PACKAGES=(cmake g++ make pkg-config git openmpi-bin libopenmpi-dev petsc-dev slepc-dev
                   libhdf5-openmpi-dev libnetcdf-mpi-dev libopenblas-dev libgtest-dev python3-matplotlib
                   libcfitsio-dev libhealpix-cxx-dev python3-healpy python3-h5py healpy-data python3-netcdf4
-                  libncarg-data netcdf-bin libsharp-dev)
+                  libncarg-data netcdf-bin libsharp-dev libscalapack-openmpi-dev)
 
 missing=()
 for p in "${SPECAVG_PACKAGES[@]}"; do

@@ -50,6 +50,39 @@ bool transfer_rows(hid_t file, const std::string& name, PetscInt begin, PetscInt
   return st >= 0;
 }
 
+// Collective read or write of the entries rows × cols of a 2-D dataset (see read_runs).
+bool transfer_runs(hid_t file, const std::string& name, const std::vector<IndexRun>& rows,
+                   const std::vector<IndexRun>& cols, bool read, double* rbuf, const double* wbuf) {
+  H5Dataset ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+  if (!ds.valid()) return false;
+  H5Space fspace(H5Dget_space(ds));
+  if (H5Sget_simple_extent_ndims(fspace) != 2) return false;
+  hsize_t nr = 0, nc = 0;
+  for (const IndexRun& r : rows) nr += hsize_t(r.size());
+  for (const IndexRun& c : cols) nc += hsize_t(c.size());
+  const hsize_t total = nr * nc;
+  H5Sselect_none(fspace);
+  if (total > 0)
+    for (const IndexRun& r : rows)
+      for (const IndexRun& c : cols) {
+        if (r.size() == 0 || c.size() == 0) continue;
+        const hsize_t start[2] = {hsize_t(r.start), hsize_t(c.start)};
+        const hsize_t stride[2] = {hsize_t(r.stride), hsize_t(c.stride)};
+        const hsize_t count[2] = {hsize_t(r.count), hsize_t(c.count)};
+        const hsize_t block[2] = {hsize_t(r.block), hsize_t(c.block)};
+        if (H5Sselect_hyperslab(fspace, H5S_SELECT_OR, start, stride, count, block) < 0) return false;
+      }
+  hsize_t mdims[1] = {std::max<hsize_t>(total, 1)};
+  H5Space mspace(H5Screate_simple(1, mdims, nullptr));
+  if (total == 0) H5Sselect_none(mspace);
+  H5Plist xfer(H5Pcreate(H5P_DATASET_XFER));
+  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+  double dummy = 0.0;  // HDF5 wants a buffer even for an empty selection
+  const herr_t st = read ? H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, xfer, rbuf ? rbuf : &dummy)
+                         : H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, xfer, wbuf ? wbuf : &dummy);
+  return st >= 0;
+}
+
 bool write_string_attribute(hid_t obj, const std::string& name, const std::string& v) {
   H5Type t(H5Tcopy(H5T_C_S1));
   H5Tset_size(t, H5T_VARIABLE);
@@ -188,6 +221,15 @@ PetscErrorCode H5Reader::read_rows(const std::string& name, PetscInt begin, Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode H5Reader::read_runs(const std::string& name, const std::vector<IndexRun>& rows,
+                                   const std::vector<IndexRun>& cols, double* buf) {
+  PetscFunctionBeginUser;
+  const bool ok = transfer_runs(file_, name, rows, cols, true, buf, nullptr);
+  PetscCall(agree(ok, "reading dataset '" + name + "' from " + role_ + " file '" + path_ +
+                          "' failed: the file may be truncated"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode H5Reader::read_attributes(Attributes* attrs) {
   PetscFunctionBeginUser;
   *attrs = Attributes{};
@@ -246,6 +288,15 @@ PetscErrorCode H5Writer::write_rows(const std::string& name, PetscInt begin, Pet
   PetscFunctionBeginUser;
   inject_failure("writer");
   const bool ok = transfer_rows(file_, name, begin, count, false, nullptr, buf);
+  PetscCall(agree(ok, "writing dataset '" + name + "' to " + tmp_ + " failed (disk full?)"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode H5Writer::write_runs(const std::string& name, const std::vector<IndexRun>& rows,
+                                    const std::vector<IndexRun>& cols, const double* buf) {
+  PetscFunctionBeginUser;
+  inject_failure("writer");
+  const bool ok = transfer_runs(file_, name, rows, cols, false, nullptr, buf);
   PetscCall(agree(ok, "writing dataset '" + name + "' to " + tmp_ + " failed (disk full?)"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -22,6 +23,7 @@ namespace {
 
 constexpr const char* kFormat = "specavg-checkpoint";
 constexpr int kVersion = 1;
+constexpr const char* kOwnedLayout = "owned_block_cyclic";  // gram_owned, see for_each_owned_round
 
 // Options that say how to run, not what to fit (restarting with other values is fine).
 bool run_only_option(const std::string& name) {
@@ -98,7 +100,7 @@ RankRow pack(const AccumulationState& s, const RowSizes& z) {
   RankRow r;
   r.gram.reserve(z.gram);
   for (const auto& ne : s.sums) {
-    if (!ne.owned) r.gram.insert(r.gram.end(), ne.gram.begin(), ne.gram.end());  // owned rows: gram_rows
+    if (!ne.owned) r.gram.insert(r.gram.end(), ne.gram.begin(), ne.gram.end());  // owned: gram_owned
     r.rhs.insert(r.rhs.end(), ne.rhs.begin(), ne.rhs.end());
     r.yy.insert(r.yy.end(), ne.yy.begin(), ne.yy.end());
     r.counts.insert(r.counts.end(), {ne.wsum, double(ne.n), double(ne.n_positive)});
@@ -122,17 +124,20 @@ void add_row(const RankRow& r, int D, int k, std::vector<NormalEquations>* sums)
   }
 }
 
-// Checksum of owned Gram rows that does not depend on how the rows are split over ranks:
-// Σ bits(g_i)·(2i + 1) mod 2⁶⁴ over the global index i (odd factors, so any one changed
-// value changes it), summed over the ranks with MPI_SUM on uint64. Collective.
-PetscErrorCode owned_rows_check(MPI_Comm comm, const NormalEquations& ne, std::string* hex) {
+// Checksum of an owned Gram that does not depend on its layout (rank count): over the
+// lower triangle only (the rest is undefined), Σ bits(G_ij)·(2(i·D + j) + 1) mod 2⁶⁴ (odd
+// factors, so any one changed value changes it), summed over the ranks. Collective.
+PetscErrorCode owned_gram_check(MPI_Comm comm, const NormalEquations& ne, std::string* hex) {
   PetscFunctionBeginUser;
+  const BlockCyclic& L = ne.layout;
   std::uint64_t sum = 0;
-  const std::uint64_t first = std::uint64_t(ne.row_begin) * std::uint64_t(ne.dinv);
-  for (std::size_t i = 0; i < ne.gram.size(); ++i) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &ne.gram[i], sizeof bits);
-    sum += bits * (2 * (first + i) + 1);
+  for (long long lj = 0; lj < L.locc; ++lj) {
+    const std::uint64_t gj = std::uint64_t(L.global_col(lj));
+    for (long long li = L.first_local_row_from((long long)gj); li < L.locr; ++li) {
+      std::uint64_t bits;
+      std::memcpy(&bits, &ne.gram[std::size_t(lj * L.lld() + li)], sizeof bits);
+      sum += bits * (2 * (std::uint64_t(L.global_row(li)) * std::uint64_t(L.n) + gj) + 1);
+    }
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_UINT64_T, MPI_SUM, comm));
   char buf[17];
@@ -141,12 +146,28 @@ PetscErrorCode owned_rows_check(MPI_Comm comm, const NormalEquations& ne, std::s
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-// Owned Gram rows move in collective rounds of at most 64 MiB per rank (MPI-IO counts are ints).
-PetscInt owned_rounds(MPI_Comm comm, const NormalEquations& ne, PetscInt* rows_per_round) {
-  *rows_per_round = std::max<PetscInt>(1, PetscInt((std::size_t(64) << 20) / (8 * std::size_t(std::max(ne.dinv, 1)))));
-  PetscInt mine = (PetscInt(ne.row_count) + *rows_per_round - 1) / *rows_per_round, most = 0;
-  MPI_Allreduce(&mine, &most, 1, MPIU_INT, MPI_MAX, comm);
-  return most;
+// The owned Gram's dataset gram_owned (D × D) holds G_ij (i ≥ j) at [j][i]: a rank's
+// column-major share is, read row-major, its columns' rows of the file. It moves in
+// collective rounds of whole local column blocks, at most 64 MiB per rank (MPI-IO counts
+// are ints); `move` reads or writes one round (file rows, file columns, offset of the
+// round's first entry in ne.gram).
+PetscErrorCode for_each_owned_round(
+    MPI_Comm comm, const NormalEquations& ne,
+    const std::function<PetscErrorCode(const std::vector<IndexRun>&, const std::vector<IndexRun>&, std::size_t)>&
+        move) {
+  PetscFunctionBeginUser;
+  const BlockCyclic& L = ne.layout;
+  const long long blocks = std::max<long long>(1, ((std::size_t(64) << 20) / (8 * std::size_t(L.lld()))) / L.nb);
+  const long long per = blocks * L.nb;  // local columns per round
+  long long mine = (L.locc + per - 1) / per, most = 0;
+  PetscCallMPI(MPI_Allreduce(&mine, &most, 1, MPI_LONG_LONG, MPI_MAX, comm));
+  const std::vector<IndexRun> rows = row_runs(L), none;
+  for (long long c = 0; c < most; ++c) {
+    const long long lj0 = std::min(c * per, L.locc), ncols = std::min(per, L.locc - lj0);
+    const bool any = ncols > 0 && L.locr > 0;
+    PetscCall(move(any ? column_runs(L, lj0, ncols) : none, any ? rows : none, any ? std::size_t(lj0 * L.lld()) : 0));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 std::string shared_sha256(const std::vector<double>& spaces, const std::vector<double>& q,
@@ -293,12 +314,13 @@ PetscErrorCode write_checkpoint(MPI_Comm comm, const std::string& path, const Ch
   at.set("dinv", double(D));
   at.set("ntargets", double(k));
   at.set("with_gram", double(with_gram));
-  // replicated: partial_gram holds every rank's whole partial Gram; owned: gram_rows holds
-  // the D_inv x D_inv sums so far, each rank writing its rows (checked by gram_rows_check).
-  at.set("gram_layout", owned ? "owned" : "replicated");
+  // replicated: partial_gram holds every rank's whole partial Gram; owned: gram_owned holds
+  // the lower triangle of the D_inv x D_inv sums so far (transposed), each rank writing its
+  // block-cyclic share (checked by gram_owned_check).
+  at.set("gram_layout", owned ? kOwnedLayout : "replicated");
   std::string gram_check;
-  if (owned) PetscCall(owned_rows_check(comm, state.sums.front(), &gram_check));
-  at.set("gram_rows_check", gram_check);
+  if (owned) PetscCall(owned_gram_check(comm, state.sums.front(), &gram_check));
+  at.set("gram_owned_check", gram_check);
   at.set("accumulators", double(A));
   at.set("block_rows", double(block_rows));
   at.set("n_rows", double(n_rows));
@@ -327,15 +349,11 @@ PetscErrorCode write_checkpoint(MPI_Comm comm, const std::string& path, const Ch
   };
   if (with_gram && !owned) PetscCall(per_rank("partial_gram", row.gram));
   if (owned) {
-    const NormalEquations& ne = state.sums.front();
-    PetscCall(w.create_dataset("gram_rows", {hsize_t(D), hsize_t(std::max(D, 1))}));
-    PetscInt per = 0;
-    const PetscInt rounds = owned_rounds(comm, ne, &per);
-    for (PetscInt c = 0; c < rounds; ++c) {
-      const PetscInt i0 = std::min<PetscInt>(c * per, PetscInt(ne.row_count));
-      const PetscInt i1 = std::min<PetscInt>(i0 + per, PetscInt(ne.row_count));
-      PetscCall(w.write_rows("gram_rows", PetscInt(ne.row_begin) + i0, i1 - i0, ne.gram.data() + std::size_t(i0) * D));
-    }
+    PetscCall(w.create_dataset("gram_owned", {hsize_t(D), hsize_t(std::max(D, 1))}));
+    const std::vector<double>& g = state.sums.front().gram;
+    PetscCall(for_each_owned_round(comm, state.sums.front(), [&](const auto& rows, const auto& cols, std::size_t at) {
+      return w.write_runs("gram_owned", rows, cols, rows.empty() ? nullptr : g.data() + at);
+    }));
   }
   PetscCall(per_rank("partial_rhs", row.rhs));
   PetscCall(per_rank("partial_yy", row.yy));
@@ -450,7 +468,10 @@ PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const Che
     for (auto& h : sha) in >> h;
   }
   const std::string* layout = find_string(at, "gram_layout");
-  const bool owned = layout && *layout == "owned";
+  PetscCall(r.agree(!layout || *layout != "owned",
+                    where + " holds the Gram by rows, a layout of an earlier specavg that this one does not read: "
+                            "train afresh (without -restart)"));
+  const bool owned = layout && *layout == kOwnedLayout;
   PetscCall(r.agree(!owned || (A == 1 && ex.with_gram), where + " holds owned Gram rows for another job" + retry));
   *state = AccumulationState{};
   state->sums.resize(std::size_t(A));
@@ -459,19 +480,15 @@ PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const Che
     else start_normal_equations(D, k, ex.with_gram, &ne);
   state->begin = src.local_begin();
   state->count = src.local_count();
-  if (owned) {  // this rank's rows of the new split: the sums of every saved rank already
+  if (owned) {  // this rank's share in the new layout: the sums of every saved rank already
     NormalEquations& ne = state->sums.front();
-    PetscInt per = 0;
-    const PetscInt rounds = owned_rounds(comm, ne, &per);
-    for (PetscInt c = 0; c < rounds; ++c) {
-      const PetscInt i0 = std::min<PetscInt>(c * per, PetscInt(ne.row_count));
-      const PetscInt i1 = std::min<PetscInt>(i0 + per, PetscInt(ne.row_count));
-      PetscCall(r.read_rows("gram_rows", PetscInt(ne.row_begin) + i0, i1 - i0, ne.gram.data() + std::size_t(i0) * D));
-    }
+    PetscCall(for_each_owned_round(comm, ne, [&](const auto& rows, const auto& cols, std::size_t at) {
+      return r.read_runs("gram_owned", rows, cols, rows.empty() ? nullptr : ne.gram.data() + at);
+    }));
     std::string check, saved;
-    PetscCall(owned_rows_check(comm, ne, &check));
-    PetscCall(str("gram_rows_check", &saved));
-    PetscCall(r.agree(check == saved, where + " is corrupt: its Gram rows do not match their checksum" + retry));
+    PetscCall(owned_gram_check(comm, ne, &check));
+    PetscCall(str("gram_owned_check", &saved));
+    PetscCall(r.agree(check == saved, where + " is corrupt: its Gram matrix does not match its checksum" + retry));
   }
   const RowSizes z(A, D, k, ex.with_gram && !owned);
   // Saved rank s goes to rank s (same rank count) or s mod size, in rounds of `size` reads.

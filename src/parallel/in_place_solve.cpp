@@ -4,20 +4,18 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <string>
 
 #include "specavg/comm/petsc_util.hpp"
 #include "specavg/parallel/condition_estimate.hpp"
+#include "specavg/parallel/scalapack.hpp"
 
 namespace specavg {
 
-PetscErrorCode in_place_solver_applies(MPI_Comm comm, bool* applies) {
+PetscErrorCode reduced_solver_is_default(MPI_Comm comm, bool* is_default) {
   PetscFunctionBeginUser;
   int size;
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  *applies = false;
-  if (size == 1) PetscFunctionReturn(PETSC_SUCCESS);
   PetscHandle<KSP, KSPDestroy> ksp;
   PetscCall(KSPCreate(comm, ksp.address()));
   PetscCall(configure_reduced_ksp(comm, ksp));
@@ -28,121 +26,114 @@ PetscErrorCode in_place_solver_applies(MPI_Comm comm, bool* applies) {
   PetscCall(PetscObjectTypeCompare((PetscObject)ksp.get(), KSPPREONLY, &preonly));
   PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCCHOLESKY, &chol));
   if (chol) PetscCall(PCFactorGetMatSolverType(pc, &st));
-  *applies = preonly && chol && st && std::string(st) == MATSOLVERSCALAPACK;
+  *is_default = preonly && chol && st && std::string(st) == (size > 1 ? MATSOLVERSCALAPACK : MATSOLVERPETSC);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode block_cyclic_symmetric_times(MPI_Comm comm, const BlockCyclic& L, const double* a,
+                                            const std::vector<double>& x, std::vector<double>* y) {
+  PetscFunctionBeginUser;
+  y->assign(std::size_t(L.n), 0.0);
+  const long long lld = L.lld();
+  for (long long lj = 0; lj < L.locc; ++lj) {
+    const long long gj = L.global_col(lj);
+    const double* col = a + lj * lld;
+    const double xj = x[std::size_t(gj)];
+    double yj = 0.0;
+    // Rows i ≥ j, in runs of consecutive global indices (a block at a time).
+    for (long long li = L.first_local_row_from(gj); li < L.locr;) {
+      const long long gi0 = L.global_row(li), len = std::min<long long>(L.nb - li % L.nb, L.locr - li);
+      for (long long t = 0; t < len; ++t) {
+        const long long gi = gi0 + t;
+        const double v = col[li + t];
+        (*y)[std::size_t(gi)] += v * xj;
+        if (gi != gj) yj += v * x[std::size_t(gi)];
+      }
+      li += len;
+    }
+    (*y)[std::size_t(gj)] += yj;
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, y->data(), int(y->size()), MPI_DOUBLE, MPI_SUM, comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode solve_ridge_in_place(MPI_Comm comm, ReducedSystem* sys, double tau, const std::vector<double>& penalty,
                                     std::vector<double>* coef, SolveReport* rep) {
   PetscFunctionBeginUser;
-  const PetscInt D = sys->dinv, r0 = sys->row_begin, nloc = sys->row_count;
+  const BlockCyclic& L = sys->layout;
+  const long long D = sys->dinv, lld = L.lld();
   const int k = sys->ntargets;
   const double W = sys->wsum;
-  PetscCheck(sys->owned && !sys->redundant && sys->gram_rows.size() == std::size_t(nloc) * std::size_t(D), comm,
-             PETSC_ERR_ARG_WRONGSTATE, "solve_ridge_in_place: distributed owned rows expected");
+  PetscCheck(sys->owned && !sys->redundant && L.n == D && sys->gram_cyclic.size() == L.local_size() &&
+                 sys->rhs_rows.size() == std::size_t(D) * k,
+             comm, PETSC_ERR_ARG_WRONGSTATE, "solve_ridge_in_place: a distributed owned system expected");
+  double* a = sys->gram_cyclic.data();
   double t = MPI_Wtime();
-  PetscHandle<Mat, MatDestroy> A;
-  PetscCall(MatCreateScaLAPACK(comm, PETSC_DECIDE, PETSC_DECIDE, D, D, 0, 0, A.address()));
-  {
-    // A = G/W + τ diag(penalty), row by row into ScaLAPACK's layout through PETSc's stash
-    // (an index with every value), flushed every kFlushRows rows so it stays small; the
-    // number of flushes is collective, hence the max over ranks.
-    std::vector<PetscInt> cols(D);
-    std::iota(cols.begin(), cols.end(), PetscInt(0));
-    constexpr PetscInt kFlushRows = 256;
-    PetscInt chunks = (nloc + kFlushRows - 1) / kFlushRows, max_chunks;
-    PetscCallMPI(MPI_Allreduce(&chunks, &max_chunks, 1, MPIU_INT, MPI_MAX, comm));
-    for (PetscInt c = 0; c < max_chunks; ++c) {
-      for (PetscInt i = c * kFlushRows; i < std::min(nloc, (c + 1) * kFlushRows); ++i) {
-        double* row = sys->gram_rows.data() + std::size_t(i) * D;
-        for (PetscInt j = 0; j < D; ++j) row[j] /= W;
-        row[r0 + i] += tau * penalty[std::size_t(r0 + i)];
-        const PetscInt gi = r0 + i;
-        PetscCall(MatSetValues(A, 1, &gi, D, cols.data(), row, INSERT_VALUES));
-      }
-      PetscCall(MatAssemblyBegin(A, MAT_FLUSH_ASSEMBLY));
-      PetscCall(MatAssemblyEnd(A, MAT_FLUSH_ASSEMBLY));
-    }
-    std::vector<double>().swap(sys->gram_rows);  // from here on A is the only copy
-    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE));  // (MATSCALAPACK takes no MAT_SPD)
+  // A = G/W + τ diag(penalty) on the lower triangle, the only part ScaLAPACK reads.
+  std::vector<double> diag(std::size_t(D), 0.0);
+  for (long long lj = 0; lj < L.locc; ++lj) {
+    const long long gj = L.global_col(lj);
+    double* col = a + lj * lld;
+    for (long long li = L.first_local_row_from(gj); li < L.locr; ++li) col[li] /= W;
+    const long long ld = L.local_row(gj);
+    if (ld >= 0) diag[std::size_t(gj)] = col[ld] += tau * penalty[std::size_t(gj)];
   }
-  PetscHandle<Vec, VecDestroy> b, x, s, xall;
-  PetscHandle<VecScatter, VecScatterDestroy> toall;
-  PetscCall(MatCreateVecs(A, x.address(), b.address()));
-  PetscCall(VecDuplicate(b, s.address()));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, diag.data(), int(diag.size()), MPI_DOUBLE, MPI_SUM, comm));
+  const ReplicatedOp times = [&](const std::vector<double>& x, std::vector<double>* y) {
+    return block_cyclic_symmetric_times(comm, L, a, x, y);
+  };
+  std::vector<double> s;
   bool positive = false;
   double lmax = 0;
-  PetscCall(jacobi_lmax(A, s, b, x, &positive, &lmax));  // needs A: before the factor overwrites it
+  PetscCall(jacobi_lmax(diag, times, &s, &positive, &lmax));  // needs A: before the factor overwrites it
   rep->t_convert = MPI_Wtime() - t;
 
   t = MPI_Wtime();
-  {
-    MatFactorInfo info;
-    PetscCall(MatFactorInfoInitialize(&info));
-    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, nullptr));
-    const PetscErrorCode ierr = MatCholeskyFactor(A, nullptr, &info);
-    PetscCall(PetscPopErrorHandler());
-    MatFactorError err = MAT_FACTOR_NOERROR;
-    if (!ierr) PetscCall(MatFactorGetError(A, &err));
-    rep->factor_failed = ierr != 0 || err != MAT_FACTOR_NOERROR;
-  }
+  BlacsGrid grid;
+  PetscCall(grid.init(comm, L));
+  int info = 0;
+  PetscCall(block_cyclic_cholesky(comm, grid, L, a, &info));
+  rep->factor_failed = info != 0;
   rep->t_setup = MPI_Wtime() - t;
   if (rep->factor_failed) PetscFunctionReturn(PETSC_SUCCESS);
-  rep->method = "preonly/cholesky (scalapack, factored in place)";
+  rep->method = "cholesky (scalapack pdpotrf, factored in place)";
   if (positive) {
     double inv = 0;
-    PetscCall(jacobi_inverse([&](Vec rhs, Vec sol) { return MatSolve(A, rhs, sol); }, s, b, x, &inv));
+    const ReplicatedOp solve = [&](const std::vector<double>& b, std::vector<double>* x) {
+      return block_cyclic_cholesky_solve(comm, grid, L, a, b, 1, x);
+    };
+    PetscCall(jacobi_inverse(solve, s, &inv));
     rep->condition = std::isfinite(lmax * inv) ? lmax * inv : HUGE_VAL;
   } else {
     rep->condition = HUGE_VAL;
   }
 
   t = MPI_Wtime();
-  coef->assign(std::size_t(D) * k, 0.0);
-  PetscCall(VecScatterCreateToAll(x, toall.address(), xall.address()));
-  std::vector<PetscInt> idx(nloc);
-  std::vector<PetscScalar> bcol(nloc);
-  std::iota(idx.begin(), idx.end(), r0);
-  for (int c = 0; c < k; ++c) {
-    // Global indices: ScaLAPACK's vector layout is not our row split.
-    for (PetscInt i = 0; i < nloc; ++i) bcol[i] = sys->rhs_rows[std::size_t(i) * k + c] / W;
-    PetscCall(VecSet(b, 0.0));
-    PetscCall(VecSetValues(b, nloc, idx.data(), bcol.data(), INSERT_VALUES));
-    PetscCall(VecAssemblyBegin(b));
-    PetscCall(VecAssemblyEnd(b));
-    PetscCall(MatSolve(A, b, x));
-    PetscCall(VecScatterBegin(toall, x, xall, INSERT_VALUES, SCATTER_FORWARD));
-    PetscCall(VecScatterEnd(toall, x, xall, INSERT_VALUES, SCATTER_FORWARD));
-    const PetscScalar* xv;
-    PetscCall(VecGetArrayRead(xall, &xv));
-    for (PetscInt i = 0; i < D; ++i) (*coef)[std::size_t(i) * k + c] = xv[i];
-    PetscCall(VecRestoreArrayRead(xall, &xv));
-  }
+  std::vector<double> b(sys->rhs_rows);
+  for (double& v : b) v /= W;
+  PetscCall(block_cyclic_cholesky_solve(comm, grid, L, a, b, k, coef));
   rep->iterations += k;
   rep->t_solve = MPI_Wtime() - t;
+  std::vector<double>().swap(sys->gram_cyclic);
 
-  // The true residual (G/W + τ diag(penalty)) x − rhs/W, with G·x from the data.
+  // The true residual (G/W + τ diag(penalty)) x − rhs/W, with G·x from the data; every
+  // rank holds everything, so every rank computes the same numbers.
   rep->max_rel_residual = -1.0;
   if (sys->gram_times) {
     t = MPI_Wtime();
     std::vector<double> gx;
     PetscCall(sys->gram_times(*coef, &gx));
-    std::vector<double> sq(2 * std::size_t(k), 0.0);  // per target: ||r||², ||b||² (this rank's rows)
-    for (PetscInt i = 0; i < nloc; ++i)
-      for (int c = 0; c < k; ++c) {
-        const std::size_t g = std::size_t(r0 + i) * k + c;
-        const double bi = sys->rhs_rows[std::size_t(i) * k + c] / W;
-        const double ri = gx[g] / W + tau * penalty[std::size_t(r0 + i)] * (*coef)[g] - bi;
-        sq[2 * c] += ri * ri;
-        sq[2 * c + 1] += bi * bi;
-      }
-    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sq.data(), int(sq.size()), MPI_DOUBLE, MPI_SUM, comm));
     rep->max_rel_residual = 0.0;
-    for (int c = 0; c < k; ++c)
-      rep->max_rel_residual =
-          std::max(rep->max_rel_residual, sq[2 * c + 1] > 0 ? std::sqrt(sq[2 * c] / sq[2 * c + 1]) : std::sqrt(sq[2 * c]));
+    for (int c = 0; c < k; ++c) {
+      double rr = 0, bb = 0;
+      for (long long i = 0; i < D; ++i) {
+        const std::size_t g = std::size_t(i) * k + c;
+        const double ri = gx[g] / W + tau * penalty[std::size_t(i)] * (*coef)[g] - b[g];
+        rr += ri * ri;
+        bb += b[g] * b[g];
+      }
+      rep->max_rel_residual = std::max(rep->max_rel_residual, bb > 0 ? std::sqrt(rr / bb) : std::sqrt(rr));
+    }
     rep->t_residual = MPI_Wtime() - t;
   }
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -37,22 +37,15 @@ void weigh_tile(const double* weights, const double* values, int nb, int D, int 
 
 }  // namespace
 
-std::vector<PetscInt> owned_row_ranges(int dinv, int size) {
-  std::vector<PetscInt> ranges(std::size_t(size) + 1, 0);
-  for (int p = 0; p < size; ++p) ranges[p + 1] = ranges[p] + dinv / size + (p < dinv % size ? 1 : 0);
-  return ranges;
-}
-
 void start_owned_normal_equations(int dinv, int ntargets, int rank, int size, NormalEquations* ne) {
   start_normal_equations(dinv, ntargets, false, ne);
-  const std::vector<PetscInt> ranges = owned_row_ranges(dinv, size);
   ne->with_gram = true;
   ne->owned = true;
-  ne->row_begin = ranges[rank];
-  ne->row_count = ranges[rank + 1] - ranges[rank];
-  const std::size_t n = std::size_t(ne->row_count) * std::size_t(dinv);
-  allocating("rows " + std::to_string(ne->row_begin) + ".." + std::to_string(ne->row_begin + ne->row_count) +
-                 " of the " + std::to_string(dinv) + " x " + std::to_string(dinv) + " Gram matrix",
+  ne->layout = block_cyclic_layout(dinv, rank, size);
+  const BlockCyclic& L = ne->layout;
+  const std::size_t n = L.local_size();
+  allocating("this rank's " + std::to_string(L.locr) + " x " + std::to_string(L.locc) + " block-cyclic share of the " +
+                 std::to_string(dinv) + " x " + std::to_string(dinv) + " Gram matrix",
              8.0 * double(n), [&] {
                inject_failure("alloc");  // test hook
                ne->gram.assign(n, 0.0);
@@ -93,7 +86,8 @@ PetscErrorCode accumulate_owned_round(MPI_Comm comm, InvariantFeatures& feats, c
   // Round the ring: at step s this rank holds the block of rank − s and multiplies it
   // while it passes it on to rank + 1 (the same order on every run: bitwise repeatable).
   const int right = (rank + 1) % size, left = (rank + size - 1) % size;
-  const long long r0 = ne->row_begin, rc = ne->row_count;
+  const BlockCyclic& L = ne->layout;
+  const long long lld = L.lld();
   double* cur = ring->mine.data();
   double* nxt = ring->other.data();
   long long cur_count = count;
@@ -106,11 +100,31 @@ PetscErrorCode accumulate_owned_round(MPI_Comm comm, InvariantFeatures& feats, c
       PetscCallMPI(MPI_Irecv(nxt, int(next_count * D), MPI_DOUBLE, left, 72, comm, &req[0]));
       PetscCallMPI(MPI_Isend(cur, int(cur_count * D), MPI_DOUBLE, right, 72, comm, &req[1]));
     }
-    if (cur_count > 0 && rc > 0) {
-      // G[own, :]ᵀ (D × rc, column-major = our row-major rows) += Ψᵀ (D × b) · Ψ[:, own] (b × rc)
+    if (cur_count > 0 && L.local_size() > 0) {
       const int b = int(cur_count);
-      dgemm(true, false, D, int(rc), b, 1.0, cur, b, cur + std::size_t(r0) * b, b, 1.0, ne->gram.data(), D);
-      ne->flops_assembly += 2.0 * double(b) * D * double(rc);
+      // Ψ[:, R] for this rank's global rows R (b × locr, column-major): Ψ itself on a
+      // one-row grid, else gathered a block of columns at a time.
+      const double* psi_r = cur;
+      if (L.nprow > 1) {
+        ring->rows.resize(std::size_t(b) * L.locr);
+        for (long long li = 0; li < L.locr; li += L.nb) {
+          const long long len = std::min<long long>(L.nb, L.locr - li);
+          std::copy(cur + std::size_t(L.global_row(li)) * b, cur + std::size_t(L.global_row(li) + len) * b,
+                    ring->rows.data() + std::size_t(li) * b);
+        }
+        psi_r = ring->rows.data();
+      }
+      // Per local column block J (global columns c0 … c0 + w): the rows i ≥ c0 only, the
+      // lower triangle ScaLAPACK reads (the diagonal block is summed whole).
+      //   G[R_{≥c0}, J] += Ψ[:, R_{≥c0}]ᵀ Ψ[:, J]
+      for (long long lj = 0; lj < L.locc; lj += L.nb) {
+        const long long w = std::min<long long>(L.nb, L.locc - lj), c0 = L.global_col(lj);
+        const long long li = L.first_local_row_from(c0), m = L.locr - li;
+        if (m <= 0) continue;
+        dgemm(true, false, int(m), int(w), b, 1.0, psi_r + std::size_t(li) * b, b, cur + std::size_t(c0) * b, b, 1.0,
+              ne->gram.data() + std::size_t(lj * lld + li), int(lld));
+        ne->flops_assembly += 2.0 * double(b) * double(m) * double(w);
+      }
     }
     if (s + 1 < size) {
       PetscCallMPI(MPI_Waitall(2, req, MPI_STATUSES_IGNORE));
@@ -153,21 +167,24 @@ PetscErrorCode gram_times_streamed(MPI_Comm comm, RowSource& src, InvariantFeatu
 
 PetscErrorCode gather_owned_gram(MPI_Comm comm, const NormalEquations& ne, std::vector<double>* full) {
   PetscFunctionBeginUser;
-  int size;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  const int D = ne.dinv;
+  const long long D = ne.dinv;
   PetscCheck(ne.owned, comm, PETSC_ERR_ARG_WRONGSTATE, "gather_owned_gram: owned sums expected");
   PetscCheck(double(D) * D < 2147483647.0, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "gather_owned_gram: a %d x %d Gram matrix is too large to gather", D, D);
-  const std::vector<PetscInt> ranges = owned_row_ranges(D, size);
-  std::vector<int> counts(size), displs(size);
-  for (int p = 0; p < size; ++p) {
-    counts[p] = int((ranges[p + 1] - ranges[p]) * D);
-    displs[p] = int(ranges[p] * D);
+             "gather_owned_gram: a %lld x %lld Gram matrix is too large to gather", D, D);
+  const BlockCyclic& L = ne.layout;
+  // Each entry of the lower triangle lives on one rank: placed and mirrored, zeros
+  // elsewhere, summed.
+  full->assign(std::size_t(D * D), 0.0);
+  for (long long lj = 0; lj < L.locc; ++lj) {
+    const long long gj = L.global_col(lj);
+    for (long long li = L.first_local_row_from(gj); li < L.locr; ++li) {
+      const long long gi = L.global_row(li);
+      const double v = ne.gram[std::size_t(lj * L.lld() + li)];
+      (*full)[std::size_t(gi * D + gj)] = v;
+      (*full)[std::size_t(gj * D + gi)] = v;
+    }
   }
-  full->resize(std::size_t(D) * D);
-  PetscCallMPI(MPI_Allgatherv(ne.gram.data(), int(ne.gram.size()), MPI_DOUBLE, full->data(), counts.data(),
-                              displs.data(), MPI_DOUBLE, comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, full->data(), int(full->size()), MPI_DOUBLE, MPI_SUM, comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -148,17 +148,21 @@ PetscErrorCode reduce_normal_equations(MPI_Comm comm, NormalEquations* local, Re
   } else {
     std::vector<PetscInt> ranges(size + 1, 0);  // PETSc's default split (PETSC_DECIDE)
     for (int p = 0; p < size; ++p) ranges[p + 1] = ranges[p] + D / size + (p < D % size ? 1 : 0);
-    sys->row_begin = ranges[rank];
-    sys->row_count = ranges[rank + 1] - ranges[rank];
-    if (local->owned) {  // the same rows, already summed over the ranks
-      PetscCheck(local->row_begin == sys->row_begin && local->row_count == sys->row_count, comm, PETSC_ERR_PLIB,
-                 "owned Gram rows: another row split than the solve's");
-      sys->gram_rows = std::move(local->gram);
+    if (local->owned) {  // already summed over the ranks, in ScaLAPACK's layout
       sys->owned = true;
+      sys->layout = local->layout;
+      sys->gram_cyclic = std::move(local->gram);
+      sys->row_begin = 0;
+      sys->row_count = D;
+      sys->rhs_rows.resize(local->rhs.size());
+      PetscCallMPI(
+          MPI_Allreduce(local->rhs.data(), sys->rhs_rows.data(), int(local->rhs.size()), MPI_DOUBLE, MPI_SUM, comm));
     } else {
+      sys->row_begin = ranges[rank];
+      sys->row_count = ranges[rank + 1] - ranges[rank];
       PetscCall(reduce_scatter_rows(comm, local->gram.data(), ranges.data(), D, &sys->gram_rows));
+      PetscCall(reduce_scatter_rows(comm, local->rhs.data(), ranges.data(), k, &sys->rhs_rows));
     }
-    PetscCall(reduce_scatter_rows(comm, local->rhs.data(), ranges.data(), k, &sys->rhs_rows));
     std::vector<double>().swap(local->gram);
   }
   sys->t_reduce = MPI_Wtime() - t0;
@@ -186,10 +190,9 @@ PetscErrorCode solve_ridge(MPI_Comm comm, ReducedSystem* sys, double tau, const 
                                                tau, sys->n_positive, D)));
   int size;
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  bool in_place_factor = false;
-  if (sys->owned && !sys->redundant && release) PetscCall(in_place_solver_applies(comm, &in_place_factor));
   const MPI_Comm scomm = sys->redundant ? PETSC_COMM_SELF : comm;
-  if (in_place_factor) {
+  if (sys->owned && !sys->redundant) {  // the route was taken with the default solver only (train_owned.cpp)
+    PetscCheck(release, comm, PETSC_ERR_ARG_WRONGSTATE, "solve_ridge: an owned system is factored in place");
     PetscCall(solve_ridge_in_place(comm, sys, tau, penalty, coef, rep));
   } else {
     // Redundant and released: the matrix is built in place in the reduced Gram (symmetric,

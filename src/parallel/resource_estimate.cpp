@@ -55,9 +55,9 @@ double space_work(const EstimateInput& in, double m, double k, const WignerInvar
 double gram_peak(double D, int P, bool iterative, bool owned) {
   const bool redundant = P == 1 || D < double(kDistributeFrom) * P;
   if (redundant) return (iterative ? 1.0 : 2.0) * D * D + (owned && P > 1 ? D * D / P : 0.0);
-  // Owned rows: the rows and ScaLAPACK's matrix while the rows are copied, then the matrix
-  // factored in place (an iterative KSP: the rows and the MATDENSE it works on).
-  if (owned) return 2.0 * D * D / P;
+  // Owned: the block-cyclic share the assembly summed into, factored in place by
+  // ScaLAPACK (the route is taken with the default solver only).
+  if (owned) return D * D / P;
   // Partial sums, MPI_Reduce_scatter's full-size temporary and the own rows; then the
   // rows, ScaLAPACK's copy and its factor.
   return std::max(D * D * (2.0 + 1.0 / P), (iterative ? 1.0 : 3.0) * D * D / P);
@@ -151,7 +151,7 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   const double q_bytes = kB * q;
   // Stages: basis (Q + work); accumulate (Q, evaluator, blocks, data, partial sums D²);
   // reduce/solve (Q, data, Gram peak).
-  // Owned rows: this rank's D²/P rows and the ring's two feature blocks (≤ 8192 rows).
+  // Owned: this rank's D²/P share and the ring's two feature blocks (≤ 8192 rows).
   const double owned_ring = owned ? 2 * kB * D * std::min(std::ceil(double(in.n) / P), 8192.0) : 0.0;
   const double accumulate = q_bytes + e.feature_bytes + e.data_bytes +
                             (in.ridge && !in.grid ? kB * D * D / (owned ? P : 1) : 0.0) + owned_ring;

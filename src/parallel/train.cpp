@@ -593,7 +593,7 @@ PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* s
   rep->t_solve = rep->solve.t_solve;
   if (opt.verbose) {
     char convert[64] = "", residual[64] = "";  // the in-place path's extra steps
-    if (rep->solve.t_convert > 0) std::snprintf(convert, sizeof convert, " to ScaLAPACK %.3f s,", rep->solve.t_convert);
+    if (rep->solve.t_convert > 0) std::snprintf(convert, sizeof convert, " scaling and power iterations %.3f s,", rep->solve.t_convert);
     if (rep->solve.t_residual > 0)
       std::snprintf(residual, sizeof residual, " (from the data: %.3f s)", rep->solve.t_residual);
     PetscCall(PetscPrintf(comm,

@@ -5,6 +5,8 @@
 
 #include "specavg/comm/collective.hpp"
 #include "specavg/comm/petsc_util.hpp"
+#include "specavg/parallel/block_cyclic.hpp"
+#include "specavg/parallel/in_place_solve.hpp"
 #include "specavg/parallel/train.hpp"
 
 namespace specavg {
@@ -26,20 +28,36 @@ PetscErrorCode owned_gram_route(MPI_Comm comm, const TrainOptions& opt, int dinv
                                                   "Use -gram_assembly replicated, or drop -select/-uncertainty"
                                                 : "-gram_assembly owned needs a Gram matrix: the spectral estimator "
                                                   "without -select has none. Drop -gram_assembly"));
+    bool default_solver = false;
+    PetscCall(reduced_solver_is_default(comm, &default_solver));
+    PetscCall(collective_check(comm, default_solver,
+                               "-gram_assembly owned factors the Gram matrix in place with ScaLAPACK's Cholesky: "
+                               "-reduced_ksp_type/-reduced_pc_type/-reduced_pc_factor_mat_solver_type cannot choose "
+                               "another solver with it. Drop those options, or use -gram_assembly replicated"));
     *owned = true;
   } else {
     *owned = opt.gram_assembly == "auto" && opt.needs_gram() && !whole_sums &&
              8.0 * double(dinv) * double(dinv) > kOwnedGramFromBytes;
+    if (*owned) {  // another solver than the in-place Cholesky needs the replicated route
+      bool default_solver = false;
+      PetscCall(reduced_solver_is_default(comm, &default_solver));
+      *owned = default_solver;
+    }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 // Rows per round of the owned-row assembly: this rank's weighted features and one
-// arriving block (2 · D_inv per row) with the rows themselves fit in -max_block_mib; at most
-// 8192 rows (larger blocks gain nothing in DGEMM), and a block's doubles fit an MPI count.
+// arriving block (2 · D_inv per row, plus the copy of its rows' columns on a grid of
+// several process rows) with the rows themselves fit in -max_block_mib; at most 8192 rows
+// (larger blocks gain nothing in DGEMM), and a block's doubles fit an MPI count.
 PetscErrorCode owned_block_rows(MPI_Comm comm, const TrainOptions& opt, int dinv, int dim, int k, PetscInt* nb) {
   PetscFunctionBeginUser;
-  const double per_row = 8.0 * (2.0 * dinv + 2.0 * dim + 3.0 * k + 3.0);
+  int size;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  const BlockCyclic L = block_cyclic_layout(dinv, 0, size);  // process row 0 has the most rows
+  const double gathered = L.nprow > 1 ? double(L.locr) : 0.0;
+  const double per_row = 8.0 * (2.0 * dinv + gathered + 2.0 * dim + 3.0 * k + 3.0);
   const double cap = std::min(opt.max_block_mib * 1048576.0 / per_row, 2147483647.0 / std::max(dinv, 1));
   PetscCall(collective_check(comm, cap >= 1,
                              "-max_block_mib " + std::to_string(opt.max_block_mib) + " holds no row of " +

@@ -208,15 +208,16 @@ dr = np.abs(coef("rg1.h5") - ring_ref).max() / np.abs(ring_ref).max() if rc3 == 
 check(rc == 75 and rc2 == 0 and np.array_equal(coef("rg.h5"), ring_ref) and dr <= 1e-12,
       "ring route: SIGTERM (rc %d), restart on 2 ranks bitwise (rc %d), on 1 rank %.1e (rc %d)" % (rc, rc2, dr, rc3))
 
-# 3d. Owned Gram rows (-gram_assembly owned, S² under Cs at lmax 20: D_inv = 231, so the
-#     2- and 3-rank solves are distributed and factored in place): the checkpoint holds the
-#     Gram by rows; restart bitwise on 2 ranks, to 1e-12 on 1 and 3 ranks; the owned model
-#     equals the replicated one to 1e-12; a damaged Gram row is refused.
+# 3d. Owned Gram (-gram_assembly owned, S² under Cs at lmax 20: D_inv = 231, so the 2- and
+#     3-rank solves are distributed and factored in place): the checkpoint holds the Gram's
+#     lower triangle in one layout-free dataset; restart bitwise on 2 ranks, to 1e-12 on 1
+#     and 3 ranks (other block-cyclic grids); the owned model equals the replicated one to
+#     1e-12; a damaged Gram entry is refused.
 OWN = ["-group", "Cs", "-lmax", "20", "-tau", "1e-6", "-block_rows", "40"]
 assert run(2, ["train", "-data", "data.h5", "-model", "oref.h5", "-gram_assembly", "owned"] + OWN, "oref.log") == 0
 assert run(2, ["train", "-data", "data.h5", "-model", "orep.h5", "-gram_assembly", "replicated"] + OWN,
            "orep.log") == 0
-check(log_has("oref.log", "in place"), "owned rows on 2 ranks: the solve factors in place")
+check(log_has("oref.log", "in place"), "owned Gram on 2 ranks: the solve factors in place")
 oref = coef("oref.h5")
 oscale = np.abs(oref).max()
 dor = np.abs(coef("orep.h5") - oref).max() / oscale
@@ -226,22 +227,22 @@ rc = interrupted_train(["-data", "data.h5", "-model", "o.h5", "-checkpoint", "ck
 with h5py.File("cko.h5", "r") as f:
     layout = f.attrs["gram_layout"]
     layout = layout.decode() if isinstance(layout, bytes) else str(layout)
-    check(layout == "owned" and "gram_rows" in f and "partial_gram" not in f
+    check(layout == "owned_block_cyclic" and "gram_owned" in f and "partial_gram" not in f
           and 0 < f.attrs["rows_summed"] < f.attrs["n_rows"],
-          "owned rows: the checkpoint holds the Gram by rows, mid-accumulation")
+          "owned Gram: the checkpoint holds one gram_owned dataset, mid-accumulation")
 for c in ("cko1.h5", "cko3.h5", "cko_bad.h5"):
     shutil.copy("cko.h5", c)
 rc2 = run(2, ["train", "-data", "data.h5", "-model", "o.h5", "-restart", "cko.h5", "-gram_assembly", "owned"] + OWN,
           "orestart2.log")
 check(rc == 75 and rc2 == 0 and np.array_equal(coef("o.h5"), oref),
-      "owned rows: SIGTERM (rc %d) and restart on 2 ranks (rc %d) equal the uninterrupted fit bit for bit" % (rc, rc2))
+      "owned Gram: SIGTERM (rc %d) and restart on 2 ranks (rc %d) equal the uninterrupted fit bit for bit" % (rc, rc2))
 for np_, c in ((1, "cko1.h5"), (3, "cko3.h5")):
     rcn = run(np_, ["train", "-data", "data.h5", "-model", "o%d.h5" % np_, "-restart", c, "-gram_assembly", "owned"]
               + OWN, "orestart%d.log" % np_)
     dn = np.abs(coef("o%d.h5" % np_) - oref).max() / oscale if rcn == 0 else np.inf
-    check(rcn == 0 and dn <= 1e-12, "owned rows: restart on %d rank(s) agrees to 1e-12 (%.1e)" % (np_, dn))
+    check(rcn == 0 and dn <= 1e-12, "owned Gram: restart on %d rank(s) agrees to 1e-12 (%.1e)" % (np_, dn))
 with h5py.File("cko_bad.h5", "r") as f:
-    off = f["gram_rows"].id.get_offset() + 8 * 300
+    off = f["gram_owned"].id.get_offset() + 8 * 300  # [1][69]: G_69,1, in the lower triangle
 with open("cko_bad.h5", "r+b") as f:
     f.seek(off)
     b = f.read(1)
@@ -250,7 +251,7 @@ with open("cko_bad.h5", "r+b") as f:
 rc = run(3, ["train", "-data", "data.h5", "-model", "obad.h5", "-restart", "cko_bad.h5", "-gram_assembly", "owned"]
          + OWN, "obad.log")
 check(rc == 1 and log_has("obad.log", "corrupt") and not os.path.exists("obad.h5"),
-      "owned rows: a damaged Gram row is refused (rc %d)" % rc)
+      "owned Gram: a damaged Gram entry is refused (rc %d)" % rc)
 
 # 4. Refusals: exit 1, the message names the problem, no model and no temporary.
 def refused(args, log, words, what):

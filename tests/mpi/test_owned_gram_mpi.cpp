@@ -1,4 +1,4 @@
-// The owned-row assembly of the Gram matrix (parallel/owned_gram.hpp) and the in-place
+// The owned assembly of the Gram matrix (parallel/owned_gram.hpp) and the in-place
 // distributed solve (parallel/in_place_solve.hpp) against the replicated route, at 1, 2
 // and 3 ranks, and against one rank (PETSC_COMM_SELF) inside the same run.
 #include <gtest/gtest.h>
@@ -86,10 +86,19 @@ TEST(OwnedGramMPI, OwnedRoundsEqualReplicatedSums) {
   std::vector<double> gathered;
   ASSERT_EQ(gather_owned_gram(PETSC_COMM_WORLD, own, &gathered), 0);
   EXPECT_LE(global_max(max_rel_diff(gathered, full)), 1e-12);
-  // The rows this rank owns are PETSc's default split.
-  const std::vector<PetscInt> ranges = owned_row_ranges(D, size);
-  EXPECT_EQ(own.row_begin, ranges[rank]);
-  EXPECT_EQ(own.row_count, ranges[rank + 1] - ranges[rank]);
+  // The shares are ScaLAPACK's block-cyclic layout: every entry of the lower triangle on
+  // exactly one rank, each rank's share within 15 % of D_inv²/P on up to 3 ranks (on a
+  // larger grid so small a matrix has few, uneven blocks per rank).
+  const BlockCyclic& L = own.layout;
+  EXPECT_EQ(L.n, D);
+  EXPECT_EQ(own.gram.size(), L.local_size());
+  std::vector<double> owners(std::size_t(D) * D, 0.0);
+  for (long long lj = 0; lj < L.locc; ++lj)
+    for (long long li = 0; li < L.locr; ++li) owners[std::size_t(L.global_row(li) * D + L.global_col(lj))] += 1;
+  MPI_Allreduce(MPI_IN_PLACE, owners.data(), int(owners.size()), MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
+  EXPECT_EQ(*std::min_element(owners.begin(), owners.end()), 1.0);
+  EXPECT_EQ(*std::max_element(owners.begin(), owners.end()), 1.0);
+  if (size <= 3) EXPECT_LE(global_max(double(L.local_size()) / (double(D) * D / size)), 1.15);
   // Right-hand side and counts stay per rank's data, as on the replicated route.
   EXPECT_LE(global_max(max_rel_diff(own.rhs, rep.rhs)), 1e-12);
   EXPECT_LE(global_max(std::fabs(own.wsum - rep.wsum) / rep.wsum), 1e-14);
@@ -150,6 +159,10 @@ TEST(OwnedGramMPI, OwnedTrainEqualsReplicatedAndOneRank) {
   EXPECT_GE(ro.solve.max_rel_residual, 0.0);
   EXPECT_LE(global_max(ro.solve.max_rel_residual), 1e-10);
   EXPECT_LE(global_max(rr.solve.max_rel_residual), 1e-10);
+  // The condition estimates (power iterations on the block-cyclic share before the
+  // factor, inverse iterations with ScaLAPACK's factor) match the replicated route's.
+  EXPECT_GT(ro.solve.condition, 1.0);
+  EXPECT_LE(global_max(std::fabs(ro.solve.condition - rr.solve.condition) / rr.solve.condition), 1e-8);
 }
 
 PetscErrorCode capture(MPI_Comm, int, const char*, const char*, PetscErrorCode, PetscErrorType p, const char* mess,

@@ -23,6 +23,7 @@
 
 #include "specavg/io/h5_handle.hpp"
 #include "specavg/io/row_sink.hpp"
+#include "specavg/util/index_run.hpp"
 
 namespace specavg {
 
@@ -46,6 +47,11 @@ class H5Reader {
   PetscErrorCode shape(const std::string& name, std::vector<hsize_t>* dims, bool* exists = nullptr);
   // Rows [begin, begin+count) (first index) of an N-D dataset into buf (row-major).
   PetscErrorCode read_rows(const std::string& name, PetscInt begin, PetscInt count, double* buf);
+  // Collective. The entries of a 2-D dataset in rows `rows` × columns `cols` (each a list of
+  // runs in increasing index order, HDF5 hyperslabs) into buf, row-major in index order
+  // (Σ rows × Σ cols). Empty lists select nothing (buf may then be null).
+  PetscErrorCode read_runs(const std::string& name, const std::vector<IndexRun>& rows,
+                           const std::vector<IndexRun>& cols, double* buf);
   // The root attributes (scalar strings and numbers; others are skipped), as
   // H5Writer::write_attributes writes them.
   PetscErrorCode read_attributes(Attributes* attrs);
@@ -73,6 +79,9 @@ class H5Writer {
   // Create a float64 dataset of the given dims (1-D or 2-D).
   PetscErrorCode create_dataset(const std::string& name, const std::vector<hsize_t>& dims);
   PetscErrorCode write_rows(const std::string& name, PetscInt begin, PetscInt count, const double* buf);
+  // Collective. The transpose of H5Reader::read_runs.
+  PetscErrorCode write_runs(const std::string& name, const std::vector<IndexRun>& rows,
+                            const std::vector<IndexRun>& cols, const double* buf);
   // Root attributes (strings as variable-length UTF-8, numbers as float64).
   PetscErrorCode write_attributes(const Attributes& attrs);
   // Close, flush the temporary to disk (fsync), and atomically rename it to the final

@@ -7,9 +7,11 @@
 //  * every rank's partial normal equations as they stand after its last whole block
 //    (ΨᵀWΨ upper triangle as accumulated, ΨᵀWY, Σwy², Σw, rows, rows with w > 0), one row
 //    of the partial_* datasets per rank, one accumulator per fold with -select kfold;
-//    with owned Gram rows (parallel/owned_gram.hpp; gram_layout = "owned") the Gram is
-//    instead the dataset gram_rows, D_inv × D_inv, each rank writing its rows, checked by
-//    gram_rows_check (independent of the split) and read back by the new split's rows;
+//    with an owned Gram (parallel/owned_gram.hpp; gram_layout = "owned_block_cyclic") the
+//    Gram is instead the dataset gram_owned, D_inv × D_inv, holding the lower triangle's
+//    G_ij (i ≥ j) at [j][i] (the rest undefined), each rank writing its block-cyclic share,
+//    checked by gram_owned_check (independent of the layout) and read back by the new
+//    layout's shares;
 //  * per rank its row block [begin, begin + count) and the rows of it scanned so far;
 //  * the rows already summed by runs on another rank count (`prior` intervals, skipped);
 //  * the SHA-256 of the model-determining options and of the data (data_fingerprint),

@@ -11,6 +11,7 @@
 #include <petscmat.h>
 
 #include <functional>
+#include <vector>
 
 namespace specavg {
 
@@ -21,5 +22,13 @@ PetscErrorCode jacobi_lmax(Mat A, Vec s, Vec b, Vec x, bool* positive, double* l
 // iteration breaks down. s from jacobi_lmax.
 PetscErrorCode jacobi_inverse(const std::function<PetscErrorCode(Vec, Vec)>& solve, Vec s, Vec b, Vec x,
                               double* inv);
+
+// The same two halves with vectors whole on every rank (length n), for a matrix known only
+// through collective callbacks: times(x, &y) gives y = A x, solve(b, &x) x = A⁻¹ b.
+using ReplicatedOp = std::function<PetscErrorCode(const std::vector<double>& in, std::vector<double>* out)>;
+// diag = diag A; s ← D^{-1/2} (n entries). Collective (through times).
+PetscErrorCode jacobi_lmax(const std::vector<double>& diag, const ReplicatedOp& times, std::vector<double>* s,
+                           bool* positive, double* lmax);
+PetscErrorCode jacobi_inverse(const ReplicatedOp& solve, const std::vector<double>& s, double* inv);
 
 }  // namespace specavg

@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "specavg/parallel/block_cyclic.hpp"
 #include "specavg/parallel/dataset.hpp"
 #include "specavg/estimate/invariant_features.hpp"
 #include "specavg/estimate/model.hpp"
@@ -17,11 +18,13 @@ namespace specavg {
 struct NormalEquations {
   int dinv = 0, ntargets = 0;
   // Replicated (owned = false): dinv × dinv, full symmetric: Σ_i w_i ψ_i ψ_iᵀ over this
-  // rank's data rows. Owned (parallel/owned_gram.hpp): rows [row_begin, row_begin +
-  // row_count) of Σ_i w_i ψ_i ψ_iᵀ over every rank's data rows, row-major row_count × dinv.
+  // rank's data rows. Owned (parallel/owned_gram.hpp): this rank's share of the lower
+  // triangle of Σ_i w_i ψ_i ψ_iᵀ over every rank's data rows, in ScaLAPACK's block-cyclic
+  // layout `layout` (column-major, leading dimension layout.lld(); entries above the
+  // diagonal are undefined).
   std::vector<double> gram;
   bool owned = false;
-  long long row_begin = 0, row_count = 0;
+  BlockCyclic layout;
   std::vector<double> rhs;   // dinv × ntargets, row-major: Σ_i w_i ψ_i y_iᵀ
   std::vector<double> yy;    // ntargets: Σ_i w_i y_i² (residual norms for model selection)
   double wsum = 0.0;         // Σ_i w_i

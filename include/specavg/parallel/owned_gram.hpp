@@ -4,13 +4,17 @@
 //
 // The replicated route (parallel/features.hpp) gives every rank a full partial Gram of its
 // own data rows and reduce-scatters them afterwards: 8·D_inv² bytes per rank. Here each
-// rank owns the Gram rows [ranges[r], ranges[r+1]) (PETSc's default split, the rows the
-// distributed solve gives it) and sums, over every rank's data, only those rows:
-//   G[own, :] += Ψ_qᵀ W_q Ψ_q[:, own]       for the block of every rank q,
-// with the weighted feature blocks passed round a ring (rank r sends to r+1 while it
-// multiplies), so a rank holds its rows (8·D_inv²/P bytes), its own feature block and one
-// arriving block. The right-hand side ΨᵀWY, Σwy², Σw and the counts stay per rank's data,
-// as on the replicated route. The sums equal the replicated route's to rounding.
+// rank owns its share of the Gram in ScaLAPACK's block-cyclic layout
+// (parallel/block_cyclic.hpp: rows R and columns C of a √P-ish process grid) and sums,
+// over every rank's data, only those entries of the lower triangle:
+//   G[R_{≥c0}, J] += Ψ_q[:, R_{≥c0}]ᵀ W_q Ψ_q[:, J]    for each local column block J (from c0),
+// for the block of every rank q, with the weighted feature blocks passed round a ring
+// (rank r sends to r+1 while it multiplies), so a rank holds its share (8·D_inv²/P bytes),
+// its own feature block and one arriving block (and, on a grid of several process rows,
+// a copy of its rows' columns). ScaLAPACK then factors that array in place
+// (parallel/in_place_solve.hpp). The right-hand side ΨᵀWY, Σwy², Σw and the counts stay
+// per rank's data, as on the replicated route. The sums equal the replicated route's to
+// rounding.
 #include <mpi.h>
 #include <petscsys.h>
 
@@ -22,15 +26,14 @@
 
 namespace specavg {
 
-// Row ranges of the owned Gram on `size` ranks: PETSc's default split (size + 1 entries).
-std::vector<PetscInt> owned_row_ranges(int dinv, int size);
 
-// Local. Starts owned-row sums (with_gram) for this rank's rows of the split.
+// Local. Starts owned sums (with_gram) for this rank's share, block_cyclic_layout(dinv,
+// rank, size).
 void start_owned_normal_equations(int dinv, int ntargets, int rank, int size, NormalEquations* ne);
 
 // Scratch of the ring (two feature blocks), kept across rounds.
 struct OwnedRing {
-  std::vector<double> mine, other, tile, yw;
+  std::vector<double> mine, other, tile, yw, rows;
 };
 
 // Collective: one round. Every rank passes its next `count` rows (count may be 0, e.g. a
@@ -49,8 +52,8 @@ PetscErrorCode accumulate_owned_round(MPI_Comm comm, InvariantFeatures& feats, c
 PetscErrorCode gram_times_streamed(MPI_Comm comm, RowSource& src, InvariantFeatures& feats, PetscInt block_rows,
                                    const std::vector<double>& X, int k, std::vector<double>* gx);
 
-// The full Gram on every rank from the owned rows (the redundant solve of a small system,
-// or tests): MPI_Allgatherv. Collective.
+// The full Gram (dinv × dinv, symmetric) on every rank from the owned shares (the
+// redundant solve of a small system, or tests): MPI_Allreduce. Collective.
 PetscErrorCode gather_owned_gram(MPI_Comm comm, const NormalEquations& ne, std::vector<double>* full);
 
 }  // namespace specavg

@@ -43,7 +43,7 @@ struct SolveReport {
   bool factor_failed = false;
   double condition = -1.0;
   double t_reduce = 0.0, t_setup = 0.0, t_solve = 0.0;
-  double t_convert = 0.0, t_residual = 0.0;  // in-place path: rows → ScaLAPACK; residual pass
+  double t_convert = 0.0, t_residual = 0.0;  // in-place path: scaling + power iterations; residual pass
   double wsum = 0.0;
   long long n = 0;
 };
@@ -77,10 +77,13 @@ struct ReducedSystem {
   double wsum = 0.0;              // W = Σ w_i over all ranks
   long long n = 0, n_positive = 0;
   double t_reduce = 0.0;
-  // Assembled by owned rows (parallel/owned_gram.hpp): when distributed, solve_ridge with
-  // release converts the rows to ScaLAPACK's layout, frees them and factors in place
-  // (parallel/in_place_solve.hpp), so a rank holds about 8·D_inv²/P bytes.
+  // Assembled owned (parallel/owned_gram.hpp) and distributed: gram_rows is unused, and
+  // gram_cyclic holds this rank's block-cyclic share of the lower triangle (`layout`),
+  // which solve_ridge factors in place (parallel/in_place_solve.hpp), so a rank holds
+  // about 8·D_inv²/P bytes; rhs_rows is whole (dinv × ntargets) on every rank.
   bool owned = false;
+  BlockCyclic layout;
+  std::vector<double> gram_cyclic;
   // G·X without G (D_inv × k row-major in and out, on every rank; collective): the true
   // residual of a matrix factored in place. Unset: that residual is not computed.
   std::function<PetscErrorCode(const std::vector<double>& X, std::vector<double>* GX)> gram_times;
