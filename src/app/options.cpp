@@ -320,9 +320,9 @@ PetscErrorCode options_train(PetscOptionItems* PetscOptionsObject, TrainOptions*
                        PETSC_MAX_INT));
   PetscCall(option_string(PetscOptionsObject, "-gram_assembly",
                           "How ranks sum the D_inv x D_inv Gram matrix: replicated (each rank a whole partial Gram of "
-                          "its rows, then a reduce-scatter), owned (each rank only its rows of the Gram, from every "
-                          "rank's features passed round a ring; about 8 D_inv^2/P bytes per rank), or auto (owned "
-                          "from D_inv > 5792, a 256 MiB Gram, default)",
+                          "its rows, then a reduce-scatter), owned (each rank only its ScaLAPACK block-cyclic share of "
+                          "the Gram, from every rank's features passed round a ring, factored in place; about "
+                          "8 D_inv^2/P bytes per rank), or auto (owned from D_inv > 5792, a 256 MiB Gram, default)",
                           &opt->gram_assembly));
   PetscCheck(opt->gram_assembly == "auto" || opt->gram_assembly == "owned" || opt->gram_assembly == "replicated",
              PetscOptionsObject->comm, PETSC_ERR_USER_INPUT,

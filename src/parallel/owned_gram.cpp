@@ -11,6 +11,8 @@
 namespace specavg {
 namespace {
 
+constexpr long long kPanelColumns = 512;  // local Gram columns per DGEMM of the owned assembly
+
 // Ψ ← W^{1/2}Ψ and Y ← W^{1/2}Y for a tile of nb rows (Ψ nb × D column-major), adding the
 // tile's Σw, counts, Σwy² and ΨᵀWY to ne, as accumulate_rows does.
 void weigh_tile(const double* weights, const double* values, int nb, int D, int k, double* psi,
@@ -114,14 +116,23 @@ PetscErrorCode accumulate_owned_round(MPI_Comm comm, InvariantFeatures& feats, c
         }
         psi_r = ring->rows.data();
       }
-      // Per local column block J (global columns c0 … c0 + w): the rows i ≥ c0 only, the
-      // lower triangle ScaLAPACK reads (the diagonal block is summed whole).
+      // Per panel of local columns J (a few blocks, from global column c0): the rows
+      // i ≥ c0 only, the lower triangle ScaLAPACK reads, plus the few entries above the
+      // diagonal inside the panel (undefined, never read).
       //   G[R_{≥c0}, J] += Ψ[:, R_{≥c0}]ᵀ Ψ[:, J]
-      for (long long lj = 0; lj < L.locc; lj += L.nb) {
-        const long long w = std::min<long long>(L.nb, L.locc - lj), c0 = L.global_col(lj);
+      // Panels of ~512 columns, gathered from their blocks, keep DGEMM fast: on this VM one
+      // core gets 33 GFLOP/s with 64 columns, 47 with 512 (D_inv = 20301, 826 rows).
+      const long long panel = std::max<long long>(1, kPanelColumns / L.nb) * L.nb;
+      ring->panel.resize(std::size_t(b) * std::size_t(std::min(panel, L.locc)));
+      for (long long lj = 0; lj < L.locc; lj += panel) {
+        const long long w = std::min(panel, L.locc - lj), c0 = L.global_col(lj);
         const long long li = L.first_local_row_from(c0), m = L.locr - li;
         if (m <= 0) continue;
-        dgemm(true, false, int(m), int(w), b, 1.0, psi_r + std::size_t(li) * b, b, cur + std::size_t(c0) * b, b, 1.0,
+        for (long long t = 0; t < w; t += L.nb) {  // block by block: each is contiguous in Ψ
+          const long long len = std::min<long long>(L.nb, w - t), g = L.global_col(lj + t);
+          std::copy(cur + std::size_t(g) * b, cur + std::size_t(g + len) * b, ring->panel.data() + std::size_t(t) * b);
+        }
+        dgemm(true, false, int(m), int(w), b, 1.0, psi_r + std::size_t(li) * b, b, ring->panel.data(), b, 1.0,
               ne->gram.data() + std::size_t(lj * lld + li), int(lld));
         ne->flops_assembly += 2.0 * double(b) * double(m) * double(w);
       }

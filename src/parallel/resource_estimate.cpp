@@ -151,8 +151,10 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   const double q_bytes = kB * q;
   // Stages: basis (Q + work); accumulate (Q, evaluator, blocks, data, partial sums D²);
   // reduce/solve (Q, data, Gram peak).
-  // Owned: this rank's D²/P share and the ring's two feature blocks (≤ 8192 rows).
-  const double owned_ring = owned ? 2 * kB * D * std::min(std::ceil(double(in.n) / P), 8192.0) : 0.0;
+  // Owned: this rank's D²/P share and the ring's two feature blocks (≤ 8192 rows, sized to
+  // fit in -max_block_mib).
+  const double owned_ring =
+      owned ? std::min(2 * kB * D * std::min(std::ceil(double(in.n) / P), 8192.0), in.max_block_mib * 1048576.0) : 0.0;
   const double accumulate = q_bytes + e.feature_bytes + e.data_bytes +
                             (in.ridge && !in.grid ? kB * D * D / (owned ? P : 1) : 0.0) + owned_ring;
   const double solve = q_bytes + e.data_bytes + e.gram_bytes;

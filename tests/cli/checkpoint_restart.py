@@ -284,7 +284,9 @@ refused(base + ["missing.h5"] + COMMON, "missing.log", ["missing.h5"], "a missin
 no_tmp("refusals")
 
 # 5. SIGTERM without -checkpoint: exit 75, nothing written.
-p = start(2, ["train", "-data", "data.h5", "-model", "n.h5"] + COMMON + SLOW, "nock.log")
+# (A slower job: the signal must land inside its accumulation even on a loaded machine;
+# after the accumulation the handlers are gone and SIGTERM kills, rc 143.)
+p = start(2, ["train", "-data", "data.h5", "-model", "n.h5"] + COMMON + ["-test_block_delay", "0.1"], "nock.log")
 wait_for(lambda: log_has("nock.log", "invariant features"), 60, "the accumulation")
 time.sleep(0.3)
 for r in ranks_of(p):

@@ -188,5 +188,27 @@ TEST(OwnedGramMPI, OwnedRouteRefusesSelection) {
   EXPECT_NE(msg.find("-gram_assembly owned cannot serve -select"), std::string::npos) << msg;
 }
 
+// The owned route factors in place with ScaLAPACK's Cholesky: another reduced solver is
+// refused with a message naming the remedies, and the replicated route still takes it.
+TEST(OwnedGramMPI, OwnedRouteRefusesAnotherSolver) {
+  const std::string data = synth("owned_train_3000.h5", "s2", 3, "Cs", "bumps", 3000, 0.05, 43);
+  ASSERT_EQ(PetscOptionsSetValue(nullptr, "-reduced_ksp_type", "cg"), 0);
+  Model m;
+  TrainReport r;
+  std::string msg;
+  PetscPushErrorHandler(capture, &msg);
+  const PetscErrorCode e = train_model(PETSC_COMM_WORLD, options(data, "owned"), &m, &r);
+  PetscPopErrorHandler();
+  Model repl;
+  TrainReport rr;
+  const PetscErrorCode e2 = train_model(PETSC_COMM_WORLD, options(data, "replicated"), &repl, &rr);
+  ASSERT_EQ(PetscOptionsClearValue(nullptr, "-reduced_ksp_type"), 0);
+  EXPECT_NE(e, 0);
+  EXPECT_NE(msg.find("-gram_assembly owned factors the Gram matrix in place"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("-gram_assembly replicated"), std::string::npos) << msg;
+  EXPECT_EQ(e2, 0);
+  EXPECT_NE(rr.solve.method.find("cg"), std::string::npos) << rr.solve.method;
+}
+
 }  // namespace
 }  // namespace specavg

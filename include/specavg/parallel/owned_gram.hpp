@@ -7,7 +7,7 @@
 // rank owns its share of the Gram in ScaLAPACK's block-cyclic layout
 // (parallel/block_cyclic.hpp: rows R and columns C of a √P-ish process grid) and sums,
 // over every rank's data, only those entries of the lower triangle:
-//   G[R_{≥c0}, J] += Ψ_q[:, R_{≥c0}]ᵀ W_q Ψ_q[:, J]    for each local column block J (from c0),
+//   G[R_{≥c0}, J] += Ψ_q[:, R_{≥c0}]ᵀ W_q Ψ_q[:, J]    for each panel J of local columns (from c0),
 // for the block of every rank q, with the weighted feature blocks passed round a ring
 // (rank r sends to r+1 while it multiplies), so a rank holds its share (8·D_inv²/P bytes),
 // its own feature block and one arriving block (and, on a grid of several process rows,
@@ -33,7 +33,7 @@ void start_owned_normal_equations(int dinv, int ntargets, int rank, int size, No
 
 // Scratch of the ring (two feature blocks), kept across rounds.
 struct OwnedRing {
-  std::vector<double> mine, other, tile, yw, rows;
+  std::vector<double> mine, other, tile, yw, rows, panel;
 };
 
 // Collective: one round. Every rank passes its next `count` rows (count may be 0, e.g. a

@@ -62,7 +62,8 @@ struct EstimateInput {
   // Gram assembly (parallel/owned_gram.hpp): 1 owned rows, 0 replicated, −1 owned from
   // kOwnedGramFromBytes of Gram on (-gram_assembly auto).
   int owned = 0;
-  double flop_rate = 2e9;  // per rank, flops/s
+  double max_block_mib = 256;  // -max_block_mib: the owned route's ring blocks fit in it
+  double flop_rate = 2e9;      // per rank, flops/s
 };
 
 // |G| from the group spec's closed form, else by closure up to `cap` elements (0 if larger).

@@ -140,6 +140,9 @@ PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* s
 PetscErrorCode train_write(MPI_Comm comm, const TrainOptions& opt, const TrainState& st, TrainReport* rep,
                            Model* model);
 
+// The PETSc log stage `name` (shown by -log_view), registered once per process. Local.
+PetscErrorCode train_log_stage(const char* name, PetscLogStage* s);
+
 // Rows per block of the accumulation: -block_rows, or the automatic size capped so that a
 // block (rows, basis values, features) fits in -max_block_mib; a -block_rows that does not
 // fit is refused. Collective (agreed error).
@@ -149,9 +152,10 @@ PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const
 // The accumulation assembles the Gram by owned rows (parallel/owned_gram.hpp): with
 // -gram_assembly owned, or auto once a whole D_inv × D_inv partial Gram would take more than
 // kOwnedGramFromBytes (parallel/resource_estimate.hpp) and the job needs no whole sums on
-// every rank (-select, -uncertainty 1). A function of the options and D_inv only, so a
-// restart takes the same route on any rank count. Refuses (agreed error) owned with -select
-// or -uncertainty 1. Collective.
+// every rank (-select, -uncertainty 1) and keeps the default reduced solver (the owned
+// Gram is factored in place by ScaLAPACK). A function of the options and D_inv only, so a
+// restart takes the same route on any rank count. Refuses (agreed error) owned with -select,
+// -uncertainty 1 or another reduced solver. Collective.
 PetscErrorCode owned_gram_route(MPI_Comm comm, const TrainOptions& opt, int dinv, bool* owned);
 // The same before D_inv is known, for the resource estimate (EstimateInput::owned).
 int owned_gram_hint(const TrainOptions& opt);
