@@ -95,6 +95,21 @@ PetscErrorCode configure_spd_ksp(MPI_Comm comm, KSP ksp, const char* prefix) {
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode ksp_solve_true_residual(KSP ksp, Mat op, Vec b, Vec x, Vec r, PetscInt* its,
+                                       KSPConvergedReason* reason, double* rel_residual) {
+  PetscFunctionBeginUser;
+  PetscCall(KSPSolve(ksp, b, x));
+  PetscCall(KSPGetConvergedReason(ksp, reason));
+  PetscCall(KSPGetIterationNumber(ksp, its));
+  PetscReal nb, nr;
+  PetscCall(MatMult(op, x, r));
+  PetscCall(VecAXPY(r, -1.0, b));
+  PetscCall(VecNorm(b, NORM_2, &nb));
+  PetscCall(VecNorm(r, NORM_2, &nr));
+  *rel_residual = nb > 0 ? double(nr / nb) : double(nr);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 double singular_condition(PetscInt n) {
   return 1.0 / (double(std::max<PetscInt>(n, 1)) * 2.220446049250313e-16);
 }
@@ -378,22 +393,16 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
     PetscCall(VecSetValues(b, nloc, idx.data(), bcol.data(), INSERT_VALUES));
     PetscCall(VecAssemblyBegin(b));
     PetscCall(VecAssemblyEnd(b));
-    PetscCall(KSPSolve(ksp, b, x));
     KSPConvergedReason reason;
     PetscInt its;
-    PetscCall(KSPGetConvergedReason(ksp, &reason));
-    PetscCall(KSPGetIterationNumber(ksp, &its));
+    double rel;
+    PetscCall(ksp_solve_true_residual(ksp, op, b, x, r, &its, &reason, &rel));
     rep->iterations += its;
     PetscCheck(reason >= 0, comm, PETSC_ERR_NOT_CONVERGED,
                "the %ssystem (target %d) did not converge (%s): increase the regularization, or use the direct "
                "default (-%sksp_type preonly -%spc_type cholesky)",
                prefix, c, KSPConvergedReasons[reason], prefix, prefix);
-    PetscReal nb, nr;
-    PetscCall(MatMult(op, x, r));
-    PetscCall(VecAXPY(r, -1.0, b));
-    PetscCall(VecNorm(b, NORM_2, &nb));
-    PetscCall(VecNorm(r, NORM_2, &nr));
-    rep->max_rel_residual = std::max(rep->max_rel_residual, nb > 0 ? double(nr / nb) : double(nr));
+    rep->max_rel_residual = std::max(rep->max_rel_residual, rel);
     PetscCall(VecScatterBegin(toall, x, xall, INSERT_VALUES, SCATTER_FORWARD));
     PetscCall(VecScatterEnd(toall, x, xall, INSERT_VALUES, SCATTER_FORWARD));
     const PetscScalar* xv;

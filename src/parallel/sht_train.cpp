@@ -167,22 +167,16 @@ PetscErrorCode solve_ridge_cg(MPI_Comm comm, const ShtGrid& g, const InvariantBa
     for (PetscInt j = 0; j < rcount; ++j) ba[j] = rhs[std::size_t(rbegin + j) * std::size_t(k) + std::size_t(t)];
     PetscCall(VecRestoreArray(b, &ba));
     PetscCall(VecSet(x, 0.0));
-    PetscCall(KSPSolve(ksp, b, x));
     KSPConvergedReason why;
     PetscInt its;
-    PetscCall(KSPGetConvergedReason(ksp, &why));
-    PetscCall(KSPGetIterationNumber(ksp, &its));
+    double rel;
+    PetscCall(ksp_solve_true_residual(ksp, A, b, x, r, &its, &why, &rel));
     rep->iterations += its;
-    PetscCall(MatMult(A, x, r));  // the true relative residual, for the report
-    PetscCall(VecAYPX(r, -1.0, b));
-    PetscReal rn, bn;
-    PetscCall(VecNorm(r, NORM_2, &rn));
-    PetscCall(VecNorm(b, NORM_2, &bn));
-    rep->max_rel_residual = std::max(rep->max_rel_residual, bn > 0 ? double(rn / bn) : 0.0);
+    rep->max_rel_residual = std::max(rep->max_rel_residual, rel);
     PetscCall(collective_check(comm, why > 0,
                                "the CG solve of the grid path's ridge system did not converge for target " +
                                    std::to_string(t) + " (" + KSPConvergedReasons[why] + " after " +
-                                   std::to_string(its) + " iterations, relative residual " + std::to_string(rn / bn) +
+                                   std::to_string(its) + " iterations, relative residual " + std::to_string(rel) +
                                    "): raise -tau, or -reduced_ksp_max_it, or use -features pointwise"));
     const double* xa;
     PetscCall(VecGetArrayRead(x, &xa));

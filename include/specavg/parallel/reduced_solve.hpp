@@ -61,6 +61,12 @@ PetscErrorCode configure_spd_ksp(MPI_Comm comm, KSP ksp, const char* prefix);
 PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const std::vector<double>& brows, int k,
                                double bscale, double shift, std::vector<double>* x_all, SolveReport* report);
 
+// KSPSolve(ksp, b, x), then the true relative residual ||op x − b|| / ||b|| (||op x − b||
+// when b = 0) with r as work space: what every solve reports, whatever the KSP's own norm.
+// Collective on ksp.
+PetscErrorCode ksp_solve_true_residual(KSP ksp, Mat op, Vec b, Vec x, Vec r, PetscInt* its,
+                                       KSPConvergedReason* reason, double* rel_residual);
+
 // Condition numbers from which a system counts as numerically singular: 1/(n·ε).
 double singular_condition(PetscInt n);
 
