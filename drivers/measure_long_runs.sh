@@ -5,7 +5,7 @@
 # usage: drivers/measure_long_runs.sh BUILD_DIR SCRATCH_DIR [memory|targets|checkpoint|threads]... [-- N...]
 #   memory: n = 1e6 1e7 (and 1e8 when MEASURE_1E8=1: 4 GB of data, tens of minutes)
 #   large:  a distributed reduced solve at D_inv = 20301 (S² under Cs, lmax 200, 24000
-#           points, fixed tau): about 12 minutes and 5-7 GiB per rank on 2 ranks
+#           points, fixed tau): 3-5 minutes and about 1.9 GiB per rank on 2 ranks
 set -euo pipefail
 exe=$(realpath "$1")/specavg
 mkdir -p "$2"

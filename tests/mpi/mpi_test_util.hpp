@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "specavg/parallel/distributed_basis.hpp"
 #include "specavg/parallel/synth.hpp"
 #include "specavg/group/coordinate_groups.hpp"
 
@@ -53,6 +54,16 @@ inline std::string synth(const std::string& name, const std::string& manifold, i
 inline PetscErrorCode read_rows(const std::string& path, const std::string& role, ValuesNeed need, const Manifold& M,
                                 LocalData* d) {
   return load_rows(PETSC_COMM_WORLD, path, RowRequest{role, need, &M}, d);
+}
+
+// The invariant basis of S² under `group` (a group spec) up to degree lmax, built on
+// PETSC_COMM_WORLD.
+inline PetscErrorCode s2_basis(const std::string& group, int lmax, InvariantBasis* basis) {
+  const ManifoldPtr M = make_manifold("s2", 3);
+  Cutoff cut;
+  cut.lmax = lmax;
+  return build_invariant_basis_distributed(PETSC_COMM_WORLD, *M, cut, generators_for_spec(group, 3), BasisOptions{},
+                                           basis);
 }
 
 }  // namespace specavg::test

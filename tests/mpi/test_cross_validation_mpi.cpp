@@ -105,13 +105,8 @@ TEST(CrossValidationMPI, KernelRidgeScoresEqualExplicitRefits) {
 TEST(CrossValidationMPI, InvariantScoresEqualExplicitRefits) {
   const int folds = 5;
   const LocalData d = load(synth("cv_ih_800.h5", "s2", 3, "Ih", "bumps", 800, 0.05, 303));
-  const ManifoldPtr M = make_manifold("s2", 3);
-  Cutoff cut;
-  cut.lmax = 12;
   InvariantBasis basis;
-  ASSERT_EQ(build_invariant_basis_distributed(PETSC_COMM_WORLD, *M, cut, generators_for_spec("Ih", 3), BasisOptions{},
-                                              &basis),
-            0);
+  ASSERT_EQ(test::s2_basis("Ih", 12, &basis), 0);
   const std::vector<double> pen = penalty_weights(basis, 1.0), taus{1e-6, 1e-3};
   const std::vector<LocalData> parts = split_by_fold(d, folds);
   for (bool spectral : {false, true}) {

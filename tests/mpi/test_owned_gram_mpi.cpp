@@ -50,12 +50,8 @@ TEST(OwnedGramMPI, OwnedRoundsEqualReplicatedSums) {
   ASSERT_EQ(test::read_rows(synth("owned_900.h5", "s2", 3, "Cs", "bumps", 900, 0.1, 41), "-data", ValuesNeed::Required,
                             *M, &d),
             0);
-  Cutoff cut;
-  cut.lmax = 12;
   InvariantBasis basis;
-  ASSERT_EQ(build_invariant_basis_distributed(PETSC_COMM_WORLD, *M, cut, generators_for_spec("Cs", 3), BasisOptions{},
-                                              &basis),
-            0);
+  ASSERT_EQ(test::s2_basis("Cs", 12, &basis), 0);
   const int D = basis.dinv(), k = d.ntargets;
   std::vector<double> w(std::size_t(d.count));
   for (PetscInt i = 0; i < d.count; ++i) w[std::size_t(i)] = 0.25 + std::fmod(0.37 * double(i + 7 * rank), 1.0);
@@ -111,12 +107,8 @@ TEST(OwnedGramMPI, MatrixFreeGramTimesEqualsExplicit) {
   const std::string path = synth("owned_mf_700.h5", "s2", 3, "Cs", "bumps", 700, 0.1, 42);
   LocalData d;
   ASSERT_EQ(test::read_rows(path, "-data", ValuesNeed::Required, *M, &d), 0);
-  Cutoff cut;
-  cut.lmax = 10;
   InvariantBasis basis;
-  ASSERT_EQ(build_invariant_basis_distributed(PETSC_COMM_WORLD, *M, cut, generators_for_spec("Cs", 3), BasisOptions{},
-                                              &basis),
-            0);
+  ASSERT_EQ(test::s2_basis("Cs", 10, &basis), 0);
   const int D = basis.dinv(), k = 3;
   NormalEquations ne;
   ASSERT_EQ(assemble_local(basis, d, 0, true, &ne), 0);
