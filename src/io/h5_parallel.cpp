@@ -216,8 +216,8 @@ PetscErrorCode H5Reader::shape(const std::string& name, std::vector<hsize_t>* di
 PetscErrorCode H5Reader::read_rows(const std::string& name, PetscInt begin, PetscInt count, double* buf) {
   PetscFunctionBeginUser;
   const bool ok = transfer_rows(file_, name, begin, count, true, buf, nullptr);
-  PetscCall(agree(ok, "reading dataset '" + name + "' from " + role_ + " file '" + path_ +
-                          "' failed: the file may be truncated"));
+  PetscCall(agree(
+      ok, "reading dataset '" + name + "' from " + role_ + " file '" + path_ + "' failed: the file may be truncated"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -225,8 +225,8 @@ PetscErrorCode H5Reader::read_runs(const std::string& name, const std::vector<In
                                    const std::vector<IndexRun>& cols, double* buf) {
   PetscFunctionBeginUser;
   const bool ok = transfer_runs(file_, name, rows, cols, true, buf, nullptr);
-  PetscCall(agree(ok, "reading dataset '" + name + "' from " + role_ + " file '" + path_ +
-                          "' failed: the file may be truncated"));
+  PetscCall(agree(
+      ok, "reading dataset '" + name + "' from " + role_ + " file '" + path_ + "' failed: the file may be truncated"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -269,9 +269,9 @@ PetscErrorCode H5Writer::create(MPI_Comm comm, const std::string& path, const st
   H5Plist fapl(H5Pcreate(H5P_FILE_ACCESS));
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
   file_.adopt(H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
-  PetscCall(collective_check(comm, file_.is_open(),
-                             "cannot create " + option + " file '" + tmp_ +
-                                 "': check that the directory exists and is writable"));
+  PetscCall(collective_check(
+      comm, file_.is_open(),
+      "cannot create " + option + " file '" + tmp_ + "': check that the directory exists and is writable"));
   track_temporary(tmp_);  // removed by whichever rank aborts the job, if one does
   PetscFunctionReturn(PETSC_SUCCESS);
 }

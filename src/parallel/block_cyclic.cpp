@@ -9,19 +9,24 @@ long long block_cyclic_count(long long n, int nb, int me, int np) {
   const long long blocks = n / nb, extra = n % nb;  // whole blocks, then a shorter one
   long long count = blocks / np * nb;
   const long long rest = blocks % np;
-  if (me < rest) count += nb;
-  else if (me == rest) count += extra;
+  if (me < rest)
+    count += nb;
+  else if (me == rest)
+    count += extra;
   return count;
 }
 
 long long BlockCyclic::first_from(long long g, int me, int np, long long count) const {
   if (g <= 0) return 0;
-  const long long blk = g / nb;  // global block holding g
+  const long long blk = g / nb;     // global block holding g
   const long long mine = blk / np;  // blocks of ours before cycle blk / np
   long long l;
-  if (blk % np == me) l = mine * nb + g % nb;
-  else if (blk % np < me) l = mine * nb;
-  else l = (mine + 1) * nb;
+  if (blk % np == me)
+    l = mine * nb + g % nb;
+  else if (blk % np < me)
+    l = mine * nb;
+  else
+    l = (mine + 1) * nb;
   return std::min(l, count);
 }
 
@@ -65,6 +70,8 @@ std::vector<IndexRun> column_runs(const BlockCyclic& L, long long lj0, long long
   return runs(L.n, L.nb, L.mycol, L.npcol, lj0, std::min(ncols, L.locc - lj0));
 }
 
-std::vector<IndexRun> row_runs(const BlockCyclic& L) { return runs(L.n, L.nb, L.myrow, L.nprow, 0, L.locr); }
+std::vector<IndexRun> row_runs(const BlockCyclic& L) {
+  return runs(L.n, L.nb, L.myrow, L.nprow, 0, L.locr);
+}
 
 }  // namespace specavg

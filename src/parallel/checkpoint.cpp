@@ -27,9 +27,10 @@ constexpr const char* kOwnedLayout = "owned_block_cyclic";  // gram_owned, see f
 
 // Options that say how to run, not what to fit (restarting with other values is fine).
 bool run_only_option(const std::string& name) {
-  static const char* exact[] = {"checkpoint", "checkpoint_every", "restart",  "model",        "data",
-                                "block_rows", "max_block_mib",    "max_memory_gib", "blas_threads",
-                                "test_block_delay", "info", "memory_view", "help", "allow_unknown_options"};
+  static const char* exact[] = {"checkpoint",   "checkpoint_every",     "restart",       "model",
+                                "data",         "block_rows",           "max_block_mib", "max_memory_gib",
+                                "blas_threads", "test_block_delay",     "info",          "memory_view",
+                                "help",         "allow_unknown_options"};
   for (const char* e : exact)
     if (name == e) return true;
   for (const char* p : {"log_", "malloc", "options_"})
@@ -83,7 +84,9 @@ const double* find_number(const Attributes& a, const std::string& k) {
 struct RowSizes {
   std::size_t gram = 0, rhs = 0, yy = 0, counts = 0;
   RowSizes(int A, int D, int k, bool with_gram)
-      : gram(with_gram ? std::size_t(A) * D * D : 0), rhs(std::size_t(A) * D * k), yy(std::size_t(A) * k),
+      : gram(with_gram ? std::size_t(A) * D * D : 0),
+        rhs(std::size_t(A) * D * k),
+        yy(std::size_t(A) * k),
         counts(std::size_t(A) * 3) {}
 };
 
@@ -393,18 +396,27 @@ PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const Che
     if (p) *v = *p;
     return r.agree(p != nullptr, where + " lacks the attribute '" + name + "': the file is damaged" + retry);
   };
-  double version = 0, nranks = 0, dinv = 0, ntargets = 0, with_gram = 0, accs = 0, n_rows = 0, nspaces = 0,
-         q_total = 0, nprior = 0;
+  double version = 0, nranks = 0, dinv = 0, ntargets = 0, with_gram = 0, accs = 0, n_rows = 0, nspaces = 0, q_total = 0,
+         nprior = 0;
   std::string opts, opts_sha, data_sha, sha_ranks, sha_shared;
   PetscCall(num("format_version", &version));
   PetscCall(r.agree(version == kVersion, where + " has checkpoint format " + std::to_string(int(version)) +
                                              ", this specavg reads format " + std::to_string(kVersion) + retry));
-  for (auto [n, v] : {std::pair{"nranks", &nranks}, {"dinv", &dinv}, {"ntargets", &ntargets},
-                      {"with_gram", &with_gram}, {"accumulators", &accs}, {"n_rows", &n_rows},
-                      {"spaces", &nspaces}, {"q_total", &q_total}, {"prior_intervals", &nprior}})
+  for (auto [n, v] : {std::pair{"nranks", &nranks},
+                      {"dinv", &dinv},
+                      {"ntargets", &ntargets},
+                      {"with_gram", &with_gram},
+                      {"accumulators", &accs},
+                      {"n_rows", &n_rows},
+                      {"spaces", &nspaces},
+                      {"q_total", &q_total},
+                      {"prior_intervals", &nprior}})
     PetscCall(num(n, v));
-  for (auto [n, v] : {std::pair{"options", &opts}, {"options_sha256", &opts_sha}, {"data_sha256", &data_sha},
-                      {"sha256_ranks", &sha_ranks}, {"sha256_shared", &sha_shared}})
+  for (auto [n, v] : {std::pair{"options", &opts},
+                      {"options_sha256", &opts_sha},
+                      {"data_sha256", &data_sha},
+                      {"sha256_ranks", &sha_ranks},
+                      {"sha256_shared", &sha_shared}})
     PetscCall(str(n, v));
   PetscCall(r.agree(opts_sha == key.options_sha256,
                     where + " was written by a job with other options: " + options_difference(key.options, opts) +
@@ -416,8 +428,10 @@ PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const Che
                             "the file changed since). Restart with the same data, or train without -restart"));
   PetscCall(r.agree((long long)n_rows == (long long)src.rows_total() && int(ntargets) == ex.ntargets &&
                         bool(with_gram) == ex.with_gram && int(accs) == ex.accumulators && nranks >= 1,
-                    where + " does not describe this job's data and estimator (rows, targets or accumulators "
-                            "differ)" + retry));
+                    where +
+                        " does not describe this job's data and estimator (rows, targets or accumulators "
+                        "differ)" +
+                        retry));
   // The basis: one row per eigenspace (label, λ, m, k, residual) and the Q_λ, concatenated.
   const std::size_t S = std::size_t(nspaces);
   PetscCall(r.agree(S == ex.spaces->size(), where + " holds " + std::to_string(S) + " eigenspaces, the cutoff " +
@@ -443,10 +457,11 @@ PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const Che
     si.k = int(spaces[5 * s + 3]);
     si.residual = spaces[5 * s + 4];
     si.method = "checkpoint";
-    labels_ok = labels_ok && si.label == (*ex.spaces)[s].label && std::size_t(si.m) == (*ex.spaces)[s].m &&
-                si.k >= 0 && si.k <= si.m && (ex.ring || ex.sparse_q || at_q + std::size_t(si.m) * si.k <= q.size());
+    labels_ok = labels_ok && si.label == (*ex.spaces)[s].label && std::size_t(si.m) == (*ex.spaces)[s].m && si.k >= 0 &&
+                si.k <= si.m && (ex.ring || ex.sparse_q || at_q + std::size_t(si.m) * si.k <= q.size());
     if (!labels_ok) break;
-    if (!ex.ring && !ex.sparse_q) si.Q.assign(q.begin() + long(at_q), q.begin() + long(at_q + std::size_t(si.m) * si.k));
+    if (!ex.ring && !ex.sparse_q)
+      si.Q.assign(q.begin() + long(at_q), q.begin() + long(at_q + std::size_t(si.m) * si.k));
     at_q += si.Q.size();
     basis->spaces.push_back(std::move(si));
   }
@@ -476,8 +491,10 @@ PetscErrorCode read_checkpoint(MPI_Comm comm, const std::string& path, const Che
   *state = AccumulationState{};
   state->sums.resize(std::size_t(A));
   for (auto& ne : state->sums)
-    if (owned) start_owned_normal_equations(D, k, rank, size, &ne);
-    else start_normal_equations(D, k, ex.with_gram, &ne);
+    if (owned)
+      start_owned_normal_equations(D, k, rank, size, &ne);
+    else
+      start_normal_equations(D, k, ex.with_gram, &ne);
   state->begin = src.local_begin();
   state->count = src.local_count();
   if (owned) {  // this rank's share in the new layout: the sums of every saved rank already

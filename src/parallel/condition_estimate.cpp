@@ -9,7 +9,9 @@ namespace specavg {
 namespace {
 
 // The start vector's entries: a fixed function of the global index (any rank count).
-double start_entry(long long i) { return 1.0 + 0.5 * std::sin(1.0 + 0.7 * double(i)); }
+double start_entry(long long i) {
+  return 1.0 + 0.5 * std::sin(1.0 + 0.7 * double(i));
+}
 
 PetscErrorCode start_vector(Vec v) {
   PetscFunctionBeginUser;
@@ -67,8 +69,7 @@ PetscErrorCode jacobi_lmax(Mat A, Vec s, Vec b, Vec x, bool* positive, double* l
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode jacobi_inverse(const std::function<PetscErrorCode(Vec, Vec)>& solve, Vec s, Vec b, Vec x,
-                              double* inv) {
+PetscErrorCode jacobi_inverse(const std::function<PetscErrorCode(Vec, Vec)>& solve, Vec s, Vec b, Vec x, double* inv) {
   PetscFunctionBeginUser;
   PetscHandle<Vec, VecDestroy> y;
   PetscCall(VecDuplicate(b, y.address()));

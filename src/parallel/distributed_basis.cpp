@@ -85,7 +85,7 @@ bool uses_ring_route(const Manifold& M, const BasisOptions& opt, const std::vect
 }
 
 double basis_space_cost(const Manifold& M, const BasisOptions& opt, const std::vector<Isometry>& gens, std::size_t m,
-                      std::size_t r) {
+                        std::size_t r) {
   const double mm = double(m), rr = double(std::max<std::size_t>(r, 1));
   if (r == 0) return mm;
   if (uses_wigner_route(M, opt, gens)) {
@@ -144,11 +144,11 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
                                                  const std::vector<Isometry>& gens, const BasisOptions& opt,
                                                  InvariantBasis* basis) {
   PetscFunctionBeginUser;
-  PetscCall(collective_check(comm,
-                             opt.method == "auto" || opt.method == "dense" || opt.method == "slepc" ||
-                                 opt.method == "monomial" || opt.method == "wigner" || opt.method == "ring",
-                             "unknown -basis_method '" + opt.method +
-                                 "': expected auto, dense, slepc, monomial, wigner or ring"));
+  PetscCall(collective_check(
+      comm,
+      opt.method == "auto" || opt.method == "dense" || opt.method == "slepc" || opt.method == "monomial" ||
+          opt.method == "wigner" || opt.method == "ring",
+      "unknown -basis_method '" + opt.method + "': expected auto, dense, slepc, monomial, wigner or ring"));
   PetscCall(collective_check(comm, opt.method != "ring" || ring_route_applies(M, gens),
                              "-basis_method ring needs a sphere manifold (s2 or sphere) and a group whose generators "
                              "are all signed permutations (Sym, Alt, Hyperoct, Signs or such a -group_file), or the "
@@ -223,8 +223,8 @@ PetscErrorCode build_invariant_basis_distributed(MPI_Comm comm, const Manifold& 
         inject_failure("basis");
         basis->spaces[s] = plan->solve(spaces[s].label);
       } catch (const std::exception& ex) {
-        err = "invariant subspace of degree " + std::to_string(spaces[s].label) + " (Wigner route): " +
-              exception_message(ex);
+        err = "invariant subspace of degree " + std::to_string(spaces[s].label) +
+              " (Wigner route): " + exception_message(ex);
       }
       basis->spaces[s].seconds = MPI_Wtime() - t0;
     }

@@ -37,10 +37,8 @@ PetscErrorCode train_kernel_ridge(MPI_Comm comm, const TrainOptions& opt, const 
 
 const std::vector<std::pair<const Estimator*, TrainFunction>>& trainers() {
   static const std::vector<std::pair<const Estimator*, TrainFunction>> table{
-      {&ridge_estimator(), train_invariant_expansion},
-      {&spectral_estimator(), train_invariant_expansion},
-      {&krr_estimator(), train_kernel_ridge},
-      {&krr_group_averaged_estimator(), train_kernel_ridge},
+      {&ridge_estimator(), train_invariant_expansion},  {&spectral_estimator(), train_invariant_expansion},
+      {&krr_estimator(), train_kernel_ridge},           {&krr_group_averaged_estimator(), train_kernel_ridge},
       {&krr_augmented_estimator(), train_kernel_ridge},
   };
   return table;
@@ -58,8 +56,9 @@ PetscErrorCode train_estimator(MPI_Comm comm, const TrainOptions& opt, const Krr
       if (interrupted) *interrupted = stopped;
       PetscFunctionReturn(PETSC_SUCCESS);
     }
-  PetscCall(collective_check(comm, false, std::string("estimator '") + opt.estimator->name() +
-                                              "' has no training entry (parallel/estimator_training.cpp)"));
+  PetscCall(collective_check(comm, false,
+                             std::string("estimator '") + opt.estimator->name() +
+                                 "' has no training entry (parallel/estimator_training.cpp)"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -104,7 +104,8 @@ std::string krr_refusal(const Manifold& M, const KernelRidgeEstimator& est, cons
     std::ostringstream os;
     os << "-method " << mname << " needs a " << sci(N) << " x " << sci(N) << " kernel matrix";
     if (est.augments_data()) os << " (n |G| = " << n << " x " << *order << ")";
-    os << ": " << format_bytes(8 * N * N) << " (" << format_bytes(8 * N * N / size) << " per rank and twice that for the "
+    os << ": " << format_bytes(8 * N * N) << " (" << format_bytes(8 * N * N / size)
+       << " per rank and twice that for the "
        << "factorization) and N^3/3 = " << sci(N * N * N / 3) << " flops. N exceeds -krr_max_rows " << opt.max_rows
        << ". Use fewer points or -method specavg (or raise -krr_max_rows if the memory is there)";
     return os.str();
@@ -112,9 +113,9 @@ std::string krr_refusal(const Manifold& M, const KernelRidgeEstimator& est, cons
   return {};
 }
 
-PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, const KernelRidgeEstimator& est, const std::vector<Isometry>& gens,
-                                  const std::string& group_spec, long long n, const KrrOptions& opt,
-                                  std::vector<Isometry>* elements, long long* order) {
+PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, const KernelRidgeEstimator& est,
+                                  const std::vector<Isometry>& gens, const std::string& group_spec, long long n,
+                                  const KrrOptions& opt, std::vector<Isometry>* elements, long long* order) {
   PetscFunctionBeginUser;
   int size;
   PetscCallMPI(MPI_Comm_size(comm, &size));

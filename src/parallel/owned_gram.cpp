@@ -15,8 +15,8 @@ constexpr long long kPanelColumns = 512;  // local Gram columns per DGEMM of the
 
 // Ψ ← W^{1/2}Ψ and Y ← W^{1/2}Y for a tile of nb rows (Ψ nb × D column-major), adding the
 // tile's Σw, counts, Σwy² and ΨᵀWY to ne, as accumulate_rows does.
-void weigh_tile(const double* weights, const double* values, int nb, int D, int k, double* psi,
-                std::vector<double>* yw, NormalEquations* ne) {
+void weigh_tile(const double* weights, const double* values, int nb, int D, int k, double* psi, std::vector<double>* yw,
+                NormalEquations* ne) {
   const double* y = values;
   if (weights) {
     yw->resize(std::size_t(nb) * k);
@@ -55,8 +55,8 @@ void start_owned_normal_equations(int dinv, int ntargets, int rank, int size, No
 }
 
 PetscErrorCode accumulate_owned_round(MPI_Comm comm, InvariantFeatures& feats, const double* points,
-                                      const double* values, const double* weights, PetscInt count,
-                                      PetscInt block_rows, NormalEquations* ne, OwnedRing* ring) {
+                                      const double* values, const double* weights, PetscInt count, PetscInt block_rows,
+                                      NormalEquations* ne, OwnedRing* ring) {
   PetscFunctionBeginUser;
   int rank, size;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
@@ -65,8 +65,8 @@ PetscErrorCode accumulate_owned_round(MPI_Comm comm, InvariantFeatures& feats, c
   PetscCheck(ne->owned && !ne->finished && feats.dinv() == D, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE,
              "accumulate_owned_round: owned sums of this basis, not finished, expected");
   PetscCheck(count <= block_rows && double(block_rows) * D < 2147483647.0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "accumulate_owned_round: %" PetscInt_FMT " rows of a block of %" PetscInt_FMT " x %d features",
-             count, block_rows, D);
+             "accumulate_owned_round: %" PetscInt_FMT " rows of a block of %" PetscInt_FMT " x %d features", count,
+             block_rows, D);
   ne->values_per_point = double(feats.values_per_point());
   const std::size_t block = std::size_t(block_rows) * D;
   if (ring->mine.size() < block) ring->mine.resize(block), ring->other.resize(block);

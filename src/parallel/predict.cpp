@@ -157,8 +157,8 @@ PetscErrorCode evaluate_model_stream(MPI_Comm comm, const Model& model, RowSourc
     seen += b.count;
   }
   PetscCall(src.close());
-  PetscCall(finish_eval(comm, s, k, (long long)src.rows_total(), src.has_weights(), src.has_truth(),
-                        int(words.size()), rep));
+  PetscCall(
+      finish_eval(comm, s, k, (long long)src.rows_total(), src.has_weights(), src.has_truth(), int(words.size()), rep));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

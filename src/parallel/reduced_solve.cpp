@@ -53,8 +53,8 @@ PetscErrorCode reduce_scatter_rows(MPI_Comm comm, const double* full, const Pets
   PetscInt most = 0;
   for (int p = 0; p < size; ++p) most = std::max(most, ranges[p + 1] - ranges[p]);
   // Rows per destination per round: the round's buffer, over all destinations, fits the chunk.
-  const PetscInt chunk = std::max<PetscInt>(
-      1, PetscInt(chunk_bytes / (sizeof(double) * std::size_t(width) * std::size_t(size))));
+  const PetscInt chunk =
+      std::max<PetscInt>(1, PetscInt(chunk_bytes / (sizeof(double) * std::size_t(width) * std::size_t(size))));
   std::vector<int> counts(size);
   std::vector<double> send;
   for (PetscInt first = 0; first < most; first += chunk) {
@@ -70,7 +70,6 @@ PetscErrorCode reduce_scatter_rows(MPI_Comm comm, const double* full, const Pets
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
-
 
 PetscErrorCode configure_reduced_ksp(MPI_Comm comm, KSP ksp) {
   return configure_spd_ksp(comm, ksp, "reduced_");
@@ -95,8 +94,8 @@ PetscErrorCode configure_spd_ksp(MPI_Comm comm, KSP ksp, const char* prefix) {
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode ksp_solve_true_residual(KSP ksp, Mat op, Vec b, Vec x, Vec r, PetscInt* its,
-                                       KSPConvergedReason* reason, double* rel_residual) {
+PetscErrorCode ksp_solve_true_residual(KSP ksp, Mat op, Vec b, Vec x, Vec r, PetscInt* its, KSPConvergedReason* reason,
+                                       double* rel_residual) {
   PetscFunctionBeginUser;
   PetscCall(KSPSolve(ksp, b, x));
   PetscCall(KSPGetConvergedReason(ksp, reason));

@@ -117,7 +117,7 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
     dinv += k;
     if (ring) continue;
     q += sparse_q ? 3.0 * k : m * k;  // block sparse: two values and two int rows per column
-    if (k > 0) values = dtotal;  // features evaluate every function up to the last invariant one
+    if (k > 0) values = dtotal;       // features evaluate every function up to the last invariant one
     work = std::max(work, space_work(in, m, k, plan.get()));
   }
   e.dinv_exact = !in.exact_k.empty();
@@ -135,8 +135,7 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
   const double row = double(in.M->dim() + 2 * in.ntargets + 1);  // as training's blocks (train.cpp)
   const double io_rows = std::min({std::ceil(double(in.n) / P), double(kGatherBlockRows), std::floor(786432.0 / row)});
   e.data_bytes = 2 * kB * io_rows * row;
-  const bool owned =
-      in.ridge && !in.grid && (in.owned > 0 || (in.owned < 0 && kB * D * D > kOwnedGramFromBytes));
+  const bool owned = in.ridge && !in.grid && (in.owned > 0 || (in.owned < 0 && kB * D * D > kOwnedGramFromBytes));
   e.gram_bytes = in.ridge ? kB * gram_peak(D, P, in.iterative, owned) : kB * D * in.ntargets * 2;
   if (in.grid) {
     // Coefficient vectors (a batch of targets of at most 256 MiB, and the CG product's
@@ -167,8 +166,8 @@ ResourceEstimate estimate_training(const EstimateInput& in) {
 
   // Basis time: LPT assignment of the per-eigenspace costs to the ranks.
   // The ring route runs whole on every rank.
-  std::vector<double> cost =
-      ring ? std::vector<double>{ring_route_cost(*in.M, in.spaces, in.gens)} : basis_costs(*in.M, in.basis, in.gens, in.spaces);
+  std::vector<double> cost = ring ? std::vector<double>{ring_route_cost(*in.M, in.spaces, in.gens)}
+                                  : basis_costs(*in.M, in.basis, in.gens, in.spaces);
   std::sort(cost.rbegin(), cost.rend());
   std::vector<double> load(std::size_t(P), 0.0);
   for (double c : cost) *std::min_element(load.begin(), load.end()) += c;
@@ -239,9 +238,10 @@ PetscErrorCode check_memory_fits(MPI_Comm comm, const ResourceEstimate& e, doubl
   const bool fits = e.peak_bytes <= available;
   std::string msg;
   if (!fits)
-    msg = "the job would need about " + format_bytes(e.peak_bytes) + " per rank (estimated before allocating: " +
-          e.what + "), more than the " + format_bytes(available) + " available per rank (" + source +
-          "). It would fit with " + remedies + "; or set -max_memory_gib if more memory is really there";
+    msg = "the job would need about " + format_bytes(e.peak_bytes) +
+          " per rank (estimated before allocating: " + e.what + "), more than the " + format_bytes(available) +
+          " available per rank (" + source + "). It would fit with " + remedies +
+          "; or set -max_memory_gib if more memory is really there";
   PetscCall(collective_check(comm, fits, msg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -12,8 +12,8 @@ void Cfree_blacs_system_handle(int handle);
 void Cblacs_gridinit(int* context, const char* order, int nprow, int npcol);
 void Cblacs_gridinfo(int context, int* nprow, int* npcol, int* myrow, int* mycol);
 void Cblacs_gridexit(int context);
-void descinit_(int* desc, const int* m, const int* n, const int* mb, const int* nb, const int* irsrc,
-               const int* icsrc, const int* ictxt, const int* lld, int* info);
+void descinit_(int* desc, const int* m, const int* n, const int* mb, const int* nb, const int* irsrc, const int* icsrc,
+               const int* ictxt, const int* lld, int* info);
 void pdpotrf_(const char* uplo, const int* n, double* a, const int* ia, const int* ja, const int* desca, int* info);
 void pdpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* ia, const int* ja,
               const int* desca, double* b, const int* ib, const int* jb, const int* descb, int* info);
@@ -55,8 +55,7 @@ PetscErrorCode BlacsGrid::init(MPI_Comm comm, const BlockCyclic& L) {
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode block_cyclic_cholesky(MPI_Comm comm, const BlacsGrid& grid, const BlockCyclic& L, double* a,
-                                     int* info) {
+PetscErrorCode block_cyclic_cholesky(MPI_Comm comm, const BlacsGrid& grid, const BlockCyclic& L, double* a, int* info) {
   PetscFunctionBeginUser;
   PetscCheck(L.n < 2147483647LL, comm, PETSC_ERR_ARG_OUTOFRANGE, "ScaLAPACK: order %lld exceeds its integers", L.n);
   int desc[9];
@@ -72,9 +71,8 @@ PetscErrorCode block_cyclic_cholesky(MPI_Comm comm, const BlacsGrid& grid, const
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode block_cyclic_cholesky_solve(MPI_Comm comm, const BlacsGrid& grid, const BlockCyclic& L,
-                                           const double* a, const std::vector<double>& B, int k,
-                                           std::vector<double>* X) {
+PetscErrorCode block_cyclic_cholesky_solve(MPI_Comm comm, const BlacsGrid& grid, const BlockCyclic& L, const double* a,
+                                           const std::vector<double>& B, int k, std::vector<double>* X) {
   PetscFunctionBeginUser;
   PetscCheck(B.size() == std::size_t(L.n) * std::size_t(k), comm, PETSC_ERR_ARG_SIZ,
              "block_cyclic_cholesky_solve: B is not n x k");
@@ -83,7 +81,8 @@ PetscErrorCode block_cyclic_cholesky_solve(MPI_Comm comm, const BlacsGrid& grid,
   std::vector<double> local(std::max<std::size_t>(1, std::size_t(lld) * std::size_t(locc)), 0.0);
   for (long long lj = 0; lj < locc; ++lj) {
     const long long c = L.global_col(lj);
-    for (long long li = 0; li < L.locr; ++li) local[std::size_t(lj * lld + li)] = B[std::size_t(L.global_row(li) * k + c)];
+    for (long long li = 0; li < L.locr; ++li)
+      local[std::size_t(lj * lld + li)] = B[std::size_t(L.global_row(li) * k + c)];
   }
   int desca[9], descb[9];
   PetscCall(descriptor(grid, L, L.n, L.lld(), desca));
@@ -97,7 +96,8 @@ PetscErrorCode block_cyclic_cholesky_solve(MPI_Comm comm, const BlacsGrid& grid,
   X->assign(B.size(), 0.0);
   for (long long lj = 0; lj < locc; ++lj) {
     const long long c = L.global_col(lj);
-    for (long long li = 0; li < L.locr; ++li) (*X)[std::size_t(L.global_row(li) * k + c)] = local[std::size_t(lj * lld + li)];
+    for (long long li = 0; li < L.locr; ++li)
+      (*X)[std::size_t(L.global_row(li) * k + c)] = local[std::size_t(lj * lld + li)];
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, X->data(), int(X->size()), MPI_DOUBLE, MPI_SUM, comm));
   PetscFunctionReturn(PETSC_SUCCESS);

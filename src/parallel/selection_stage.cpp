@@ -32,8 +32,8 @@ PetscErrorCode accumulate_rows_by_fold(InvariantFeatures& feats, const RowBlock&
       std::copy_n(&b.values[std::size_t(r[j]) * k], k, &y[j * k]);
       if (!w.empty()) w[j] = b.weights[r[j]];
     }
-    PetscCall(accumulate_rows(feats, x.data(), y.data(), w.empty() ? nullptr : w.data(), PetscInt(r.size()),
-                              block_rows, &(*folds)[f]));
+    PetscCall(accumulate_rows(feats, x.data(), y.data(), w.empty() ? nullptr : w.data(), PetscInt(r.size()), block_rows,
+                              &(*folds)[f]));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -60,7 +60,8 @@ class SyntheticSource final : public RowSource {
   }
   PetscErrorCode seek(PetscInt local_row) override {
     PetscFunctionBeginUser;
-    PetscCheck(local_row >= 0 && local_row <= count_, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "seek: row out of range");
+    PetscCheck(local_row >= 0 && local_row <= count_, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+               "seek: row out of range");
     next_ = begin_ + local_row;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
@@ -101,11 +102,10 @@ PetscErrorCode synthesize(MPI_Comm comm, const SynthConfig& cfg, std::string* ch
   PetscCall(collective_check(comm, cfg.noise >= 0, "-noise must be >= 0"));
   std::unique_ptr<TargetFunction> target;
   std::string name;
-  SPECAVG_CALL_CXX(comm, target = allocating("the synthetic target's group elements (up to -max_group_order)", 0.0,
-                                              [&] {
-                                                return make_target(cfg.target, *cfg.manifold, cfg.generators,
-                                                                   cfg.max_group_order, &name);
-                                              }));
+  SPECAVG_CALL_CXX(comm,
+                   target = allocating("the synthetic target's group elements (up to -max_group_order)", 0.0, [&] {
+                     return make_target(cfg.target, *cfg.manifold, cfg.generators, cfg.max_group_order, &name);
+                   }));
   if (chosen) *chosen = name;
   std::unique_ptr<RowSource> src;
   PetscCall(open_synthetic_source(comm, *cfg.manifold, *target, cfg.seed, cfg.n, cfg.noise, &src));

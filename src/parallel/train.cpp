@@ -223,8 +223,8 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
     if (ring || sparse_q) {
       const int saved = st->basis.dinv();
       const std::string cutoff = st->basis.cutoff;
-      PetscCall(build_invariant_basis_distributed(comm, *st->manifold, st->cutoff, st->generators, opt.basis,
-                                                  &st->basis));
+      PetscCall(
+          build_invariant_basis_distributed(comm, *st->manifold, st->cutoff, st->generators, opt.basis, &st->basis));
       st->basis.cutoff = cutoff;
       PetscCall(collective_check(comm, st->basis.dinv() == saved,
                                  "the basis rebuilt for -restart has " + std::to_string(st->basis.dinv()) +
@@ -272,13 +272,12 @@ PetscErrorCode train_basis(MPI_Comm comm, const TrainOptions& opt, TrainState* s
     PetscCall(PetscPrintf(comm,
                           "[specavg] invariant basis for %s, %s: D = %zu basis functions -> D_inv = %d invariant "
                           "features: %.2f s\n",
-                          st->group_label.c_str(), st->cutoff.describe().c_str(), st->basis.dtotal(),
-                          st->basis.dinv(), rep->t_basis));
+                          st->group_label.c_str(), st->cutoff.describe().c_str(), st->basis.dtotal(), st->basis.dinv(),
+                          rep->t_basis));
   // The exact D_inv is known now: check again before the Gram matrix is allocated.
   EstimateInput in;
-  PetscCall(estimate_job(comm, *st->manifold, st->spaces, st->generators, st->group_label, opt.basis,
-                         st->n_global, opt.estimator->penalized(), &st->basis,
-                         &st->estimate, &in));
+  PetscCall(estimate_job(comm, *st->manifold, st->spaces, st->generators, st->group_label, opt.basis, st->n_global,
+                         opt.estimator->penalized(), &st->basis, &st->estimate, &in));
   in.ntargets = st->ntargets;
   in.grid = st->grid_path;
   in.owned = owned_gram_hint(opt);
@@ -310,8 +309,7 @@ bool TrainOptions::needs_gram() const {
 
 bool TrainOptions::wants_uncertainty(int dinv) const {
   if (select.uncertainty >= 0) return select.uncertainty == 1;
-  return (estimator->penalized() || select.criterion != SelectCriterion::None) &&
-         dinv <= select.uncertainty_max_dinv;
+  return (estimator->penalized() || select.criterion != SelectCriterion::None) && dinv <= select.uncertainty_max_dinv;
 }
 
 PetscErrorCode train_penalty(MPI_Comm comm, const TrainOptions& opt, TrainState* st) {
@@ -364,7 +362,8 @@ PetscErrorCode train_solve(MPI_Comm comm, const TrainOptions& opt, TrainState* s
   rep->t_solve = rep->solve.t_solve;
   if (opt.verbose) {
     char convert[64] = "", residual[64] = "";  // the in-place path's extra steps
-    if (rep->solve.t_convert > 0) std::snprintf(convert, sizeof convert, " scaling and power iterations %.3f s,", rep->solve.t_convert);
+    if (rep->solve.t_convert > 0)
+      std::snprintf(convert, sizeof convert, " scaling and power iterations %.3f s,", rep->solve.t_convert);
     if (rep->solve.t_residual > 0)
       std::snprintf(residual, sizeof residual, " (from the data: %.3f s)", rep->solve.t_residual);
     PetscCall(PetscPrintf(comm,
@@ -398,8 +397,8 @@ PetscErrorCode train_write(MPI_Comm comm, const TrainOptions& opt, const TrainSt
   model->prov.n_train = st.reduced.n;
   model->prov.weight_sum = st.reduced.wsum;
   model->prov.timings = {{"read", rep->t_read},         {"basis", rep->t_basis},   {"features", rep->t_features},
-                         {"assembly", rep->t_assembly}, {"select", rep->t_select}, {"reduce", rep->t_reduce}, {"factor", rep->t_setup},
-                         {"solve", rep->t_solve},       {"total", rep->t_total}};
+                         {"assembly", rep->t_assembly}, {"select", rep->t_select}, {"reduce", rep->t_reduce},
+                         {"factor", rep->t_setup},      {"solve", rep->t_solve},   {"total", rep->t_total}};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -25,7 +25,9 @@ namespace {
 // Bytes per row of an I/O block in the accumulation: the row (point, values, truth,
 // weight) and its weighted or per-fold copies. Φ and Ψ are not per row of the block:
 // accumulate_rows evaluates them in cache tiles (tile_bytes).
-double block_bytes_per_row(int dim, int k) { return 8.0 * (2.0 * dim + 3.0 * k + 3.0); }
+double block_bytes_per_row(int dim, int k) {
+  return 8.0 * (2.0 * dim + 3.0 * k + 3.0);
+}
 double tile_bytes(const InvariantFeatures& feats) {
   return 8.0 * double(feats.tile_rows()) * (double(feats.values_per_point()) + feats.dinv());
 }
@@ -81,8 +83,7 @@ PetscErrorCode training_block_rows(MPI_Comm comm, const TrainOptions& opt, const
                                  ") or raise -max_block_mib"));
   // About 6 MiB of rows (65536 rows of one target on S²), fewer with many targets.
   const double io_rows = std::max(1.0, std::floor(6.0 * 1048576.0 / per_row));
-  *nb = opt.block_rows > 0 ? opt.block_rows
-                           : PetscInt(std::min({double(kGatherBlockRows), io_rows, std::floor(cap)}));
+  *nb = opt.block_rows > 0 ? opt.block_rows : PetscInt(std::min({double(kGatherBlockRows), io_rows, std::floor(cap)}));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -127,8 +128,10 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
     acc = AccumulationState{};
     acc.sums.resize(kfold ? std::size_t(opt.select.folds) : 1);
     for (auto& s : acc.sums)
-      if (owned) start_owned_normal_equations(D, k, rank, size, &s);
-      else start_normal_equations(D, k, kfold || opt.needs_gram(), &s);
+      if (owned)
+        start_owned_normal_equations(D, k, rank, size, &s);
+      else
+        start_normal_equations(D, k, kfold || opt.needs_gram(), &s);
     acc.begin = src.local_begin();
     acc.count = src.local_count();
   }
@@ -140,8 +143,10 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
   PetscCall(src.seek(acc.cursor));
   InvariantFeatures feats(st->basis);
   PetscInt nb;
-  if (owned) PetscCall(owned_block_rows(comm, opt, D, dim, k, &nb));
-  else PetscCall(training_block_rows(comm, opt, feats, k, &nb));
+  if (owned)
+    PetscCall(owned_block_rows(comm, opt, D, dim, k, &nb));
+  else
+    PetscCall(training_block_rows(comm, opt, feats, k, &nb));
   st->block_rows = nb;
   const CheckpointOptions& ck = opt.checkpoint;
   const bool watch = ck.handle_signals || (!ck.path.empty() && ck.every > 0);
@@ -155,7 +160,8 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
   auto accumulate_run = [&](PetscInt i0, PetscInt i1) -> PetscErrorCode {
     PetscFunctionBeginUser;
     if (kfold) {
-      if (i0 == 0 && i1 == block.count) PetscCall(accumulate_rows_by_fold(feats, block, nb, &acc.sums));
+      if (i0 == 0 && i1 == block.count)
+        PetscCall(accumulate_rows_by_fold(feats, block, nb, &acc.sums));
       else {
         sub_block(block, i0, i1, dim, k, &part);
         PetscCall(accumulate_rows_by_fold(feats, part, nb, &acc.sums));
@@ -168,8 +174,9 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
     PetscFunctionReturn(PETSC_SUCCESS);
   };
   for (bool done = false;;) {  // block by block; rank 0's own rows stand for all (equal blocks)
-    if (watch) {  // at a block boundary, the ranks agree on a signal and on a checkpoint due
-      int flag[2] = {interrupt_signal(), !ck.path.empty() && ck.every > 0 && MPI_Wtime() - t_last_checkpoint >= ck.every};
+    if (watch) {               // at a block boundary, the ranks agree on a signal and on a checkpoint due
+      int flag[2] = {interrupt_signal(),
+                     !ck.path.empty() && ck.every > 0 && MPI_Wtime() - t_last_checkpoint >= ck.every};
       PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, flag, 2, MPI_INT, MPI_MAX, comm));
       if ((flag[0] || flag[1]) && !ck.path.empty()) {
         const double t = MPI_Wtime();
@@ -243,7 +250,8 @@ PetscErrorCode train_accumulate(MPI_Comm comm, const TrainOptions& opt, TrainSta
   rep->gflops_assembly = ne.t_assembly > 0 ? ne.flops_assembly / ne.t_assembly * 1e-9 : 0;
   rep->values_per_second = ne.t_features > 0 ? double(ne.n) * ne.values_per_point / ne.t_features : 0;
   char cks[80] = "";
-  if (rep->checkpoints) std::snprintf(cks, sizeof cks, ", %d checkpoint(s) %.3f s", rep->checkpoints, rep->t_checkpoint);
+  if (rep->checkpoints)
+    std::snprintf(cks, sizeof cks, ", %d checkpoint(s) %.3f s", rep->checkpoints, rep->t_checkpoint);
   if (opt.verbose)
     PetscCall(PetscPrintf(comm, "[specavg] features %.2f s, assembly %.2f s (%.2f GFLOP/s per rank)%s\n",
                           rep->t_features, rep->t_assembly, rep->gflops_assembly, cks));

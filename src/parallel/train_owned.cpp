@@ -62,12 +62,11 @@ PetscErrorCode owned_block_rows(MPI_Comm comm, const TrainOptions& opt, int dinv
   PetscCall(collective_check(comm, cap >= 1,
                              "-max_block_mib " + std::to_string(opt.max_block_mib) + " holds no row of " +
                                  std::to_string(per_row / 1048576.0) + " MiB (two feature rows): raise it"));
-  PetscCall(collective_check(comm, opt.block_rows <= 0 || double(opt.block_rows) <= cap,
-                             "-block_rows " + std::to_string(opt.block_rows) + " needs " +
-                                 format_bytes(per_row * double(opt.block_rows)) +
-                                 " per block of the owned-row assembly, more than -max_block_mib " +
-                                 std::to_string(opt.max_block_mib) + ": lower -block_rows (at most " +
-                                 std::to_string((long long)cap) + ") or raise -max_block_mib"));
+  PetscCall(collective_check(
+      comm, opt.block_rows <= 0 || double(opt.block_rows) <= cap,
+      "-block_rows " + std::to_string(opt.block_rows) + " needs " + format_bytes(per_row * double(opt.block_rows)) +
+          " per block of the owned-row assembly, more than -max_block_mib " + std::to_string(opt.max_block_mib) +
+          ": lower -block_rows (at most " + std::to_string((long long)cap) + ") or raise -max_block_mib"));
   *nb = opt.block_rows > 0 ? opt.block_rows : std::min<PetscInt>(8192, PetscInt(cap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -162,8 +162,8 @@ PetscErrorCode train_select(MPI_Comm comm, const TrainOptions& opt, TrainState* 
     } else {
       std::vector<double> sse;
       PetscCall(loo_pass(comm, opt, *st, g, cuts, spectral ? std::vector<double>{0.0} : taus, spectral, &sse));
-      SPECAVG_CALL_CXX(comm, sel = select_from_sse(SelectCriterion::Loo, sse, g.wsum, cuts, taus, k, spectral,
-                                                    so.pooled));
+      SPECAVG_CALL_CXX(comm,
+                       sel = select_from_sse(SelectCriterion::Loo, sse, g.wsum, cuts, taus, k, spectral, so.pooled));
     }
     for (int t = 0; t < k; ++t) choice[t] = {cuts[sel.chosen_cutoff[t]].p, sel.taus[sel.chosen_tau[t]]};
     // Coefficients of each target's choice (one eigendecomposition per distinct choice).
@@ -172,9 +172,10 @@ PetscErrorCode train_select(MPI_Comm comm, const TrainOptions& opt, TrainState* 
     for (int t = 0; t < k; ++t) {
       auto it = fits.find(choice[t]);
       if (it == fits.end())
-        SPECAVG_CALL_CXX(comm, it = fits.emplace(choice[t], fit_choice(g, st->penalty, choice[t].first,
-                                                                       choice[t].second, spectral))
-                                        .first);
+        SPECAVG_CALL_CXX(
+            comm,
+            it =
+                fits.emplace(choice[t], fit_choice(g, st->penalty, choice[t].first, choice[t].second, spectral)).first);
       for (int i = 0; i < D; ++i) st->coef[std::size_t(i) * k + t] = it->second[std::size_t(i) * k + t];
     }
     bool finite = true;

@@ -73,8 +73,8 @@ TEST(OwnedGramMPI, OwnedRoundsEqualReplicatedSums) {
   for (PetscInt r = 0; r < rounds + 3; ++r) {
     const PetscInt c = std::min(nb, d.count - at);
     ASSERT_EQ(accumulate_owned_round(PETSC_COMM_WORLD, feats, d.points.data() + std::size_t(at) * 3,
-                                     d.values.data() + std::size_t(at) * k, w.data() + at, c, 17 + 5 * (size - 1),
-                                     &own, &ring),
+                                     d.values.data() + std::size_t(at) * k, w.data() + at, c, 17 + 5 * (size - 1), &own,
+                                     &ring),
               0);
     at += c;
   }

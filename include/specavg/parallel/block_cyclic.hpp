@@ -51,8 +51,8 @@ long long block_cyclic_count(long long n, int nb, int me, int np);
 BlockCyclic block_cyclic_layout(long long n, int rank, int size);
 
 // One dimension of a block-cyclic share is at most two runs (util/index_run.hpp): the
-// whole blocks, then a shorter last block. The global indices of local columns [lj0, lj0 + ncols) as runs, in increasing order; lj0
-// and ncols are multiples of nb except at the end of the share.
+// whole blocks, then a shorter last block. The global indices of local columns [lj0, lj0 + ncols) as runs, in
+// increasing order; lj0 and ncols are multiples of nb except at the end of the share.
 std::vector<IndexRun> column_runs(const BlockCyclic& L, long long lj0, long long ncols);
 // All of this rank's global rows as runs.
 std::vector<IndexRun> row_runs(const BlockCyclic& L);

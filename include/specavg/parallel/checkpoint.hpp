@@ -37,11 +37,11 @@
 namespace specavg {
 
 struct CheckpointOptions {
-  std::string path;              // -checkpoint: written at the -checkpoint_every pace and on a signal
-  double every = 0;              // -checkpoint_every seconds (0: only when a signal arrives)
-  std::string restart;           // -restart: continue from this checkpoint
-  bool handle_signals = false;   // SIGUSR1/SIGTERM/SIGINT stop the accumulation (specavg train)
-  double test_block_delay = 0;   // -test_block_delay: sleep per block, to interrupt tests mid-run
+  std::string path;             // -checkpoint: written at the -checkpoint_every pace and on a signal
+  double every = 0;             // -checkpoint_every seconds (0: only when a signal arrives)
+  std::string restart;          // -restart: continue from this checkpoint
+  bool handle_signals = false;  // SIGUSR1/SIGTERM/SIGINT stop the accumulation (specavg train)
+  double test_block_delay = 0;  // -test_block_delay: sleep per block, to interrupt tests mid-run
 };
 
 // Rows [begin, end) of the data set (global indices).
@@ -93,7 +93,7 @@ PetscErrorCode write_checkpoint(MPI_Comm comm, const std::string& path, const Ch
 // (see the file comment for another rank count); src gives this rank's block.
 struct RestartExpect {
   const Manifold* manifold = nullptr;
-  std::string cutoff;                   // the job's cutoff description
+  std::string cutoff;  // the job's cutoff description
   const std::vector<Eigenspace>* spaces = nullptr;
   int ntargets = 0;
   bool with_gram = true;

@@ -20,8 +20,7 @@ namespace specavg {
 PetscErrorCode jacobi_lmax(Mat A, Vec s, Vec b, Vec x, bool* positive, double* lmax);
 // *inv ≈ 1/λ_min(S) = λ_max(S⁻¹), with solve(rhs, sol) solving A sol = rhs; +inf when the
 // iteration breaks down. s from jacobi_lmax.
-PetscErrorCode jacobi_inverse(const std::function<PetscErrorCode(Vec, Vec)>& solve, Vec s, Vec b, Vec x,
-                              double* inv);
+PetscErrorCode jacobi_inverse(const std::function<PetscErrorCode(Vec, Vec)>& solve, Vec s, Vec b, Vec x, double* inv);
 
 // The same two halves with vectors whole on every rank (length n), for a matrix known only
 // through collective callbacks: times(x, &y) gives y = A x, solve(b, &x) x = A⁻¹ b.

@@ -31,7 +31,7 @@ struct NormalEquations {
   long long n = 0;           // rows accumulated (this rank)
   long long n_positive = 0;  // of which with a positive weight (the rank of gram is at most this)
   bool with_gram = true;
-  bool finished = false;     // gram mirrored to full symmetric (finish_normal_equations)
+  bool finished = false;                      // gram mirrored to full symmetric (finish_normal_equations)
   double t_features = 0.0, t_assembly = 0.0;  // seconds on this rank
   double flops_features = 0.0, flops_assembly = 0.0;
   double values_per_point = 0.0;  // basis functions evaluated per point

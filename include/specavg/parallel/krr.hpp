@@ -71,9 +71,9 @@ std::string krr_refusal(const Manifold& M, const KernelRidgeEstimator& est, cons
                         std::vector<Isometry>* elements, long long* order);
 // Enumerate G if the method needs it and check the size; refuses with the reason and
 // cost. `n` is the global number of training points. Collective.
-PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, const KernelRidgeEstimator& est, const std::vector<Isometry>& gens,
-                                  const std::string& group_spec, long long n, const KrrOptions& opt,
-                                  std::vector<Isometry>* elements, long long* order);
+PetscErrorCode krr_check_feasible(MPI_Comm comm, const Manifold& M, const KernelRidgeEstimator& est,
+                                  const std::vector<Isometry>& gens, const std::string& group_spec, long long n,
+                                  const KrrOptions& opt, std::vector<Isometry>* elements, long long* order);
 
 // Builds the kernel matrix (without λ) of the row-distributed training data. Collective.
 PetscErrorCode krr_build(MPI_Comm comm, const Manifold& M, const std::vector<Isometry>& gens,

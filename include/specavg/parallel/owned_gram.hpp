@@ -26,7 +26,6 @@
 
 namespace specavg {
 
-
 // Local. Starts owned sums (with_gram) for this rank's share, block_cyclic_layout(dinv,
 // rank, size).
 void start_owned_normal_equations(int dinv, int ntargets, int rank, int size, NormalEquations* ne);
@@ -42,8 +41,8 @@ struct OwnedRing {
 // source's next_block gives every rank the same number of blocks, empty once its rows
 // are read: one round per block.)
 PetscErrorCode accumulate_owned_round(MPI_Comm comm, InvariantFeatures& feats, const double* points,
-                                      const double* values, const double* weights, PetscInt count,
-                                      PetscInt block_rows, NormalEquations* ne, OwnedRing* ring);
+                                      const double* values, const double* weights, PetscInt count, PetscInt block_rows,
+                                      NormalEquations* ne, OwnedRing* ring);
 
 // Collective. G·X for the global Gram G = Σ_i w_i ψ_i ψ_iᵀ (not divided by W) and X
 // (D_inv × k, row-major, the same on every rank), without G: one pass over the rows of

@@ -34,9 +34,9 @@ struct EvalReport {
 };
 
 // Collective. RMSE over all rows, weighted by the data's weights when it has them
-// (sqrt(Σ_i w_i Σ_j (f_ij − y_ij)² / (k Σ_i w_i)), as training weights the rows); invariance discrepancy max |f(w x) − f(x)| over at most
-// `id_points` rows (spread over ranks proportionally), every generator, and `nwords`
-// random words of length `wordlen` in the generators (fixed seed, identical on all ranks).
+// (sqrt(Σ_i w_i Σ_j (f_ij − y_ij)² / (k Σ_i w_i)), as training weights the rows); invariance discrepancy max |f(w x) −
+// f(x)| over at most `id_points` rows (spread over ranks proportionally), every generator, and `nwords` random words of
+// length `wordlen` in the generators (fixed seed, identical on all ranks).
 PetscErrorCode evaluate_model(MPI_Comm comm, const Model& model, const LocalData& data, PetscInt id_points, int nwords,
                               int wordlen, EvalReport* rep);
 

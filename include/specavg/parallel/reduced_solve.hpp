@@ -64,8 +64,8 @@ PetscErrorCode solve_dense_spd(MPI_Comm comm, Mat A, const char* prefix, const s
 // KSPSolve(ksp, b, x), then the true relative residual ||op x − b|| / ||b|| (||op x − b||
 // when b = 0) with r as work space: what every solve reports, whatever the KSP's own norm.
 // Collective on ksp.
-PetscErrorCode ksp_solve_true_residual(KSP ksp, Mat op, Vec b, Vec x, Vec r, PetscInt* its,
-                                       KSPConvergedReason* reason, double* rel_residual);
+PetscErrorCode ksp_solve_true_residual(KSP ksp, Mat op, Vec b, Vec x, Vec r, PetscInt* its, KSPConvergedReason* reason,
+                                       double* rel_residual);
 
 // Condition numbers from which a system counts as numerically singular: 1/(n·ε).
 double singular_condition(PetscInt n);

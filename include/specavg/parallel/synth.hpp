@@ -29,7 +29,7 @@ struct SynthConfig {
   std::string group;            // label of the group, for the output's attributes
   std::string target = "auto";  // -target
   std::string output;
-  std::size_t max_group_order = 100000;  // the bumps target needs the enumerated group
+  std::size_t max_group_order = 100000;    // the bumps target needs the enumerated group
   PetscInt block_rows = kGatherBlockRows;  // rows generated and written per block (memory stays flat in n)
 };
 

@@ -33,26 +33,26 @@
 namespace specavg {
 
 struct TrainOptions {
-  std::string data;               // -data
-  std::string manifold = "s2";    // -manifold s2|sphere|torus
-  int dim = -1;                   // -dim (−1: the number of columns of the data's points)
-  std::string group, group_file;  // -group, -group_file
-  Cutoff cutoff;                  // -lmax / -lambda_max / -nbasis (none set: -nbasis 625)
-  BasisOptions basis;             // -basis_*
+  std::string data;                                 // -data
+  std::string manifold = "s2";                      // -manifold s2|sphere|torus
+  int dim = -1;                                     // -dim (−1: the number of columns of the data's points)
+  std::string group, group_file;                    // -group, -group_file
+  Cutoff cutoff;                                    // -lmax / -lambda_max / -nbasis (none set: -nbasis 625)
+  BasisOptions basis;                               // -basis_*
   const Estimator* estimator = &ridge_estimator();  // -estimator (or -method krr*)
-  double tau = 1e-6;                // -tau
-  double sobolev_s = 1.0;           // -sobolev_s
-  std::string penalty = "sobolev";  // -penalty sobolev|kernel
-  std::string penalty_kernel;       // -krr_kernel ("" = the manifold's default) for -penalty kernel
-  double penalty_width = -1;        // -krr_width (≤ 0: the kernel's default)
-  PetscInt block_rows = 0;          // -block_rows (0: automatic, within -max_block_mib)
-  double max_block_mib = 256;       // -max_block_mib: bytes of a block of rows (data + features) per rank
-  CheckpointOptions checkpoint;     // -checkpoint, -checkpoint_every, -restart
-  std::string basis_from;           // -basis_from: reuse the invariant basis of this model file
-  double max_memory_gib = 0;        // -max_memory_gib per rank (0: MemAvailable / ranks on the node)
-  SelectOptions select;             // -select, -tau_grid, -select_folds, -select_pool, -uncertainty*
-  bool verbose = true;              // phase progress on rank 0
-  std::string features = "auto";    // -features pointwise|sht|auto (parallel/sht_train.hpp)
+  double tau = 1e-6;                                // -tau
+  double sobolev_s = 1.0;                           // -sobolev_s
+  std::string penalty = "sobolev";                  // -penalty sobolev|kernel
+  std::string penalty_kernel;                       // -krr_kernel ("" = the manifold's default) for -penalty kernel
+  double penalty_width = -1;                        // -krr_width (≤ 0: the kernel's default)
+  PetscInt block_rows = 0;                          // -block_rows (0: automatic, within -max_block_mib)
+  double max_block_mib = 256;          // -max_block_mib: bytes of a block of rows (data + features) per rank
+  CheckpointOptions checkpoint;        // -checkpoint, -checkpoint_every, -restart
+  std::string basis_from;              // -basis_from: reuse the invariant basis of this model file
+  double max_memory_gib = 0;           // -max_memory_gib per rank (0: MemAvailable / ranks on the node)
+  SelectOptions select;                // -select, -tau_grid, -select_folds, -select_pool, -uncertainty*
+  bool verbose = true;                 // phase progress on rank 0
+  std::string features = "auto";       // -features pointwise|sht|auto (parallel/sht_train.hpp)
   std::string gram_assembly = "auto";  // -gram_assembly replicated|owned|auto (parallel/owned_gram.hpp)
   // The accumulate stage keeps ΨᵀWΨ for ridge, and for spectral when selecting or
   // computing the error model.
@@ -102,15 +102,15 @@ struct TrainState {
   InvariantBasis basis;
   bool basis_reused = false;  // taken from -basis_from
   // accumulate
-  NormalEquations local;        // this rank's partial sums (owned rows: the global sums of its Gram rows)
-  bool owned_gram = false;      // the Gram is assembled by owned rows (owned_gram_route)
+  NormalEquations local;                    // this rank's partial sums (owned rows: the global sums of its Gram rows)
+  bool owned_gram = false;                  // the Gram is assembled by owned rows (owned_gram_route)
   std::vector<NormalEquations> fold_local;  // -select kfold: this rank's sums per fold (local = Σ)
-  long long rows_consumed = 0;  // this rank's rows accumulated so far
-  PetscInt block_rows = 0;      // rows per block of the accumulation
-  CheckpointKey key;            // fingerprints of options and data (-checkpoint, -restart)
-  bool resumed = false;         // acc holds the state read by -restart
+  long long rows_consumed = 0;              // this rank's rows accumulated so far
+  PetscInt block_rows = 0;                  // rows per block of the accumulation
+  CheckpointKey key;                        // fingerprints of options and data (-checkpoint, -restart)
+  bool resumed = false;                     // acc holds the state read by -restart
   bool resumed_same_ranks = false;
-  AccumulationState acc;        // the accumulation in progress (what a checkpoint saves)
+  AccumulationState acc;  // the accumulation in progress (what a checkpoint saves)
   // reduce
   ReducedSystem reduced;
   // solve
