@@ -2,7 +2,6 @@
 // exit non-zero, name the problem, and leave no output file (final or temporary).
 #include <gtest/gtest.h>
 #include <hdf5.h>
-#include <sys/wait.h>
 
 #include <chrono>
 #include <cmath>
@@ -11,62 +10,20 @@
 #include <string>
 #include <vector>
 
+#include "cli_util.hpp"
 #include "specavg/comm/collective.hpp"
 
 namespace {
 
-struct Dataset {
-  std::string name;
-  std::vector<hsize_t> dims;
-  std::vector<double> data;
-};
+using namespace specavg::cli;
 
-void write_h5(const std::string& path, const std::vector<Dataset>& sets) {
-  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  ASSERT_GE(f, 0);
-  for (const auto& s : sets) {
-    hid_t sp = H5Screate_simple(int(s.dims.size()), s.dims.data(), nullptr);
-    hid_t d = H5Dcreate2(f, s.name.c_str(), H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.data.data());
-    H5Dclose(d);
-    H5Sclose(sp);
-  }
-  H5Fclose(f);
-}
-
-// n points on the unit sphere (a spiral), values = z.
-Dataset points(int n) {
-  Dataset p{"points", {hsize_t(n), 3}, {}};
-  for (int i = 0; i < n; ++i) {
-    const double z = 1.0 - (2.0 * i + 1) / n, s = std::sqrt(1 - z * z), a = 2.399963 * i;
-    p.data.insert(p.data.end(), {s * std::cos(a), s * std::sin(a), z});
-  }
-  return p;
-}
 Dataset values(int n, double fill = 0.5) {
   return {"values", {hsize_t(n)}, std::vector<double>(n, fill)};
 }
 
-struct RunResult {
-  int code;
-  std::string output;
-};
-
-RunResult run(const std::string& args) {
-  const std::string cmd = std::string(SPECAVG_MPIEXEC) + " -n 2 " + SPECAVG_EXE + " " + args + " 2>&1";
-  RunResult r{-1, {}};
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p)) r.output += buf;
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-  return r;
-}
-
 void expect_rejected(const std::string& args, const std::string& out, const std::string& message) {
   std::remove(out.c_str());
-  const RunResult r = run(args);
+  const RunResult r = run_specavg(args);
   EXPECT_NE(r.code, 0) << args << "\n" << r.output;
   EXPECT_NE(r.output.find(message), std::string::npos) << "expected '" << message << "' in:\n" << r.output;
   EXPECT_FALSE(specavg::file_exists(out)) << out;
@@ -77,17 +34,17 @@ class CliErrors : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     const int n = 200;
-    write_h5("cli_good.h5", {points(n), values(n)});
-    write_h5("cli_novalues.h5", {points(n)});
+    write_h5("cli_good.h5", {sphere_points(n), values(n)});
+    write_h5("cli_novalues.h5", {sphere_points(n)});
     Dataset p2{"points", {hsize_t(n), 2}, std::vector<double>(2 * n, 0.5)};
     write_h5("cli_shape.h5", {p2, values(n)});
     Dataset nan = values(n);
     nan.data[137] = std::numeric_limits<double>::quiet_NaN();
-    write_h5("cli_nan.h5", {points(n), nan});
-    Dataset off = points(n);
+    write_h5("cli_nan.h5", {sphere_points(n), nan});
+    Dataset off = sphere_points(n);
     off.data[3 * 150] *= 1.01;
     write_h5("cli_offsphere.h5", {off, values(n)});
-    write_h5("cli_rows.h5", {points(n), values(n - 1)});
+    write_h5("cli_rows.h5", {sphere_points(n), values(n - 1)});
     write_h5("cli_gen_scaled.h5", {{"generators", {1, 3, 3}, {1.1, 0, 0, 0, 1, 0, 0, 0, 1}}});
     write_h5("cli_gen_nan.h5",
              {{"generators", {1, 3, 3}, {1, 0, 0, 0, std::numeric_limits<double>::infinity(), 0, 0, 0, 1}}});
@@ -120,7 +77,7 @@ const std::string kModel = "cli_out_model.h5";
 
 TEST_F(CliErrors, GoodInputTrainsAndWritesTheModel) {
   std::remove(kModel.c_str());
-  const RunResult r = run("train -data cli_good.h5 -group Oh -lmax 8 -model " + kModel);
+  const RunResult r = run_specavg("train -data cli_good.h5 -group Oh -lmax 8 -model " + kModel);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(specavg::file_exists(kModel));
   std::remove(kModel.c_str());
@@ -194,7 +151,7 @@ TEST_F(CliErrors, HypersphereAndTorusInput) {
                   "-dim is required");
 }
 TEST_F(CliErrors, UnknownSubcommand) {
-  const RunResult r = run("trian -data cli_good.h5");
+  const RunResult r = run_specavg("trian -data cli_good.h5");
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.output.find("unknown subcommand"), std::string::npos) << r.output;
 }
@@ -230,7 +187,7 @@ double seconds() {
 // before the basis or the Gram matrix is allocated (issue 10: C1 at lmax 400 needs a
 // 160801² Gram matrix; Oh at lmax 2000 ~83000² after minutes of basis work).
 TEST_F(CliErrors, DoomedJobsAreRefusedBeforeTheWork) {
-  write_h5("cli_50.h5", {points(50), values(50)});
+  write_h5("cli_50.h5", {sphere_points(50), values(50)});
   for (const std::string job : {"-group C1 -lmax 400", "-group Oh -lmax 2000", "-group Ih -lmax 30 -max_memory_gib 1e-4"}) {
     const double t0 = seconds();
     expect_rejected("train -data cli_50.h5 " + job + " -model " + kModel, kModel, "would need about");
@@ -242,7 +199,7 @@ TEST_F(CliErrors, DoomedJobsAreRefusedBeforeTheWork) {
   // info reports the estimate and does not start a basis above its time limit (with the
   // Wigner route Oh at lmax 2000 takes ~45 s on 2 ranks, under the default 60 s).
   const double t0 = seconds();
-  const RunResult r = run("info -group Oh -lmax 2000 -n 50 -max_basis_seconds 10");
+  const RunResult r = run_specavg("info -group Oh -lmax 2000 -n 50 -max_basis_seconds 10");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_LT(seconds() - t0, 30.0);
   EXPECT_NE(r.output.find("estimate"), std::string::npos) << r.output;
@@ -255,7 +212,7 @@ TEST_F(CliErrors, ShtFeaturesOnScatteredPointsAreRefused) {
                   "-features sht cannot be used: the data are scattered points");
   expect_rejected("train -data cli_good.h5 -group Cs -lmax 6 -features fft -model " + kModel, kModel,
                   "expected pointwise, sht or auto");
-  const RunResult r = run("train -data cli_good.h5 -group Cs -lmax 6 -estimator spectral -model " + kModel);
+  const RunResult r = run_specavg("train -data cli_good.h5 -group Cs -lmax 6 -estimator spectral -model " + kModel);
   ASSERT_EQ(r.code, 0) << r.output;
   const std::string pred = "cli_sht_pred.h5";
   expect_rejected("predict -model " + kModel + " -points cli_good.h5 -features sht -output " + pred, pred,
@@ -271,9 +228,9 @@ TEST_F(CliErrors, IllPosedFitIsRefused) {
 TEST_F(CliErrors, BasisFromMustMatch) {
   const std::string base = "cli_basis_model.h5";
   std::remove(base.c_str());
-  RunResult r = run("train -data cli_good.h5 -group Oh -lmax 8 -model " + base);
+  RunResult r = run_specavg("train -data cli_good.h5 -group Oh -lmax 8 -model " + base);
   ASSERT_EQ(r.code, 0) << r.output;
-  r = run("train -data cli_good.h5 -group Oh -lmax 8 -basis_from " + base + " -model " + kModel);
+  r = run_specavg("train -data cli_good.h5 -group Oh -lmax 8 -basis_from " + base + " -model " + kModel);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(specavg::file_exists(kModel));
   std::remove(kModel.c_str());
@@ -287,17 +244,17 @@ TEST_F(CliErrors, BasisFromMustMatch) {
 // Plain KRR does not use the group, so it needs none; the model predicts and describes.
 TEST_F(CliErrors, PlainKrrNeedsNoGroup) {
   std::remove(kModel.c_str());
-  RunResult r = run("train -method krr -data cli_good.h5 -model " + kModel);
+  RunResult r = run_specavg("train -method krr -data cli_good.h5 -model " + kModel);
   ASSERT_EQ(r.code, 0) << r.output;
   ASSERT_TRUE(specavg::file_exists(kModel));
-  r = run("info -model " + kModel);
+  r = run_specavg("info -model " + kModel);
   EXPECT_EQ(r.code, 0) << r.output;
   const std::string pred = "cli_out_pred_krr.h5";
   std::remove(pred.c_str());
-  r = run("predict -model " + kModel + " -points cli_good.h5 -output " + pred);
+  r = run_specavg("predict -model " + kModel + " -points cli_good.h5 -output " + pred);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(specavg::file_exists(pred));
-  r = run("eval -model " + kModel + " -data cli_good.h5");
+  r = run_specavg("eval -model " + kModel + " -data cli_good.h5");
   EXPECT_EQ(r.code, 0) << r.output;
   // The other kernel-ridge variants still need the group they average over.
   expect_rejected("train -method krr-ga -data cli_good.h5 -model cli_out_ga.h5", "cli_out_ga.h5",
@@ -309,9 +266,9 @@ TEST_F(CliErrors, PlainKrrNeedsNoGroup) {
 // One option names every estimator; -method is the older spelling and must not contradict it.
 TEST_F(CliErrors, EstimatorOptionNamesEveryEstimator) {
   std::remove(kModel.c_str());
-  RunResult r = run("train -estimator krr -data cli_good.h5 -model " + kModel);
+  RunResult r = run_specavg("train -estimator krr -data cli_good.h5 -model " + kModel);
   ASSERT_EQ(r.code, 0) << r.output;
-  r = run("info -model " + kModel);
+  r = run_specavg("info -model " + kModel);
   EXPECT_NE(r.output.find("estimator    krr"), std::string::npos) << r.output;
   std::remove(kModel.c_str());
   expect_rejected("train -estimator lasso -data cli_good.h5 -group Ih -model " + kModel, kModel,

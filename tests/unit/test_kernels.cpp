@@ -223,29 +223,31 @@ TEST(Kernels, InvariantUnderIsometries) {
   }
 }
 
+// A kernel on a manifold, for the table-driven tests below.
+struct KernelCase {
+  const char* manifold;
+  int dim;
+  KernelKind kind;
+  double width;
+};
+
 TEST(Kernels, GramMatricesArePositiveSemidefinite) {
-  struct Case {
-    const char* manifold;
-    int dim;
-    KernelKind kind;
-    double width;
-  };
-  const Case cases[] = {{"s2", 3, KernelKind::Heat, 0.05},
-                        {"s2", 3, KernelKind::Sobolev, 3.0},
-                        {"s2", 3, KernelKind::VonMisesFisher, 10.0},
-                        {"sphere", 5, KernelKind::Heat, 0.1},
-                        {"sphere", 5, KernelKind::Sobolev, 5.0},
-                        {"sphere", 5, KernelKind::VonMisesFisher, 3.0},
-                        {"torus", 3, KernelKind::Heat, 0.05},
-                        {"torus", 3, KernelKind::ProductVonMises, 1.0},
-                        {"torus", 10, KernelKind::ProductVonMises, 1.0},
-                        // Smooth kernels: numerically low rank, the smallest eigenvalues are rounding.
-                        {"s2", 3, KernelKind::Heat, 1.0},
-                        {"s2", 3, KernelKind::VonMisesFisher, 0.5},
-                        {"s2", 3, KernelKind::Sobolev, 8.0},
-                        {"torus", 3, KernelKind::Heat, 0.5}};
+  const KernelCase cases[] = {{"s2", 3, KernelKind::Heat, 0.05},
+                              {"s2", 3, KernelKind::Sobolev, 3.0},
+                              {"s2", 3, KernelKind::VonMisesFisher, 10.0},
+                              {"sphere", 5, KernelKind::Heat, 0.1},
+                              {"sphere", 5, KernelKind::Sobolev, 5.0},
+                              {"sphere", 5, KernelKind::VonMisesFisher, 3.0},
+                              {"torus", 3, KernelKind::Heat, 0.05},
+                              {"torus", 3, KernelKind::ProductVonMises, 1.0},
+                              {"torus", 10, KernelKind::ProductVonMises, 1.0},
+                              // Smooth kernels: numerically low rank, the smallest eigenvalues are rounding.
+                              {"s2", 3, KernelKind::Heat, 1.0},
+                              {"s2", 3, KernelKind::VonMisesFisher, 0.5},
+                              {"s2", 3, KernelKind::Sobolev, 8.0},
+                              {"torus", 3, KernelKind::Heat, 0.5}};
   const std::size_t n = 60;
-  for (const Case& c : cases) {
+  for (const KernelCase& c : cases) {
     const ManifoldPtr M_ptr = make_manifold(c.manifold, c.dim);
     const Manifold& M = *M_ptr;
     const Kernel K = kernel(M, c.kind, c.width);
@@ -264,19 +266,13 @@ TEST(Kernels, GramMatricesArePositiveSemidefinite) {
 }
 
 TEST(Kernels, BlockScaleAccumulateAndLeadingDimension) {
-  struct Case {
-    const char* manifold;
-    int dim;
-    KernelKind kind;
-    double width;
-  };
-  const Case cases[] = {{"s2", 3, KernelKind::VonMisesFisher, 10.0},
-                        {"sphere", 5, KernelKind::Heat, 0.1},
-                        {"torus", 3, KernelKind::Heat, 0.05},  // the product-of-theta-series path
-                        {"torus", 4, KernelKind::ProductVonMises, 1.0}};
+  const KernelCase cases[] = {{"s2", 3, KernelKind::VonMisesFisher, 10.0},
+                              {"sphere", 5, KernelKind::Heat, 0.1},
+                              {"torus", 3, KernelKind::Heat, 0.05},  // the product-of-theta-series path
+                              {"torus", 4, KernelKind::ProductVonMises, 1.0}};
   const std::size_t nx = 7, ny = 5, ldo = 9;
   const double sentinel = -12345.0;
-  for (const Case& c : cases) {
+  for (const KernelCase& c : cases) {
     const ManifoldPtr M_ptr = make_manifold(c.manifold, c.dim);
     const Manifold& M = *M_ptr;
     const Kernel K = kernel(M, c.kind, c.width);

@@ -20,6 +20,8 @@
 #include "specavg/util/counter_rng.hpp"
 #include "specavg/util/dense_linalg.hpp"
 
+#include "invariance_checks.hpp"
+
 namespace specavg {
 namespace {
 
@@ -285,26 +287,9 @@ TEST(RingInvariants, PredictionsExactlyInvariantUnderRandomWords) {
     const int D = model.basis.dinv();
     model.coef.resize(std::size_t(D));
     for (int i = 0; i < D; ++i) model.coef[i] = rng_normal(17, 0, std::uint64_t(i));
-    const std::size_t n = 200;
-    std::vector<double> x(n * d), gx(n * d), f(n), fg(n);
-    for (std::size_t i = 0; i < n; ++i) M->sample_uniform(23, i, &x[i * d]);
-    model.predict(x.data(), n, f.data());
-    double fmax = 0, worst = 0;
-    for (double v : f) fmax = std::max(fmax, std::fabs(v));
-    for (int w = 0; w < 10; ++w) {
-      for (std::size_t i = 0; i < n; ++i) {  // a random word of length 1..40 in the generators
-        std::copy_n(&x[i * d], d, &gx[i * d]);
-        const int len = 1 + int(40 * rng_uniform(29, std::uint64_t(w), i * 41));
-        for (int l = 0; l < len; ++l) {
-          const std::size_t j = std::size_t(rng_uniform(31, std::uint64_t(w), i * 41 + l) * model.generators.size());
-          isometry_apply(model.generators[std::min(j, model.generators.size() - 1)], &gx[i * d], &gx[i * d]);
-        }
-      }
-      model.predict(gx.data(), n, fg.data());
-      for (std::size_t i = 0; i < n; ++i) worst = std::max(worst, std::fabs(fg[i] - f[i]));
-    }
-    EXPECT_GT(fmax, 1e-3);
-    EXPECT_LT(worst, 1e-12 * fmax) << group;
+    const test::WordInvariance r = test::predictions_under_random_words(model, *M, isometry_apply);
+    EXPECT_GT(r.fmax, 1e-3);
+    EXPECT_LT(r.worst, 1e-12 * r.fmax) << group;
   }
 }
 

@@ -15,6 +15,8 @@
 #include "specavg/group/wigner_invariants.hpp"
 #include "specavg/util/counter_rng.hpp"
 
+#include "invariance_checks.hpp"
+
 namespace specavg {
 namespace {
 
@@ -53,31 +55,15 @@ TEST(SparseInvariants, DenseFormEqualsThePreviousDenseQ) {
     for (int l = 0; l <= 60; ++l) {
       const SpaceInvariants s = W.solve(l);
       const WignerSpace ws = V.solve_space(l);
-      const int m = 2 * l + 1;
       EXPECT_TRUE(s.sparse) << spec << " l = " << l;
       EXPECT_TRUE(s.Q.empty());
       EXPECT_EQ(s.stored_entries(), 2 * std::size_t(s.k));
       ASSERT_EQ(s.k, ws.k);
       const std::vector<double> Q = s.dense();
       ASSERT_EQ(Q, ws.dense()) << spec << " l = " << l;
-      double orth = 0, inv = 0;
-      for (int a = 0; a < s.k; ++a)
-        for (int b = 0; b < s.k; ++b) {
-          double v = 0;
-          for (int i = 0; i < m; ++i) v += Q[std::size_t(a) * m + i] * Q[std::size_t(b) * m + i];
-          orth = std::max(orth, std::fabs(v - (a == b ? 1.0 : 0.0)));
-        }
-      for (const Mat3& g : gens) {
-        const std::vector<double> D = representation_matrix(l, g);  // row-major
-        for (int t = 0; t < s.k; ++t)
-          for (int i = 0; i < m; ++i) {
-            double v = 0;
-            for (int j = 0; j < m; ++j) v += D[std::size_t(j) * m + i] * Q[std::size_t(t) * m + j];
-            inv = std::max(inv, std::fabs(v - Q[std::size_t(t) * m + i]));
-          }
-      }
-      EXPECT_LE(orth, 1e-14) << spec << " l = " << l;
-      EXPECT_LE(inv, 1e-12) << spec << " l = " << l;
+      const test::BasisErrors e = test::basis_errors(l, Q, s.k, gens, representation_matrix);
+      EXPECT_LE(e.orth, 1e-14) << spec << " l = " << l;
+      EXPECT_LE(e.inv, 1e-12) << spec << " l = " << l;
     }
   }
   // A group off the z-axis keeps dense Q.

@@ -16,6 +16,8 @@
 #include "specavg/group/torus_orbits.hpp"
 #include "specavg/util/counter_rng.hpp"
 
+#include "invariance_checks.hpp"
+
 namespace specavg {
 namespace {
 
@@ -206,26 +208,11 @@ TEST(TorusOrbits, PredictionsExactlyInvariantUnderRandomWords) {
       ASSERT_GT(D, 3);
       model.coef.resize(std::size_t(D));
       for (int i = 0; i < D; ++i) model.coef[i] = rng_normal(17, 0, std::uint64_t(i));
-      const std::size_t n = 200;
-      std::vector<double> x(n * d), gx(n * d), f(n), fg(n);
-      for (std::size_t i = 0; i < n; ++i) M->sample_uniform(23, i, &x[i * d]);
-      model.predict(x.data(), n, f.data());
-      double fmax = 0, worst = 0;
-      for (double v : f) fmax = std::max(fmax, std::fabs(v));
-      for (int w = 0; w < 10; ++w) {
-        for (std::size_t i = 0; i < n; ++i) {  // a random word of length 1..40, shifts included
-          std::copy_n(&x[i * d], d, &gx[i * d]);
-          const int len = 1 + int(40 * rng_uniform(29, std::uint64_t(w), i * 41));
-          for (int l = 0; l < len; ++l) {
-            const std::size_t j = std::size_t(rng_uniform(31, std::uint64_t(w), i * 41 + l) * gens.size());
-            M->map_point(gens[std::min(j, gens.size() - 1)], &gx[i * d], &gx[i * d]);
-          }
-        }
-        model.predict(gx.data(), n, fg.data());
-        for (std::size_t i = 0; i < n; ++i) worst = std::max(worst, std::fabs(fg[i] - f[i]));
-      }
-      EXPECT_GT(fmax, 1e-3);
-      EXPECT_LT(worst, 1e-12 * std::max(1.0, fmax)) << name << " d " << d;
+      // map_point wraps to [−1, 1) after each generator, shifts included.
+      const test::WordInvariance r = test::predictions_under_random_words(
+          model, *M, [&](const Isometry& g, const double* x, double* y) { M->map_point(g, x, y); });
+      EXPECT_GT(r.fmax, 1e-3);
+      EXPECT_LT(r.worst, 1e-12 * std::max(1.0, r.fmax)) << name << " d " << d;
     }
   }
 }

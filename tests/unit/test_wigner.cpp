@@ -18,6 +18,8 @@
 #include "specavg/group/wigner_invariants.hpp"
 #include "specavg/util/counter_rng.hpp"
 
+#include "invariance_checks.hpp"
+
 namespace specavg {
 namespace {
 
@@ -293,24 +295,9 @@ TEST(WignerInvariants, SubspaceEqualsCollocationRoute) {
       ASSERT_TRUE(G.has_value());
       EXPECT_EQ(s.k, character_count(l, *G)) << "group " << gi << " l = " << l;
       // Qᵀ Q = I and D(g)ᵀ Q = Q entrywise in the original axes
-      double orth = 0, inv = 0;
-      for (int a = 0; a < s.k; ++a)
-        for (int b = 0; b < s.k; ++b) {
-          double v = 0;
-          for (int i = 0; i < m; ++i) v += Q[std::size_t(a) * m + i] * Q[std::size_t(b) * m + i];
-          orth = std::max(orth, std::fabs(v - (a == b ? 1.0 : 0.0)));
-        }
-      for (const Mat3& g : gens) {
-        const std::vector<double> D = wigner_matrix(l, g);
-        for (int t = 0; t < s.k; ++t)
-          for (int i = 0; i < m; ++i) {
-            double v = 0;
-            for (int j = 0; j < m; ++j) v += D[std::size_t(j) * m + i] * Q[std::size_t(t) * m + j];
-            inv = std::max(inv, std::fabs(v - Q[std::size_t(t) * m + i]));
-          }
-      }
-      EXPECT_LE(orth, 1e-13);
-      EXPECT_LE(inv, 1e-12) << "group " << gi << " l = " << l;
+      const test::BasisErrors e = test::basis_errors(l, Q, s.k, gens, wigner_matrix);
+      EXPECT_LE(e.orth, 1e-13);
+      EXPECT_LE(e.inv, 1e-12) << "group " << gi << " l = " << l;
       EXPECT_LE(s.residual, 1e-12);
     }
   }
