@@ -35,6 +35,45 @@ int ring_owner(const RingLayout& L, std::size_t r, int size) {
   return std::min(size - 1, int(double(size) * mid / total));
 }
 
+// The cells of this rank's rings [r0, r1) (a contiguous run, ring_owner being monotone),
+// filled straight from rows when the layout gives the rings' geometry: weights, w·y per
+// target (target-major) and which cells and rings have a row.
+struct OwnedCells {
+  std::size_t r0 = 0, r1 = 0, ncell = 0;
+  long long begin = 0;  // first cell of ring r0
+  int k = 0;
+  std::vector<double> weight, values;
+  std::vector<char> seen, ring_has_row;
+
+  void setup(const RingLayout& L, int rank, int size, int ntargets) {
+    r0 = 0;
+    while (r0 < L.nrings() && ring_owner(L, r0, size) < rank) ++r0;
+    r1 = r0;
+    while (r1 < L.nrings() && ring_owner(L, r1, size) == rank) ++r1;
+    begin = L.ring_begin[r0];
+    ncell = std::size_t(L.ring_begin[r1] - begin);
+    k = ntargets;
+    weight.reserve(ncell);
+    values.reserve(ncell * std::size_t(k));
+    prefer_huge_pages(values.data(), values.capacity() * sizeof(double));
+    weight.assign(ncell, 0.0);
+    values.assign(ncell * std::size_t(k), 0.0);
+    seen.assign(ncell, 0);
+    ring_has_row.assign(r1 - r0, 0);
+  }
+  bool owns(std::size_t r) const { return r >= r0 && r < r1; }
+  // Row (cell, w, y[0..k)) of ring r; false when the cell already has one.
+  bool put(std::size_t r, long long cell, double w, const double* y) {
+    const std::size_t c = std::size_t(cell - begin);
+    if (seen[c]) return false;
+    seen[c] = 1;
+    ring_has_row[r - r0] = 1;
+    weight[c] = w;
+    for (int t = 0; t < k; ++t) values[std::size_t(t) * ncell + c] = w * y[t];
+    return true;
+  }
+};
+
 double wrap_angle(double a) {
   a = std::fmod(a, 2 * M_PI);
   if (a > M_PI) a -= 2 * M_PI;
@@ -174,6 +213,12 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
   double wsum = 0;
   std::string local_problem;
   bool ordered = true;
+  // With the rings' geometry from the layout, rows of this rank's own rings (all but about
+  // one ring per rank boundary for a RING-ordered HEALPix map) go straight into the grid:
+  // only the others are packed and exchanged.
+  OwnedCells own;
+  if (geometry) own.setup(L, rank, size, k);
+  bool listed_twice = false;
   for (bool done = false;;) {
     if (geometry) PetscCall(src.next_cells(std::max<PetscInt>(block_rows, 1), &b, &done));
     else PetscCall(src.next_block(std::max<PetscInt>(block_rows, 1), &b, &done));
@@ -187,6 +232,14 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
       const std::size_t r = std::size_t(std::upper_bound(L.ring_begin.begin(), L.ring_begin.end(), cell) -
                                         L.ring_begin.begin()) - 1;
       const double w = b.weights.empty() ? 1.0 : b.weights[std::size_t(i)];
+      ++counts[0];
+      counts[1] += w > 0;
+      wsum += w;
+      if (geometry && own.owns(r)) {
+        listed_twice = !own.put(r, cell, w, k ? &b.values[std::size_t(i) * std::size_t(src.ntargets())] : nullptr) ||
+                       listed_twice;
+        continue;
+      }
       const int o = ring_owner(L, r, size);
       ordered = ordered && (owner.empty() || owner.back() <= o);
       owner.push_back(o);
@@ -194,9 +247,6 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
       packed.push_back(w);
       if (!geometry) packed.insert(packed.end(), b.points.begin() + 3 * i, b.points.begin() + 3 * i + 3);
       for (int t = 0; t < k; ++t) packed.push_back(b.values[std::size_t(i) * std::size_t(src.ntargets()) + std::size_t(t)]);
-      ++counts[0];
-      counts[1] += w > 0;
-      wsum += w;
     }
   }
   b = RowBlock{};
@@ -232,60 +282,97 @@ PetscErrorCode sht_gather(MPI_Comm comm, RowSource& src, int lmax, bool with_val
   PetscCallMPI(MPI_Alltoallv(packed.data(), scount.data(), sdisp.data(), MPI_DOUBLE, recv.data(), rcount.data(),
                              rdisp.data(), MPI_DOUBLE, comm));
   packed = {};
-  // This rank's rings with rows; their theta/phi0 from the row with the lowest position.
-  const std::size_t nrecv = recv.size() / std::size_t(width);
-  std::vector<long long> ring_of(nrecv);
-  std::vector<long long> best(L.nrings(), -1);  // row index with the lowest position per ring
-  for (std::size_t i = 0; i < nrecv; ++i) {
-    const long long cell = (long long)recv[i * std::size_t(width)];
-    const std::size_t r = std::size_t(std::upper_bound(L.ring_begin.begin(), L.ring_begin.end(), cell) -
-                                      L.ring_begin.begin()) - 1;
-    ring_of[i] = (long long)r;
-    if (best[r] < 0 || cell < (long long)recv[std::size_t(best[r]) * std::size_t(width)]) best[r] = (long long)i;
-  }
-  g->rings.clear();
-  std::vector<long long> local_index(L.nrings(), -1);
-  std::size_t ncell = 0;
-  for (std::size_t r = 0; r < L.nrings(); ++r) {
-    if (best[r] < 0) continue;
-    ShtGrid::Ring ring;
-    ring.begin = L.ring_begin[r];
-    ring.nphi = L.nphi[r];
-    const double* row = &recv[std::size_t(best[r]) * std::size_t(width)];
-    const long long j = (long long)row[0] - ring.begin;
-    ring.theta = geometry ? L.theta[r] : std::atan2(std::hypot(row[2], row[3]), row[4]);
-    ring.phi0 = geometry ? wrap_angle(L.phi0[r])
-                         : wrap_angle(std::atan2(row[3], row[2]) - 2 * M_PI * double(j) / double(ring.nphi));
-    ring.offset = ncell;
-    ncell += std::size_t(ring.nphi);
-    local_index[r] = (long long)g->rings.size();
-    g->rings.push_back(ring);
-  }
-  g->ntargets = k;
-  g->weight.assign(ncell, 0.0);
-  g->values.assign(ncell * std::size_t(k), 0.0);
-  std::vector<char> seen(ncell, 0);
-  for (std::size_t i = 0; i < nrecv && local_problem.empty(); ++i) {
-    const double* row = &recv[i * std::size_t(width)];
-    const ShtGrid::Ring& ring = g->rings[std::size_t(local_index[std::size_t(ring_of[i])])];
-    const long long j = (long long)row[0] - ring.begin;
-    const double theta = L.points_from_layout ? ring.theta : std::atan2(std::hypot(row[2], row[3]), row[4]);
-    const double dphi = L.points_from_layout ? 0.0 : wrap_angle(std::atan2(row[3], row[2]) - ring.phi0 -
-                                                                2 * M_PI * double(j) / double(ring.nphi));
-    if (std::fabs(theta - ring.theta) > kRingTolerance || std::fabs(dphi) * std::sin(theta) > kRingTolerance) {
-      local_problem = "its cells are not on iso-latitude rings with equally spaced longitudes over the full circle "
-                      "(a cell lies " + std::to_string(std::max(std::fabs(theta - ring.theta), std::fabs(dphi))) +
-                      " rad from its ring position)";
-      break;
+  if (geometry) {  // the rows received join this rank's own
+    for (std::size_t i = 0; i < recv.size() / W; ++i) {
+      const double* row = &recv[i * W];
+      const long long cell = (long long)row[0];
+      const std::size_t r = std::size_t(std::upper_bound(L.ring_begin.begin(), L.ring_begin.end(), cell) -
+                                        L.ring_begin.begin()) - 1;
+      listed_twice = !own.put(r, cell, row[1], row + head) || listed_twice;
     }
-    const std::size_t c = ring.offset + std::size_t(j);
-    if (seen[c]) {
-      local_problem = "a cell is listed twice";
-      break;
+    recv = {};
+    if (local_problem.empty() && listed_twice) local_problem = "a cell is listed twice";
+    g->rings.clear();
+    std::size_t ncell = 0;
+    for (std::size_t r = own.r0; r < own.r1; ++r) {
+      if (!own.ring_has_row[r - own.r0]) continue;
+      ShtGrid::Ring ring;
+      ring.begin = L.ring_begin[r];
+      ring.nphi = L.nphi[r];
+      ring.theta = L.theta[r];
+      ring.phi0 = wrap_angle(L.phi0[r]);
+      ring.offset = ncell;
+      ncell += std::size_t(ring.nphi);
+      g->rings.push_back(ring);
     }
-    seen[c] = 1;
-    g->weight[c] = row[1];
-    for (int t = 0; t < k; ++t) g->values[std::size_t(t) * ncell + c] = row[1] * row[head + t];
+    g->ntargets = k;
+    if (ncell == own.ncell) {  // every own ring has rows: the cells are the grid's already
+      g->weight.swap(own.weight);
+      g->values.swap(own.values);
+    } else {
+      g->weight.assign(ncell, 0.0);
+      g->values.assign(ncell * std::size_t(k), 0.0);
+      for (const ShtGrid::Ring& ring : g->rings) {
+        const std::size_t from = std::size_t(ring.begin - own.begin), n = std::size_t(ring.nphi);
+        std::copy_n(&own.weight[from], n, &g->weight[ring.offset]);
+        for (int t = 0; t < k; ++t)
+          std::copy_n(&own.values[std::size_t(t) * own.ncell + from], n, &g->values[std::size_t(t) * ncell + ring.offset]);
+      }
+    }
+  } else {  // rows with points: theta/phi0 of each ring from its row with the lowest position
+    const std::size_t nrecv = recv.size() / std::size_t(width);
+    std::vector<long long> ring_of(nrecv);
+    std::vector<long long> best(L.nrings(), -1);  // row index with the lowest position per ring
+    for (std::size_t i = 0; i < nrecv; ++i) {
+      const long long cell = (long long)recv[i * std::size_t(width)];
+      const std::size_t r = std::size_t(std::upper_bound(L.ring_begin.begin(), L.ring_begin.end(), cell) -
+                                        L.ring_begin.begin()) - 1;
+      ring_of[i] = (long long)r;
+      if (best[r] < 0 || cell < (long long)recv[std::size_t(best[r]) * std::size_t(width)]) best[r] = (long long)i;
+    }
+    g->rings.clear();
+    std::vector<long long> local_index(L.nrings(), -1);
+    std::size_t ncell = 0;
+    for (std::size_t r = 0; r < L.nrings(); ++r) {
+      if (best[r] < 0) continue;
+      ShtGrid::Ring ring;
+      ring.begin = L.ring_begin[r];
+      ring.nphi = L.nphi[r];
+      const double* row = &recv[std::size_t(best[r]) * std::size_t(width)];
+      const long long j = (long long)row[0] - ring.begin;
+      ring.theta = std::atan2(std::hypot(row[2], row[3]), row[4]);
+      ring.phi0 = wrap_angle(std::atan2(row[3], row[2]) - 2 * M_PI * double(j) / double(ring.nphi));
+      ring.offset = ncell;
+      ncell += std::size_t(ring.nphi);
+      local_index[r] = (long long)g->rings.size();
+      g->rings.push_back(ring);
+    }
+    g->ntargets = k;
+    g->weight.assign(ncell, 0.0);
+    g->values.assign(ncell * std::size_t(k), 0.0);
+    std::vector<char> seen(ncell, 0);
+    for (std::size_t i = 0; i < nrecv && local_problem.empty(); ++i) {
+      const double* row = &recv[i * std::size_t(width)];
+      const ShtGrid::Ring& ring = g->rings[std::size_t(local_index[std::size_t(ring_of[i])])];
+      const long long j = (long long)row[0] - ring.begin;
+      const double theta = L.points_from_layout ? ring.theta : std::atan2(std::hypot(row[2], row[3]), row[4]);
+      const double dphi = L.points_from_layout ? 0.0 : wrap_angle(std::atan2(row[3], row[2]) - ring.phi0 -
+                                                                  2 * M_PI * double(j) / double(ring.nphi));
+      if (std::fabs(theta - ring.theta) > kRingTolerance || std::fabs(dphi) * std::sin(theta) > kRingTolerance) {
+        local_problem = "its cells are not on iso-latitude rings with equally spaced longitudes over the full circle "
+                        "(a cell lies " + std::to_string(std::max(std::fabs(theta - ring.theta), std::fabs(dphi))) +
+                        " rad from its ring position)";
+        break;
+      }
+      const std::size_t c = ring.offset + std::size_t(j);
+      if (seen[c]) {
+        local_problem = "a cell is listed twice";
+        break;
+      }
+      seen[c] = 1;
+      g->weight[c] = row[1];
+      for (int t = 0; t < k; ++t) g->values[std::size_t(t) * ncell + c] = row[1] * row[head + t];
+    }
   }
   // Agree on the outcome (the first rank's problem wins).
   int bad = local_problem.empty() ? size : rank, first = size;
