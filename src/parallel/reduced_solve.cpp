@@ -160,8 +160,6 @@ PetscErrorCode reduce_normal_equations(MPI_Comm comm, NormalEquations* local, Re
     PetscCallMPI(
         MPI_Allreduce(local->rhs.data(), sys->rhs_rows.data(), int(local->rhs.size()), MPI_DOUBLE, MPI_SUM, comm));
   } else {
-    std::vector<PetscInt> ranges(size + 1, 0);  // PETSc's default split (PETSC_DECIDE)
-    for (int p = 0; p < size; ++p) ranges[p + 1] = ranges[p] + D / size + (p < D % size ? 1 : 0);
     if (local->owned) {  // already summed over the ranks, in ScaLAPACK's layout
       sys->owned = true;
       sys->layout = local->layout;
@@ -172,6 +170,8 @@ PetscErrorCode reduce_normal_equations(MPI_Comm comm, NormalEquations* local, Re
       PetscCallMPI(
           MPI_Allreduce(local->rhs.data(), sys->rhs_rows.data(), int(local->rhs.size()), MPI_DOUBLE, MPI_SUM, comm));
     } else {
+      std::vector<PetscInt> ranges(size + 1, 0);  // PETSc's default split (PETSC_DECIDE)
+      for (int p = 0; p < size; ++p) ranges[p + 1] = ranges[p] + D / size + (p < D % size ? 1 : 0);
       sys->row_begin = ranges[rank];
       sys->row_count = ranges[rank + 1] - ranges[rank];
       PetscCall(reduce_scatter_rows(comm, local->gram.data(), ranges.data(), D, &sys->gram_rows));

@@ -11,38 +11,41 @@
 
 namespace specavg {
 
+namespace {
+
+// -select and -uncertainty 1 need the whole D_inv x D_inv sums on every rank.
+bool needs_whole_sums(const TrainOptions& opt) {
+  return opt.select.criterion != SelectCriterion::None || opt.select.uncertainty == 1;
+}
+
+}  // namespace
+
 int owned_gram_hint(const TrainOptions& opt) {
-  const bool whole_sums = opt.select.criterion != SelectCriterion::None || opt.select.uncertainty == 1;
   if (opt.gram_assembly == "owned") return 1;
-  return opt.gram_assembly == "auto" && opt.needs_gram() && !whole_sums ? -1 : 0;
+  return opt.gram_assembly == "auto" && opt.needs_gram() && !needs_whole_sums(opt) ? -1 : 0;
 }
 
 PetscErrorCode owned_gram_route(MPI_Comm comm, const TrainOptions& opt, int dinv, bool* owned) {
   PetscFunctionBeginUser;
-  const SelectOptions& so = opt.select;
-  const bool whole_sums = so.criterion != SelectCriterion::None || so.uncertainty == 1;
-  if (opt.gram_assembly == "owned") {
-    PetscCall(collective_check(comm, opt.needs_gram() && !whole_sums,
+  const bool forced = opt.gram_assembly == "owned";
+  if (forced)
+    PetscCall(collective_check(comm, opt.needs_gram() && !needs_whole_sums(opt),
                                opt.needs_gram() ? "-gram_assembly owned cannot serve -select or -uncertainty 1: they "
                                                   "need the whole D_inv x D_inv sums on every rank (and per fold). "
                                                   "Use -gram_assembly replicated, or drop -select/-uncertainty"
                                                 : "-gram_assembly owned needs a Gram matrix: the spectral estimator "
                                                   "without -select has none. Drop -gram_assembly"));
+  *owned = forced || (owned_gram_hint(opt) < 0 && 8.0 * double(dinv) * double(dinv) > kOwnedGramFromBytes);
+  if (*owned) {  // the owned Gram is factored in place: the default solver only
     bool default_solver = false;
     PetscCall(reduced_solver_is_default(comm, &default_solver));
-    PetscCall(collective_check(comm, default_solver,
-                               "-gram_assembly owned factors the Gram matrix in place with ScaLAPACK's Cholesky: "
-                               "-reduced_ksp_type/-reduced_pc_type/-reduced_pc_factor_mat_solver_type cannot choose "
-                               "another solver with it. Drop those options, or use -gram_assembly replicated"));
-    *owned = true;
-  } else {
-    *owned = opt.gram_assembly == "auto" && opt.needs_gram() && !whole_sums &&
-             8.0 * double(dinv) * double(dinv) > kOwnedGramFromBytes;
-    if (*owned) {  // another solver than the in-place Cholesky needs the replicated route
-      bool default_solver = false;
-      PetscCall(reduced_solver_is_default(comm, &default_solver));
-      *owned = default_solver;
-    }
+    if (forced)
+      PetscCall(collective_check(comm, default_solver,
+                                 "-gram_assembly owned factors the Gram matrix in place with ScaLAPACK's Cholesky: "
+                                 "-reduced_ksp_type/-reduced_pc_type/-reduced_pc_factor_mat_solver_type cannot "
+                                 "choose another solver with it. Drop those options, or use -gram_assembly "
+                                 "replicated"));
+    *owned = default_solver;  // auto: another solver keeps the replicated route
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
